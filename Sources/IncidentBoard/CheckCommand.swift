@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Probes
+
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Probe once (all services, or the named ones and what they depend on), print, exit with the status.",
+        discussion: """
+            Exit codes (Nagios): 0 every checked service up, 1 at least one degraded and none down, \
+            2 at least one down, 3 UNKNOWN (config unreadable or invalid, or the check itself failed).
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, nagios
+    }
+
+    @Option(help: "Output format: text, json or nagios.")
+    var format: Format = .text
+
+    @OptionGroup var options: ConfigOptions
+
+    @Argument(help: ArgumentHelp("Services to check (default: all). What they depend on is checked too.",
+                                 valueName: "service"))
+    var services: [String] = []
+
+    func run() async throws {
+        guard let config = options.load() else {
+            printUnknown("\(options.configPath): invalid config (see stderr)")
+            throw ExitCode(CheckStatus.unknown.exitCode)
+        }
+        let names: [String]
+        switch OneShotCheck.selection(services, in: config) {
+        case .success(let selected): names = selected
+        case .failure(let unknown):
+            for name in unknown.names {
+                StandardError.write("incidentboard: \(name): no such service in \(options.configPath)")
+            }
+            printUnknown("unknown service \(unknown.names.joined(separator: ", "))")
+            throw ExitCode(CheckStatus.unknown.exitCode)
+        }
+        let runner = LiveProbeRunner(redactor: config.redactor)
+        let checkedAt = Date()
+        let results = await OneShotCheck.probe(names, in: config, runner: runner)
+        await runner.shutdown()
+        let report = CheckReport.assemble(config: config, selected: names, results: results, checkedAt: checkedAt)
+        let text =
+            switch format {
+            case .text: report.text()
+            case .json: report.json()
+            case .nagios: report.nagios()
+            }
+        StandardOutput.write(config.redactor.redact(text))
+        throw ExitCode(report.status.exitCode)
+    }
+
+    /// UNKNOWN in the requested format, so a scheduler reading stdout still gets an answer.
+    private func printUnknown(_ reason: String) {
+        switch format {
+        case .text: break
+        case .nagios: StandardOutput.write("INCIDENTBOARD UNKNOWN - \(reason)")
+        case .json:
+            var o = JSONText()
+            o.add("status", "unknown")
+            o.add("checkedAt", CheckReport.timestamp(Date()))
+            o.add("services", raw: "[]")
+            o.add("incidents", raw: "[]")
+            o.add("error", reason)
+            StandardOutput.write(o.text)
+        }
+    }
+}

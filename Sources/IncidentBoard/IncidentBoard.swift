@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import Probes
+
+@main
+struct IncidentBoardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "incidentboard",
+        abstract: "Probe services and their upstreams, track SLOs, and name the root cause of a cascade.",
+        discussion: """
+            Exit codes follow the Nagios plugin convention: 0 OK, 1 WARNING (or `validate`: invalid \
+            config), 2 CRITICAL, 3 UNKNOWN (usage or config error).
+            """,
+        version: "0.1.0",
+        subcommands: [CheckCommand.self, ValidateCommand.self]
+    )
+
+    /// Argument errors exit 3 (CONTRACT.md: usage error), not ArgumentParser's 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            // --help and --version arrive here as errors with a success code.
+            if exitCode(for: error) == .success { self.exit(withError: error) }
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                StandardError.write(message.hasPrefix("Error: ") ? "incidentboard: " + message.dropFirst(7) : message)
+            }
+            Foundation.exit(UsageExit.code)
+        }
+    }
+}
+
+/// CONTRACT.md: usage and config errors exit 3.
+enum UsageExit {
+    static let code: Int32 = 3
+}
+
+/// Diagnostics for people go to stderr, one line each; stdout carries only the command's output.
+enum StandardError {
+    static func write(_ line: String) {
+        FileHandle.standardError.write(Data((line.hasSuffix("\n") ? line : line + "\n").utf8))
+    }
+}
+
+/// Writes to stdout and flushes, so pipelines see each line as it is produced.
+enum StandardOutput {
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+}
+
+/// `--config`, shared by every command that reads probes.json.
+struct ConfigOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The probes.json to read (default: $INCIDENTBOARD_CONFIG, else ./probes.json).", valueName: "path"))
+    var config: String?
+
+    var configPath: String {
+        if let config { return config }
+        if let env = ProcessInfo.processInfo.environment["INCIDENTBOARD_CONFIG"], !env.isEmpty { return env }
+        return "probes.json"
+    }
+
+    /// Loads and validates the config; on failure prints every problem to stderr.
+    func load() -> ProbesConfig? {
+        do {
+            return try ConfigLoader.load(contentsOf: configPath)
+        } catch {
+            for line in error.lines { StandardError.write(line) }
+            return nil
+        }
+    }
+}

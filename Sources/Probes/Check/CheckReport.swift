@@ -1,0 +1,219 @@
+import Foundation
+
+/// The overall outcome of `incidentboard check`, with the Nagios plugin exit codes.
+public enum CheckStatus: String, Sendable, Comparable {
+    case ok, warning, critical, unknown
+
+    /// 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+    public var exitCode: Int32 {
+        switch self {
+        case .ok: 0
+        case .warning: 1
+        case .critical: 2
+        case .unknown: 3
+        }
+    }
+
+    private var rank: Int {
+        switch self {
+        case .ok: 0
+        case .warning: 1
+        case .unknown: 2
+        case .critical: 3
+        }
+    }
+
+    public static func < (lhs: CheckStatus, rhs: CheckStatus) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// What one `check` run found, ready to print as text, JSON (CONTRACT.md) or Nagios output.
+public struct CheckReport: Sendable {
+    /// One checked service or dependency.
+    public struct Entry: Sendable, Equatable {
+        public var name: String
+        public var title: String?
+        public var status: ProbeStatus
+        /// `nil` for an entry that was not probed (a declared dependency without a probe).
+        public var latencyMs: Double?
+        public var error: String?
+        /// Empty when healthy, `[name]` for a root cause, else the roots upstream of it.
+        public var rootCauses: [String]
+        /// Whether the entry has a probe (probe-less ones count only when inferred unhealthy).
+        public var probed: Bool
+        /// Warning and critical latency thresholds for perfdata, in milliseconds.
+        public var warnMs: Double
+        public var critMs: Double
+
+        public init(name: String, title: String?, status: ProbeStatus, latencyMs: Double?, error: String?,
+                    rootCauses: [String], probed: Bool, warnMs: Double, critMs: Double) {
+            self.name = name
+            self.title = title
+            self.status = status
+            self.latencyMs = latencyMs
+            self.error = error
+            self.rootCauses = rootCauses
+            self.probed = probed
+            self.warnMs = warnMs
+            self.critMs = critMs
+        }
+    }
+
+    /// One root cause and the entries it explains.
+    public struct Incident: Sendable, Equatable {
+        public var rootCause: String
+        /// Sorted by name.
+        public var impacted: [String]
+        /// The root cause is a probe-less dependency inferred from its dependents.
+        public var inferred: Bool
+
+        public init(rootCause: String, impacted: [String], inferred: Bool) {
+            self.rootCause = rootCause
+            self.impacted = impacted.sorted()
+            self.inferred = inferred
+        }
+    }
+
+    public var checkedAt: Date
+    public var entries: [Entry]
+    /// Ordered by blast radius, largest first.
+    public var incidents: [Incident]
+
+    public init(checkedAt: Date, entries: [Entry], incidents: [Incident]) {
+        self.checkedAt = checkedAt
+        self.entries = entries
+        self.incidents = incidents
+    }
+
+    /// Worst of the entries: any down is CRITICAL; else an UNKNOWN probe is UNKNOWN; else any
+    /// degraded is WARNING. A declared dependency without a probe counts only when inferred down.
+    public var status: CheckStatus {
+        var worst = CheckStatus.ok
+        for entry in entries where entry.probed || entry.status == .down {
+            let s: CheckStatus =
+                switch entry.status {
+                case .up: .ok
+                case .degraded: .warning
+                case .unknown: .unknown
+                case .down: .critical
+                }
+            worst = max(worst, s)
+        }
+        return worst
+    }
+
+    // MARK: JSON
+
+    /// The JSON document of CONTRACT.md (`check --format json`), one line.
+    public func json() -> String {
+        var root = JSONText()
+        root.add("status", status.rawValue)
+        root.add("checkedAt", Self.timestamp(checkedAt))
+        let services = entries.map { e -> String in
+            var o = JSONText()
+            o.add("name", e.name)
+            o.add("status", e.status.rawValue)
+            o.add("latencyMs", e.latencyMs.map { ($0 * 10).rounded() / 10 })
+            o.add("error", e.error)
+            o.add("rootCauses", strings: e.rootCauses)
+            return o.text
+        }
+        root.add("services", raw: "[" + services.joined(separator: ",") + "]")
+        let incidents = incidents.map { i -> String in
+            var o = JSONText()
+            o.add("rootCause", i.rootCause)
+            o.add("impacted", strings: i.impacted)
+            if i.inferred { o.add("inferred", true) }
+            return o.text
+        }
+        root.add("incidents", raw: "[" + incidents.joined(separator: ",") + "]")
+        return root.text
+    }
+
+    /// `2026-11-22T01:02:03Z`.
+    public static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
+            .timeSeparator(.colon).timeZone(separator: .omitted))
+    }
+
+    // MARK: Nagios
+
+    /// The plugin convention: `INCIDENTBOARD <STATE> - <summary> | <perfdata>` then a line per entry.
+    public func nagios() -> String {
+        let perf = entries.filter { $0.latencyMs != nil }.map { e in
+            "'\(e.name)_latency'=\(Self.ms(e.latencyMs ?? 0))ms;\(Self.ms(e.warnMs));\(Self.ms(e.critMs));0;"
+        }
+        var lines = ["INCIDENTBOARD \(status.rawValue.uppercased()) - \(summary)"
+            + (perf.isEmpty ? "" : " | " + perf.joined(separator: " "))]
+        for e in entries {
+            lines.append(entryLine(e))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One sentence: counts, what is down and the root causes.
+    public var summary: String {
+        let counted = entries.filter { $0.probed || $0.status == .down }
+        let down = counted.filter { $0.status == .down }
+        let degraded = counted.filter { $0.status == .degraded }
+        let unknown = counted.filter { $0.status == .unknown }
+        if down.isEmpty && degraded.isEmpty && unknown.isEmpty {
+            return "\(counted.count) of \(counted.count) up"
+        }
+        var parts: [String] = []
+        if !down.isEmpty { parts.append("\(down.count) down (\(down.map(\.name).joined(separator: ", ")))") }
+        if !degraded.isEmpty {
+            parts.append("\(degraded.count) degraded (\(degraded.map(\.name).joined(separator: ", ")))")
+        }
+        if !unknown.isEmpty { parts.append("\(unknown.count) unknown (\(unknown.map(\.name).joined(separator: ", ")))") }
+        var text = parts.joined(separator: ", ") + " of \(counted.count)"
+        if !incidents.isEmpty {
+            let roots = incidents.map { $0.rootCause + ($0.inferred ? " (inferred)" : "") }
+            text += "; root cause: " + roots.joined(separator: ", ")
+        }
+        return text
+    }
+
+    private func entryLine(_ e: CheckReport.Entry) -> String {
+        var line = "\(e.name): \(e.status.rawValue.uppercased())"
+        if let ms = e.latencyMs { line += " \(Self.ms(ms)) ms" }
+        if !e.probed && e.status != .down { line += " (no probe)" }
+        if let error = e.error { line += " - \(error)" }
+        if !e.rootCauses.isEmpty && e.rootCauses != [e.name] {
+            line += " (caused by \(e.rootCauses.joined(separator: ", ")))"
+        }
+        return line
+    }
+
+    private static func ms(_ value: Double) -> String {
+        let rounded = (value * 10).rounded() / 10
+        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+    }
+
+    // MARK: Text
+
+    /// A table for people: state line, then one row per entry with its cause.
+    public func text() -> String {
+        var lines = ["\(status.rawValue.uppercased()): \(summary)  (\(Self.timestamp(checkedAt)))"]
+        let nameWidth = max(7, entries.map(\.name.count).max() ?? 0)
+        lines.append("STATUS    " + "SERVICE".padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+            + "  LATENCY  DETAIL")
+        for e in entries {
+            let latency = e.latencyMs.map { "\(Self.ms($0)) ms" } ?? "-"
+            var detail = e.error ?? (e.probed ? "" : "no probe")
+            if e.rootCauses == [e.name] {
+                let radius = incidents.first { $0.rootCause == e.name }?.impacted.count ?? 0
+                detail += (detail.isEmpty ? "" : "  ") + "ROOT CAUSE ×\(radius)"
+            } else if !e.rootCauses.isEmpty {
+                detail += (detail.isEmpty ? "" : "  ") + "← " + e.rootCauses.joined(separator: ", ")
+            }
+            lines.append(e.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                + e.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  "
+                + String(repeating: " ", count: max(0, 7 - latency.count)) + latency + "  " + detail)
+        }
+        for incident in incidents {
+            lines.append("incident: \(incident.rootCause)\(incident.inferred ? " (inferred)" : "") → "
+                + (incident.impacted.isEmpty ? "no dependents affected" : incident.impacted.joined(separator: ", ")))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

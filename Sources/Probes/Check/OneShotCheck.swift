@@ -1,0 +1,41 @@
+import Foundation
+
+/// `incidentboard check`: probe a set of services once, concurrently, and report.
+public enum OneShotCheck {
+    /// The named services and everything they depend on, transitively, in config order.
+    /// An empty selection means every entry.
+    /// - Returns: the names, or the unknown names when some do not exist.
+    public static func selection(_ names: [String], in config: ProbesConfig) -> Result<[String], UnknownServices> {
+        guard !names.isEmpty else { return .success(config.services.map(\.name)) }
+        let known = Set(config.services.map(\.name))
+        let unknown = names.filter { !known.contains($0) }
+        guard unknown.isEmpty else { return .failure(UnknownServices(names: unknown)) }
+        var wanted = Set<String>()
+        var stack = names
+        while let name = stack.popLast() {
+            guard wanted.insert(name).inserted, let service = config.service(named: name) else { continue }
+            stack.append(contentsOf: service.dependsOn)
+        }
+        return .success(config.services.map(\.name).filter { wanted.contains($0) })
+    }
+
+    /// Names given to `check` that are not in the config.
+    public struct UnknownServices: Error, Sendable {
+        public var names: [String]
+    }
+
+    /// Probes every selected entry that has a probe, all at once, so the wall time is about the
+    /// slowest probe rather than the sum.
+    public static func probe(_ names: [String], in config: ProbesConfig, runner: any ProbeRunner,
+                             now: @Sendable () -> Date = { Date() }) async -> [String: ProbeResult] {
+        await withTaskGroup(of: ProbeResult.self) { group in
+            for name in names {
+                guard let service = config.service(named: name), service.probe != nil else { continue }
+                group.addTask { await runner.run(service, startedAt: now()) }
+            }
+            var results: [String: ProbeResult] = [:]
+            for await result in group { results[result.service] = result }
+            return results
+        }
+    }
+}

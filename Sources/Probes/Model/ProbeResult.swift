@@ -1,0 +1,75 @@
+import Foundation
+
+/// One performance data item from a Nagios-style plugin: `label=value[UOM];warn;crit;min;max`.
+public struct PerfDatum: Sendable, Equatable, Codable {
+    public var label: String
+    public var value: Double
+    public var unit: String
+    public var warn: String?
+    public var crit: String?
+    public var min: Double?
+    public var max: Double?
+
+    public init(
+        label: String, value: Double, unit: String = "", warn: String? = nil, crit: String? = nil,
+        min: Double? = nil, max: Double? = nil
+    ) {
+        self.label = label
+        self.value = value
+        self.unit = unit
+        self.warn = warn
+        self.crit = crit
+        self.min = min
+        self.max = max
+    }
+}
+
+/// The outcome of one probe of one service. Always produced, whatever the target did.
+public struct ProbeResult: Sendable, Equatable {
+    /// The service's `name` from the config.
+    public var service: String
+    /// Wall-clock time the probe started (from the engine's clock, so virtual in tests).
+    public var startedAt: Date
+    public var status: ProbeStatus
+    /// Time from the start of the probe to its result (for failures, to the failure).
+    public var latency: Duration
+    /// A short human text for a non-`up` result ("connection refused", "HTTP 503",
+    /// "timeout after 2000 ms", "condition [BODY].status == UP failed: got DOWN").
+    public var error: String?
+    public var failure: FailureKind?
+    /// HTTP status code of the final response, when there was one.
+    public var httpStatus: Int?
+    /// Perfdata reported by a command probe.
+    public var perfdata: [PerfDatum]
+
+    public init(
+        service: String, startedAt: Date, status: ProbeStatus, latency: Duration, error: String? = nil,
+        failure: FailureKind? = nil, httpStatus: Int? = nil, perfdata: [PerfDatum] = []
+    ) {
+        self.service = service
+        self.startedAt = startedAt
+        self.status = status
+        self.latency = latency
+        self.error = error
+        self.failure = failure
+        self.httpStatus = httpStatus
+        self.perfdata = perfdata
+    }
+
+    /// Latency in milliseconds, as used by conditions and outputs.
+    public var latencyMilliseconds: Double { latency.milliseconds }
+}
+
+extension Duration {
+    /// The duration in (fractional) milliseconds.
+    public var milliseconds: Double {
+        let (s, attos) = components
+        return Double(s) * 1000 + Double(attos) / 1e15
+    }
+
+    /// The duration in (fractional) seconds.
+    public var seconds: Double {
+        let (s, attos) = components
+        return Double(s) + Double(attos) / 1e18
+    }
+}

@@ -1,0 +1,3 @@
+import Testing
+@testable import Probes
+@Test func version() { #expect(!ProbesVersion.string.isEmpty) }
