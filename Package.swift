@@ -40,6 +40,10 @@ let package = Package(
             linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("tinfo")]
         ),
         .target(
+            name: "Dashboard",
+            dependencies: ["Probes", "CNcursesw"]
+        ),
+        .target(
             name: "ProbesTesting",
             dependencies: [
                 "Probes",
@@ -53,7 +57,7 @@ let package = Package(
             name: "IncidentBoard",
             dependencies: [
                 "Probes",
-                "CNcursesw",
+                "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -61,6 +65,10 @@ let package = Package(
         .testTarget(
             name: "ProbesTests",
             dependencies: ["Probes", "ProbesTesting"]
+        ),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: ["Dashboard", "Probes"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,385 @@
+import Foundation
+import GRDB
+
+/// Per-minute counts of one service's two SLIs, as stored for the whole SLO window.
+public struct MinuteAggregate: Sendable, Equatable {
+    /// Minutes since 1970-01-01 UTC.
+    public var minute: Int64
+    /// Availability SLI: available probes and all probes.
+    public var availabilityGood: Int64
+    public var availabilityTotal: Int64
+    /// Latency SLI: available probes under the threshold, and available probes.
+    public var latencyGood: Int64
+    public var latencyTotal: Int64
+
+    public init(minute: Int64, availabilityGood: Int64 = 0, availabilityTotal: Int64 = 0, latencyGood: Int64 = 0,
+                latencyTotal: Int64 = 0) {
+        self.minute = minute
+        self.availabilityGood = availabilityGood
+        self.availabilityTotal = availabilityTotal
+        self.latencyGood = latencyGood
+        self.latencyTotal = latencyTotal
+    }
+
+    /// The start of the minute.
+    public var date: Date { Date(timeIntervalSince1970: TimeInterval(minute) * 60) }
+
+    /// The minute that contains `date`.
+    public static func minute(of date: Date) -> Int64 { Int64((date.timeIntervalSince1970 / 60).rounded(.down)) }
+
+    /// Adds one probe result; `latencyThreshold` decides the latency SLI.
+    public mutating func add(_ result: ProbeResult, latencyThreshold: Duration) {
+        availabilityTotal += 1
+        guard result.status.isAvailable else { return }
+        availabilityGood += 1
+        latencyTotal += 1
+        if result.latency <= latencyThreshold { latencyGood += 1 }
+    }
+}
+
+/// What the store writes in one transaction: everything the engine learnt in about a second.
+public struct HistoryBatch: Sendable {
+    /// Counts to add, by service and minute.
+    public var aggregates: [String: [Int64: MinuteAggregate]] = [:]
+    /// Raw results to keep (the last ``HistoryStore/rawResultsKept`` per service survive).
+    public var results: [ProbeResult] = []
+    /// Alert states to upsert (key → opaque JSON), and keys to delete.
+    public var alertStates: [String: Data] = [:]
+    public var removedAlertStates: Set<String> = []
+
+    public init() {}
+
+    public var isEmpty: Bool {
+        aggregates.isEmpty && results.isEmpty && alertStates.isEmpty && removedAlertStates.isEmpty
+    }
+
+    /// Records a result both as a raw result and in its minute's aggregate.
+    public mutating func add(_ result: ProbeResult, latencyThreshold: Duration) {
+        results.append(result)
+        let minute = MinuteAggregate.minute(of: result.startedAt)
+        aggregates[result.service, default: [:]][minute, default: MinuteAggregate(minute: minute)]
+            .add(result, latencyThreshold: latencyThreshold)
+    }
+}
+
+/// Why the history could not be used.
+public struct HistoryError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The SQLite history at `--state`: per-minute SLI aggregates for the SLO window, the last raw
+/// results per service, and alert states, so a restart resumes budgets and alerts.
+///
+/// WAL mode; callers batch writes (``HistoryBatch``) about once a second, so a hard kill loses
+/// at most one batch. A file that cannot be read, is corrupt, or was written by a newer schema
+/// is moved aside (`<path>.corrupt-<time>`) with a warning, never overwritten.
+public final class HistoryStore: Sendable {
+    /// The schema this build writes. Bump it and add a step to ``migrations`` for every change.
+    public static let schemaVersion = 1
+    /// Raw results kept per service.
+    public static let rawResultsKept = 500
+
+    public let path: String
+    private let queue: DatabaseQueue
+
+    /// Opens (or creates) the history at `path`.
+    /// - Parameter warn: receives one line when an unusable file was moved aside.
+    /// - Throws: ``HistoryError`` when no usable database can be created at `path` at all.
+    public init(path: String, now: Date = Date(), warn: (String) -> Void) throws(HistoryError) {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw HistoryError("\(path): cannot create directory \(directory): \(error.localizedDescription)")
+            }
+        }
+        if FileManager.default.fileExists(atPath: path), let problem = Self.problem(withExistingFileAt: path) {
+            let aside = try Self.moveAside(path, now: now)
+            warn("incidentboard: \(path): \(problem); moved aside to \(aside), starting with empty history")
+        }
+        do {
+            queue = try Self.open(path)
+        } catch let error as HistoryError {
+            throw error
+        } catch {
+            throw HistoryError("\(path): cannot open state file: \(error)")
+        }
+    }
+
+    private static func configuration() -> Configuration {
+        var config = Configuration()
+        config.journalMode = .wal
+        config.busyMode = .timeout(5)
+        config.label = "incidentboard.history"
+        return config
+    }
+
+    private static func open(_ path: String) throws -> DatabaseQueue {
+        let queue = try DatabaseQueue(path: path, configuration: configuration())
+        try queue.write { db in
+            let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            guard version <= schemaVersion else {
+                throw HistoryError("\(path): written by a newer incidentboard (schema \(version))")
+            }
+            for step in version..<schemaVersion {
+                try migrations[step](db)
+            }
+            try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
+        }
+        return queue
+    }
+
+    /// `migrations[n]` takes the schema from version n to n + 1.
+    private static let migrations: [@Sendable (Database) throws -> Void] = [
+        { db in
+            try db.execute(sql: """
+                CREATE TABLE minute_aggregates (
+                    service TEXT NOT NULL,
+                    minute INTEGER NOT NULL,
+                    availability_good INTEGER NOT NULL,
+                    availability_total INTEGER NOT NULL,
+                    latency_good INTEGER NOT NULL,
+                    latency_total INTEGER NOT NULL,
+                    PRIMARY KEY (service, minute)
+                ) WITHOUT ROWID;
+                CREATE TABLE raw_results (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    service TEXT NOT NULL,
+                    started_at REAL NOT NULL,
+                    status TEXT NOT NULL,
+                    latency_ms REAL NOT NULL,
+                    error TEXT,
+                    failure TEXT,
+                    http_status INTEGER
+                );
+                CREATE INDEX raw_results_by_service ON raw_results (service, id);
+                CREATE TABLE alert_states (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    payload BLOB NOT NULL
+                );
+                """)
+        },
+    ]
+
+    /// Why an existing file cannot be used, or `nil` when it can.
+    private static func problem(withExistingFileAt path: String) -> String? {
+        do {
+            var config = configuration()
+            config.readonly = true
+            config.journalMode = .default
+            let probe = try DatabaseQueue(path: path, configuration: config)
+            defer { try? probe.close() }
+            return try probe.read { db -> String? in
+                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                if version > schemaVersion {
+                    return "written by a newer incidentboard (schema \(version), this one reads \(schemaVersion))"
+                }
+                let check = try String.fetchAll(db, sql: "PRAGMA quick_check")
+                if check != ["ok"] { return "state file is corrupt (\(check.first ?? "quick_check failed"))" }
+                if version > 0 {
+                    for table in ["minute_aggregates", "raw_results", "alert_states"] {
+                        guard try db.tableExists(table) else { return "state file is missing table \(table)" }
+                    }
+                }
+                return nil
+            }
+        } catch {
+            return "state file is unreadable (\(Self.shortSQLiteMessage(error)))"
+        }
+    }
+
+    private static func shortSQLiteMessage(_ error: any Error) -> String {
+        if let db = error as? DatabaseError { return db.message ?? "\(db.resultCode)" }
+        return "\(error)"
+    }
+
+    /// Renames the file (and its WAL and shared-memory files) out of the way.
+    private static func moveAside(_ path: String, now: Date) throws(HistoryError) -> String {
+        let stamp = now.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false)
+            .dateSeparator(.omitted).timeSeparator(.omitted).timeZone(separator: .omitted))
+        var target = "\(path).corrupt-\(stamp)"
+        var n = 1
+        while FileManager.default.fileExists(atPath: target) {
+            n += 1
+            target = "\(path).corrupt-\(stamp)-\(n)"
+        }
+        do {
+            try FileManager.default.moveItem(atPath: path, toPath: target)
+            for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+                try FileManager.default.moveItem(atPath: path + suffix, toPath: target + suffix)
+            }
+        } catch {
+            throw HistoryError("\(path): unusable, and cannot be moved aside: \(error.localizedDescription)")
+        }
+        return target
+    }
+
+    // MARK: Writing
+
+    /// Writes one batch in a single transaction.
+    public func write(_ batch: HistoryBatch) throws(HistoryError) {
+        guard !batch.isEmpty else { return }
+        do {
+            try queue.write { db in
+                let upsert = try db.cachedStatement(sql: """
+                    INSERT INTO minute_aggregates
+                        (service, minute, availability_good, availability_total, latency_good, latency_total)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (service, minute) DO UPDATE SET
+                        availability_good = availability_good + excluded.availability_good,
+                        availability_total = availability_total + excluded.availability_total,
+                        latency_good = latency_good + excluded.latency_good,
+                        latency_total = latency_total + excluded.latency_total
+                    """)
+                for (service, minutes) in batch.aggregates {
+                    for a in minutes.values {
+                        try upsert.execute(arguments: [
+                            service, a.minute, a.availabilityGood, a.availabilityTotal, a.latencyGood, a.latencyTotal,
+                        ])
+                    }
+                }
+                let insert = try db.cachedStatement(sql: """
+                    INSERT INTO raw_results (service, started_at, status, latency_ms, error, failure, http_status)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+                var touched = Set<String>()
+                for r in batch.results {
+                    try insert.execute(arguments: [
+                        r.service, r.startedAt.timeIntervalSince1970, r.status.rawValue, r.latency.milliseconds,
+                        r.error, r.failure?.rawValue, r.httpStatus,
+                    ])
+                    touched.insert(r.service)
+                }
+                for service in touched {
+                    try db.execute(
+                        sql: """
+                            DELETE FROM raw_results WHERE service = ? AND id <= (
+                                SELECT id FROM raw_results WHERE service = ? ORDER BY id DESC LIMIT 1 OFFSET ?)
+                            """,
+                        arguments: [service, service, Self.rawResultsKept])
+                }
+                for (key, payload) in batch.alertStates {
+                    try db.execute(
+                        sql: "INSERT INTO alert_states (key, payload) VALUES (?, ?) "
+                            + "ON CONFLICT (key) DO UPDATE SET payload = excluded.payload",
+                        arguments: [key, payload])
+                }
+                for key in batch.removedAlertStates where batch.alertStates[key] == nil {
+                    try db.execute(sql: "DELETE FROM alert_states WHERE key = ?", arguments: [key])
+                }
+            }
+        } catch {
+            throw HistoryError("\(path): cannot write history: \(Self.shortSQLiteMessage(error))")
+        }
+    }
+
+    /// Deletes aggregates older than `date` (past the SLO window).
+    public func prune(before date: Date) throws(HistoryError) {
+        do {
+            try queue.write { db in
+                try db.execute(sql: "DELETE FROM minute_aggregates WHERE minute < ?",
+                               arguments: [MinuteAggregate.minute(of: date)])
+            }
+        } catch {
+            throw HistoryError("\(path): cannot prune history: \(Self.shortSQLiteMessage(error))")
+        }
+    }
+
+    // MARK: Reading
+
+    /// Aggregates since `date`, by service, oldest first.
+    public func aggregates(since date: Date) throws(HistoryError) -> [String: [MinuteAggregate]] {
+        do {
+            return try queue.read { db in
+                var out: [String: [MinuteAggregate]] = [:]
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT service, minute, availability_good, availability_total, latency_good, latency_total
+                        FROM minute_aggregates WHERE minute >= ? ORDER BY service, minute
+                        """,
+                    arguments: [MinuteAggregate.minute(of: date)])
+                while let row = try rows.next() {
+                    let service: String = row[0]
+                    out[service, default: []].append(MinuteAggregate(
+                        minute: row[1], availabilityGood: row[2], availabilityTotal: row[3], latencyGood: row[4],
+                        latencyTotal: row[5]))
+                }
+                return out
+            }
+        } catch {
+            throw HistoryError("\(path): cannot read history: \(Self.shortSQLiteMessage(error))")
+        }
+    }
+
+    /// The most recent raw results of a service, newest last.
+    public func recentResults(service: String, limit: Int = rawResultsKept) throws(HistoryError) -> [ProbeResult] {
+        do {
+            return try queue.read { db in
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT started_at, status, latency_ms, error, failure, http_status FROM raw_results
+                        WHERE service = ? ORDER BY id DESC LIMIT ?
+                        """,
+                    arguments: [service, limit])
+                return rows.reversed().map { row in
+                    let status: String = row[1]
+                    let failure: String? = row[4]
+                    let ms: Double = row[2]
+                    return ProbeResult(
+                        service: service, startedAt: Date(timeIntervalSince1970: row[0]),
+                        status: ProbeStatus(rawValue: status) ?? .unknown,
+                        latency: .microseconds(Int64((ms * 1000).rounded())), error: row[3],
+                        failure: failure.flatMap(FailureKind.init(rawValue:)), httpStatus: row[5])
+                }
+            }
+        } catch {
+            throw HistoryError("\(path): cannot read history: \(Self.shortSQLiteMessage(error))")
+        }
+    }
+
+    /// Every stored alert state, by key.
+    public func alertStates() throws(HistoryError) -> [String: Data] {
+        do {
+            return try queue.read { db in
+                var out: [String: Data] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT key, payload FROM alert_states") {
+                    out[row[0]] = row[1]
+                }
+                return out
+            }
+        } catch {
+            throw HistoryError("\(path): cannot read history: \(Self.shortSQLiteMessage(error))")
+        }
+    }
+
+    /// Flushes the WAL into the main file; called on a clean shutdown.
+    public func checkpoint() {
+        _ = try? queue.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+    }
+
+    /// The default `--state` path: `$XDG_STATE_HOME/incidentboard/<config-name>.sqlite`, falling
+    /// back to `~/.local/state/incidentboard/...`.
+    public static func defaultPath(forConfig configPath: String,
+                                   environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let base: String
+        if let xdg = environment["XDG_STATE_HOME"], xdg.hasPrefix("/") {
+            base = xdg
+        } else {
+            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+            base = (home as NSString).appendingPathComponent(".local/state")
+        }
+        let name = ((configPath as NSString).lastPathComponent as NSString).deletingPathExtension
+        return ((base as NSString).appendingPathComponent("incidentboard") as NSString)
+            .appendingPathComponent((name.isEmpty ? "probes" : name) + ".sqlite")
+    }
+}
+
+/// Raw database access for tests that damage a state file on purpose.
+enum GRDBTestAccess {
+    static func queue(_ path: String) throws -> DatabaseQueue { try DatabaseQueue(path: path) }
+}
