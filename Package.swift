@@ -68,7 +68,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DashboardTests",
-            dependencies: ["Dashboard", "Probes"]
+            dependencies: ["Dashboard", "Probes"],
+            exclude: ["Golden"]
         ),
     ],
     swiftLanguageModes: [.v6]

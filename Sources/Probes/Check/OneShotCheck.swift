@@ -27,7 +27,7 @@ public enum OneShotCheck {
     /// Probes every selected entry that has a probe, all at once, so the wall time is about the
     /// slowest probe rather than the sum.
     public static func probe(_ names: [String], in config: ProbesConfig, runner: any ProbeRunner,
-                             now: @Sendable () -> Date = { Date() }) async -> [String: ProbeResult] {
+                             now: @escaping @Sendable () -> Date = { Date() }) async -> [String: ProbeResult] {
         await withTaskGroup(of: ProbeResult.self) { group in
             for name in names {
                 guard let service = config.service(named: name), service.probe != nil else { continue }

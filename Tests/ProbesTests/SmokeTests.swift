@@ -1,3 +1,0 @@
-import Testing
-@testable import Probes
-@Test func version() { #expect(!ProbesVersion.string.isEmpty) }
