@@ -1,0 +1,62 @@
+/// A set of node indices of one ``DependencyGraph``, as a bitset: membership is O(1) and
+/// union or intersection of two sets costs one word per 64 nodes.
+struct NodeSet: Sendable, Equatable {
+    private(set) var words: [UInt64]
+
+    init(capacity: Int) {
+        words = Array(repeating: 0, count: (max(capacity, 0) + 63) / 64)
+    }
+
+    func contains(_ index: Int) -> Bool {
+        let word = index >> 6
+        guard index >= 0, word < words.count else { return false }
+        return words[word] & (1 << UInt64(index & 63)) != 0
+    }
+
+    mutating func insert(_ index: Int) {
+        let word = index >> 6
+        guard index >= 0, word < words.count else { return }
+        words[word] |= 1 << UInt64(index & 63)
+    }
+
+    mutating func remove(_ index: Int) {
+        let word = index >> 6
+        guard index >= 0, word < words.count else { return }
+        words[word] &= ~(1 << UInt64(index & 63))
+    }
+
+    mutating func formUnion(_ other: NodeSet) {
+        for i in 0..<min(words.count, other.words.count) { words[i] |= other.words[i] }
+    }
+
+    func intersects(_ other: NodeSet) -> Bool {
+        for i in 0..<min(words.count, other.words.count) where words[i] & other.words[i] != 0 { return true }
+        return false
+    }
+
+    var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
+
+    /// Calls `body` with every member of `self ∩ other`, in increasing index order.
+    func forEachCommonMember(with other: NodeSet, _ body: (Int) -> Void) {
+        for i in 0..<min(words.count, other.words.count) {
+            var bits = words[i] & other.words[i]
+            while bits != 0 {
+                body(i << 6 + bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+        }
+    }
+
+    /// The members in increasing index order.
+    var members: [Int] {
+        var out: [Int] = []
+        for (i, word) in words.enumerated() {
+            var bits = word
+            while bits != 0 {
+                out.append(i << 6 + bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+        }
+        return out
+    }
+}
