@@ -67,6 +67,10 @@ let package = Package(
             dependencies: ["Probes", "ProbesTesting"]
         ),
         .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["IncidentBoard", "ProbesTesting", "Probes"]
+        ),
+        .testTarget(
             name: "DashboardTests",
             dependencies: ["Dashboard", "Probes"],
             exclude: ["Golden"]

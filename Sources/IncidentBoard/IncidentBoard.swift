@@ -12,7 +12,7 @@ struct IncidentBoardCommand: AsyncParsableCommand {
             config), 2 CRITICAL, 3 UNKNOWN (usage or config error).
             """,
         version: "0.1.0",
-        subcommands: [CheckCommand.self, ValidateCommand.self]
+        subcommands: [CheckCommand.self, WatchCommand.self, ValidateCommand.self]
     )
 
     /// Argument errors exit 3 (CONTRACT.md: usage error), not ArgumentParser's 64.

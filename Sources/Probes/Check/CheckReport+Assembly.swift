@@ -6,20 +6,45 @@ extension CheckReport {
     public static func assemble(config: ProbesConfig, selected names: [String], results: [String: ProbeResult],
                                 checkedAt: Date) -> CheckReport {
         let redactor = config.redactor
+        var observations: [String: CascadeObservation] = [:]
+        for (name, result) in results {
+            guard let service = config.service(named: name) else { continue }
+            let failing = result.status != .up || result.latency > service.slo.latency.threshold
+            observations[name] = CascadeObservation(
+                status: result.status, latencyOverThreshold: result.latency > service.slo.latency.threshold,
+                onset: failing ? result.startedAt : nil, failure: result.failure)
+        }
+        let assessment = CascadeAnalyzer(config: config).analyze(observations, now: checkedAt)
+        let selected = Set(names)
         var entries: [Entry] = []
         for name in names {
             guard let service = config.service(named: name) else { continue }
             let result = results[name]
+            let role = assessment.role(of: name)
+            var status = result?.status ?? .unknown
+            var error: String?
+            if let result {
+                error = result.error.map(redactor.redact)
+            } else if service.probe != nil {
+                error = "not probed"
+            }
+            if service.probe == nil, role == .inferredRootCause {
+                status = .down
+                let impacted = assessment.incident(rootCause: name)?.impacted ?? []
+                error = "inferred down: \(impacted.count) dependents failing"
+            }
             entries.append(Entry(
-                name: name, title: service.title,
-                status: result?.status ?? .unknown,
+                name: name, title: service.title, status: status,
                 latencyMs: result.map { $0.latency.milliseconds },
-                error: result?.error.map(redactor.redact) ?? (service.probe == nil ? nil : "not probed"),
-                rootCauses: [],
+                error: error,
+                rootCauses: status == .up ? [] : assessment.rootCauses(of: name),
                 probed: service.probe != nil,
                 warnMs: service.slo.latency.threshold.milliseconds,
                 critMs: (service.probe?.timeout ?? .zero).milliseconds))
         }
-        return CheckReport(checkedAt: checkedAt, entries: entries, incidents: [])
+        let incidents = assessment.incidents
+            .filter { selected.contains($0.rootCause) }
+            .map { Incident(rootCause: $0.rootCause, impacted: $0.impacted.filter(selected.contains), inferred: $0.inferred) }
+        return CheckReport(checkedAt: checkedAt, entries: entries, incidents: incidents)
     }
 }

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+@Suite("validate command (built binary)")
+struct ValidateCommandTests {
+    @Test func repositoryConfigIsValid() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let outcome = try await Binary.run(["validate", "--config", root.appendingPathComponent("probes.json").path])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("valid"))
+    }
+
+    @Test func everyProblemIsPrintedOnItsOwnLine() async throws {
+        let scratch = try Scratch()
+        let config = try scratch.write("probes.json", """
+            {"servces": [],
+             "services": [
+               {"name": "a", "dependsOn": ["b"], "probe": {"type": "http", "url": "http://127.0.0.1:1/", "timeout": "10s", "interval": "5s"}},
+               {"name": "b", "dependsOn": ["a"], "probe": {"type": "tcp", "host": "127.0.0.1", "port": 70000}},
+               {"name": "c", "probe": {"type": "http", "url": "http://127.0.0.1:1/", "conditions": ["[STAUTS] == 200"]}}
+             ]}
+            """)
+        let outcome = try await Binary.run(["validate", "--config", config])
+        #expect(outcome.status == 1)
+        #expect(outcome.stdout.isEmpty)
+        let lines = outcome.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 5, "\(lines)")
+        for line in lines { #expect(line.hasPrefix("incidentboard: \(config): ")) }
+        let text = outcome.stderr
+        #expect(text.contains("servces") && text.contains("did you mean \"services\"?"))
+        #expect(text.contains("a → b → a"))
+        #expect(text.contains("services[1].probe.port"))
+        #expect(text.contains("services[0].probe.timeout"))
+        #expect(text.contains("services[2].probe.conditions[0]") && text.contains("[STATUS]"))
+    }
+}
