@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "IncidentBoard",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "incidentboard", targets: ["IncidentBoard"]),
         .library(name: "Probes", targets: ["Probes"]),
