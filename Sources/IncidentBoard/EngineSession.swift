@@ -1,0 +1,63 @@
+import Foundation
+import Probes
+
+/// The live engine as every long-running command wires it: config → history → monitor →
+/// scheduler (live probes, wall clock) → engine loop. `watch`, `dashboard` and `demo` share it.
+struct EngineSession {
+    let config: ProbesConfig
+    let configPath: String
+    let statePath: String
+    var concurrency: Int = ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit
+
+    /// Opens the history (moving an unusable file aside with a warning on stderr).
+    func openStore() throws(HistoryError) -> HistoryStore {
+        try HistoryStore(path: statePath) { StandardError.write($0) }
+    }
+
+    /// Runs until SIGINT/SIGTERM (or until the surrounding task is cancelled).
+    /// - Parameters:
+    ///   - onEvents: attributed alert transitions, in order (restore events first).
+    ///   - onSnapshot: a fresh board once a tick, for screens; `nil` for none.
+    ///   - onStart: the scheduler, once it exists (for "probe now" and "pause" commands).
+    /// - Returns: the number of alerts still firing at the end.
+    @discardableResult
+    func run(
+        store: HistoryStore,
+        onEvents: @escaping @Sendable ([AlertEvent]) -> Void,
+        onSnapshot: (@Sendable (BoardSnapshot) -> Void)? = nil,
+        onStart: @Sendable (ProbeScheduler<ContinuousClock>) -> Void = { _ in }
+    ) async -> Int {
+        var monitor = Monitor(config: config)
+        do {
+            let restored = try monitor.restore(from: store, now: Date())
+            if !restored.isEmpty { onEvents(restored) }
+        } catch {
+            StandardError.write("incidentboard: \(error.description)")
+        }
+        let runner = LiveProbeRunner(configuration: config)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let wallStart = Date()
+        let scheduler = ProbeScheduler(
+            services: config.services.filter { $0.probe != nil }, runner: runner, clock: clock, wallStart: wallStart,
+            concurrencyLimit: concurrency)
+        onStart(scheduler)
+        let loop = EngineLoop(
+            scheduler: scheduler, clock: clock,
+            now: { wallStart.addingTimeInterval(start.duration(to: clock.now).seconds) }, store: store)
+        let startingMonitor = monitor
+        let task = Task {
+            await loop.run(monitor: startingMonitor, onEvents: onEvents, onSnapshot: onSnapshot,
+                           onWarning: { StandardError.write($0) })
+        }
+        let signals = Termination.cancelling(task)
+        let final = await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            task.cancel()
+        }
+        signals.forEach { $0.cancel() }
+        await runner.shutdown()
+        return final.firingCount
+    }
+}

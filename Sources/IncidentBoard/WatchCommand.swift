@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Probes
+
+struct WatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Probe continuously and write alerts to stdout as they fire and resolve, one line each.",
+        discussion: """
+            Every alert transition is one line on stdout, flushed at once: JSON (one object per line) or \
+            text. Diagnostics go to stderr. Runs until SIGINT or SIGTERM, then flushes history and exits 0. \
+            With the same --state a restart resumes SLO budgets and alert states without re-firing.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Flag(help: "Run without a screen, alerts on stdout (the only mode of `watch`; the screen is `dashboard`).")
+    var headless = false
+
+    @Option(help: "Output format: text or json (default: text on a terminal, json otherwise).")
+    var format: Format?
+
+    @OptionGroup var options: ConfigOptions
+    @OptionGroup var stateOptions: StateOptions
+
+    @Option(help: ArgumentHelp("Most probes in flight at once.", valueName: "n"))
+    var concurrency: Int = 256
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+    }
+
+    func run() async throws {
+        guard let config = options.load() else { throw ExitCode(UsageExit.code) }
+        try await Self.runHeadless(
+            config: config, configPath: options.configPath,
+            statePath: stateOptions.path(forConfig: options.configPath),
+            format: format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json), concurrency: concurrency)
+    }
+
+    /// The headless mode, also used by `demo --headless`.
+    static func runHeadless(config: ProbesConfig, configPath: String, statePath: String, format: Format,
+                            concurrency: Int = 256) async throws {
+        let session = EngineSession(
+            config: config, configPath: configPath, statePath: statePath, concurrency: concurrency)
+        let store: HistoryStore
+        do {
+            store = try session.openStore()
+        } catch {
+            StandardError.write("incidentboard: \(error.description)")
+            throw ExitCode(UsageExit.code)
+        }
+        let redactor = config.redactor
+        let probed = config.services.filter { $0.probe != nil }.count
+        StandardError.write("incidentboard: watching \(probed) probes from \(configPath) (history: \(statePath))")
+        let firing = await session.run(store: store) { events in
+            for event in events {
+                StandardOutput.write(redactor.redact(format == .json ? event.jsonLine() : event.textLine()))
+            }
+        }
+        StandardError.write("incidentboard: stopped; history flushed; \(firing) alerts still firing")
+    }
+}

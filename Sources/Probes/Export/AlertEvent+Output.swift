@@ -1,0 +1,55 @@
+import Foundation
+
+extension AlertEvent {
+    /// The `watch --headless --format json` line of CONTRACT.md, fields in its order:
+    /// `{"time":"…Z","event":"firing","alert":"down","service":…,"severity":…,"rootCause":…,
+    /// "suppressed":…,"summary":…}` plus `window`, `burnRate`, `observed` (and `rule`, `sli`) for
+    /// burn-rate alerts.
+    public func jsonLine() -> String {
+        var o = JSONText()
+        o.add("time", Self.timestamp(time))
+        o.add("event", event.rawValue)
+        o.add("alert", alert.rawValue)
+        o.add("service", service)
+        o.add("severity", severity.rawValue)
+        o.add("rootCause", rootCause)
+        o.add("suppressed", suppressed)
+        o.add("summary", summary)
+        if alert == .burnRate {
+            o.add("window", window)
+            o.add("burnRate", burnRate.map { ($0 * 1000).rounded() / 1000 })
+            o.add("observed", observed.map { ($0 * 100).rounded() / 100 })
+            o.add("rule", rule)
+            o.add("sli", sli?.rawValue)
+        } else if let observed {
+            o.add("observed", (observed * 100).rounded() / 100)
+        }
+        return o.text
+    }
+
+    /// One line for people:
+    /// `01:02:03 FIRING   critical loan-application down for 3 probes: HTTP 503 ← root cause: credit-bureau [suppressed]`.
+    public func textLine(timeZone: TimeZone = .current) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let c = calendar.dateComponents([.hour, .minute, .second], from: time)
+        let clock = String(format: "%02d:%02d:%02d", c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+        var line = clock + " " + event.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)
+            + " " + severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0) + " "
+        // The summary may already name the cause; the arrow says it once, consistently.
+        var text = summary
+        if let range = text.range(of: "; caused by ") { text = String(text[..<range.lowerBound]) }
+        line += text
+        if let rootCause {
+            line += rootCause == service ? " (root cause)" : " ← root cause: \(rootCause)"
+        }
+        if suppressed { line += " [suppressed]" }
+        return line
+    }
+
+    /// `2026-11-22T01:02:03.412Z`.
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true)
+            .timeSeparator(.colon).timeZone(separator: .omitted))
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// Everything a consumer (dashboard, headless sink, metrics, check) needs at one instant: an
+/// immutable value published by the ``Monitor``. Consumers never reach back into the engine.
+public struct BoardSnapshot: Sendable {
+    /// The engine time of the snapshot.
+    public var time: Date
+    /// The top-level SLO window (the header shows it).
+    public var sloWindow: Duration
+    /// Every config entry, in config order.
+    public var services: [ServiceSnapshot]
+    /// Current root causes, largest blast radius first.
+    public var incidents: [CascadeIncident]
+    /// Alerts the world has been told are firing, ordered by service.
+    public var firing: [AlertEvent]
+    /// Whether probing is paused (dashboard `p`).
+    public var paused: Bool
+
+    public init(time: Date, sloWindow: Duration, services: [ServiceSnapshot], incidents: [CascadeIncident],
+                firing: [AlertEvent], paused: Bool) {
+        self.time = time
+        self.sloWindow = sloWindow
+        self.services = services
+        self.incidents = incidents
+        self.firing = firing
+        self.paused = paused
+    }
+
+    /// The worst state among probed services and inferred roots.
+    public var overall: ProbeStatus {
+        services.filter { $0.hasProbe || $0.role == .inferredRootCause }.compactMap(\.status).max() ?? .unknown
+    }
+
+    /// The entry with this name.
+    public func service(named name: String) -> ServiceSnapshot? { services.first { $0.name == name } }
+}
+
+/// One entry of the board.
+public struct ServiceSnapshot: Sendable {
+    public var name: String
+    public var title: String?
+    public var group: String?
+    public var dependsOn: [String]
+    /// Entries that depend directly on this one.
+    public var dependents: [String]
+    public var hasProbe: Bool
+    /// Latest probe status; for a probe-less entry, `down` when inferred, else `nil`.
+    public var status: ProbeStatus?
+    public var lastResult: ProbeResult?
+    /// Its role in the cascade analysis and the root causes that explain it.
+    public var role: CascadeRole
+    public var rootCauses: [String]
+    /// For a root cause, how many entries it impacts.
+    public var blastRadius: Int
+    public var availability: SLIStatus?
+    public var latencySLI: SLIStatus?
+    /// Latency over 5 minutes and 1 hour.
+    public var latency5m: LatencySummary?
+    public var latency1h: LatencySummary?
+    /// Latest probe latencies (oldest first), for the sparkline.
+    public var sparkline: [Duration]
+    /// Latest results, oldest first (for the detail pane).
+    public var recent: [ProbeResult]
+    /// Error budget remaining sampled once a minute, oldest first (for the burn-down chart).
+    public var budgetHistory: [Double]
+    /// Firing alerts of this entry.
+    public var firing: [AlertKind]
+    /// The latency threshold of its SLO.
+    public var latencyThreshold: Duration
+    public var interval: Duration?
+
+    public init(name: String, title: String?, group: String?, dependsOn: [String], dependents: [String],
+                hasProbe: Bool, status: ProbeStatus?, lastResult: ProbeResult?, role: CascadeRole, rootCauses: [String],
+                blastRadius: Int, availability: SLIStatus?, latencySLI: SLIStatus?, latency5m: LatencySummary?,
+                latency1h: LatencySummary?, sparkline: [Duration], recent: [ProbeResult], budgetHistory: [Double],
+                firing: [AlertKind], latencyThreshold: Duration, interval: Duration?) {
+        self.name = name
+        self.title = title
+        self.group = group
+        self.dependsOn = dependsOn
+        self.dependents = dependents
+        self.hasProbe = hasProbe
+        self.status = status
+        self.lastResult = lastResult
+        self.role = role
+        self.rootCauses = rootCauses
+        self.blastRadius = blastRadius
+        self.availability = availability
+        self.latencySLI = latencySLI
+        self.latency5m = latency5m
+        self.latency1h = latency1h
+        self.sparkline = sparkline
+        self.recent = recent
+        self.budgetHistory = budgetHistory
+        self.firing = firing
+        self.latencyThreshold = latencyThreshold
+        self.interval = interval
+    }
+}

@@ -1,0 +1,339 @@
+import DequeModule
+import Foundation
+
+/// Owns all mutable engine state: SLIs, latency, alert state machines, the cascade analysis and
+/// the history batch. One task drives it; every call takes the engine time, so tests and
+/// replays run it on a virtual clock.
+///
+/// Alerts leave the Monitor attributed and, where the Alertmanager inhibit model says so,
+/// suppressed. A victim's alert that fires before its root cause's is held back briefly (as
+/// Alertmanager's `group_wait` does) so that on-call sees the root first and the victims as
+/// suppressed, instead of a page per victim.
+public struct Monitor: Sendable {
+    public let config: ProbesConfig
+    private var slo: SLOBook
+    private var latency: LatencyBook
+    private var alerts: AlertEngine
+    private let analyzer: CascadeAnalyzer
+    private let services: [String: ServiceConfig]
+    private let dependents: [String: [String]]
+
+    private var last: [String: ProbeResult] = [:]
+    private var spells: [String: CascadeObservation] = [:]
+    private var recent: [String: Deque<ProbeResult>] = [:]
+    private var budgetHistory: [String: Deque<Double>] = [:]
+    private var lastBudgetMinute: Int64 = .min
+
+    /// The latest cascade analysis; recomputed only when some node changes health class.
+    public private(set) var assessment: CascadeAssessment
+    private var assessmentIsStale = true
+
+    /// Firing alerts the world has been told about, with the attribution they were told with.
+    private var told: [AlertKey: AlertEvent] = [:]
+    /// Victims' firing alerts waiting for their root cause's alert.
+    private var held: [AlertKey: (event: AlertEvent, until: Date)] = [:]
+    private var alertStateIsDirty = false
+    private var batch = HistoryBatch()
+
+    /// Results kept in memory per service for the detail pane.
+    public static let recentKept = 60
+    /// Budget samples (one a minute) kept per service for the burn-down chart.
+    public static let budgetSamplesKept = 180
+
+    /// Keys of the two rows of alert state in the store.
+    static let engineStateKey = "alert-engine"
+    static let toldStateKey = "alerts-told"
+
+    public init(config: ProbesConfig) {
+        self.config = config
+        let probed = config.services.filter { $0.probe != nil }
+        slo = SLOBook(services: probed)
+        latency = LatencyBook(services: probed.map(\.name))
+        alerts = AlertEngine()
+        analyzer = CascadeAnalyzer(config: config)
+        services = Dictionary(config.services.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var deps: [String: [String]] = [:]
+        for s in config.services { for up in s.dependsOn { deps[up, default: []].append(s.name) } }
+        dependents = deps
+        assessment = CascadeAssessment(nodes: [], incidents: [])
+    }
+
+    // MARK: Input
+
+    /// Counts a probe result and returns the alert transitions it causes, attributed.
+    public mutating func ingest(_ result: ProbeResult, now: Date) -> [AlertEvent] {
+        guard let service = services[result.service] else { return [] }
+        last[result.service] = result
+        var ring = recent[result.service] ?? Deque(minimumCapacity: Self.recentKept)
+        if ring.count == Self.recentKept { ring.removeFirst() }
+        ring.append(result)
+        recent[result.service] = ring
+        batch.add(result, latencyThreshold: service.slo.latency.threshold)
+        slo.record(result)
+        latency.record(result)
+        updateSpell(result, threshold: service.slo.latency.threshold)
+        let raw = alerts.evaluate(after: result, now: now, slo: &slo, latency: latency)
+        if !raw.isEmpty { alertStateIsDirty = true }
+        return route(raw, now: now)
+    }
+
+    /// Periodic work (about once a second): burn-rate windows roll on without new results,
+    /// held alerts time out, inferred roots appear and clear, budgets are sampled.
+    public mutating func tick(now: Date) -> [AlertEvent] {
+        let raw = alerts.evaluateBurnRates(now: now, slo: &slo)
+        if !raw.isEmpty { alertStateIsDirty = true }
+        var events = route(raw, now: now)
+        events += releaseHeld(now: now, force: false)
+        let minute = Int64((now.timeIntervalSince1970 / 60).rounded(.down))
+        if minute != lastBudgetMinute {
+            lastBudgetMinute = minute
+            for status in slo.statuses(now: now) {
+                var ring = budgetHistory[status.service] ?? Deque(minimumCapacity: Self.budgetSamplesKept)
+                if ring.count == Self.budgetSamplesKept { ring.removeFirst() }
+                ring.append(status.availability.budgetRemaining)
+                budgetHistory[status.service] = ring
+            }
+        }
+        return events
+    }
+
+    private mutating func updateSpell(_ result: ProbeResult, threshold: Duration) {
+        let observed = CascadeObservation(status: result.status, latencyOverThreshold: result.latency > threshold)
+        let previous = spells[result.service]
+        var next = previous ?? .healthy
+        switch (previous?.health ?? .healthy, observed.health) {
+        case (.healthy, .healthy):
+            break
+        case (.healthy, _):
+            next = CascadeObservation(health: observed.health, onset: result.startedAt, failure: result.failure)
+        case (_, .healthy):
+            next = .recovered(at: result.startedAt, troubledSince: previous?.onset)
+        default:
+            next.health = observed.health
+            next.failure = result.failure
+        }
+        if previous?.health != next.health || previous == nil { assessmentIsStale = true }
+        spells[result.service] = next
+    }
+
+    private mutating func refreshAssessment(now: Date) {
+        // Recovery grace periods end with time, not with results, so a recovered root is
+        // re-examined on every refresh while one is on record.
+        let hasRecovered = assessment.incidents.contains { $0.cause == .recovered }
+        guard assessmentIsStale || hasRecovered else { return }
+        assessment = analyzer.analyze(spells, now: now)
+        assessmentIsStale = false
+    }
+
+    // MARK: Attribution and suppression
+
+    private var firingServices: Set<String> { Set(told.keys.map(\.service)) }
+
+    /// Attributes raw transitions, holds victims whose root cause has not fired yet, and pairs
+    /// every resolved with the firing that was told.
+    private mutating func route(_ raw: [AlertEvent], now: Date) -> [AlertEvent] {
+        refreshAssessment(now: now)
+        var out = syncInferredRoots(now: now)
+        for event in raw {
+            let key = AlertKey(service: event.service, kind: event.alert, rule: event.rule, sli: event.sli)
+            switch event.event {
+            case .firing:
+                let attribution = assessment.alertAttribution(service: event.service, firing: firingServices)
+                if assessment.role(of: event.service) == .impacted && !attribution.suppressed {
+                    held[key] = (event, now.addingTimeInterval(holdTime(for: event.service)))
+                    continue
+                }
+                out.append(tell(event, key: key, attribution: attribution))
+            case .resolved:
+                if held.removeValue(forKey: key) != nil { continue }
+                guard let firing = told.removeValue(forKey: key) else { continue }
+                var resolved = event
+                resolved.rootCause = firing.rootCause
+                resolved.suppressed = firing.suppressed
+                out.append(resolved)
+            }
+        }
+        out += releaseHeld(now: now, force: false)
+        return out
+    }
+
+    private mutating func tell(_ event: AlertEvent, key: AlertKey, attribution: AlertAttribution) -> AlertEvent {
+        var told = event
+        told.rootCause = attribution.rootCause
+        told.suppressed = attribution.suppressed
+        if let root = attribution.rootCause, root != event.service, !told.summary.contains("caused by") {
+            told.summary += "; caused by \(root)"
+        }
+        self.told[key] = told
+        alertStateIsDirty = true
+        return told
+    }
+
+    /// Held alerts go out as soon as their root cause fires (suppressed), when the service stops
+    /// being a victim, or when the hold expires (not suppressed: nobody else was paged).
+    private mutating func releaseHeld(now: Date, force: Bool) -> [AlertEvent] {
+        guard !held.isEmpty else { return [] }
+        refreshAssessment(now: now)
+        var out: [AlertEvent] = []
+        for key in held.keys.sorted() {
+            guard let (event, until) = held[key] else { continue }
+            let attribution = assessment.alertAttribution(service: event.service, firing: firingServices)
+            let stillVictim = assessment.role(of: event.service) == .impacted
+            if attribution.suppressed || !stillVictim || until <= now || force {
+                held[key] = nil
+                var delayed = event
+                delayed.time = now
+                out.append(tell(delayed, key: key, attribution: attribution))
+            }
+        }
+        return out
+    }
+
+    /// Long enough for an upstream that just started failing to reach its own `down` alert.
+    private func holdTime(for service: String) -> TimeInterval {
+        let roots = assessment.rootCauses(of: service)
+        var longest: TimeInterval = 1
+        for root in roots {
+            guard let config = services[root], let probe = config.probe else { continue }
+            let needed = Double(config.slo.alerts.downAfter) * probe.interval.seconds + probe.timeout.seconds + 1
+            longest = max(longest, needed)
+        }
+        return min(longest, 300)
+    }
+
+    /// A declared dependency without a probe has no alert of its own; while it is inferred to be
+    /// the root cause, the Monitor raises one under its name, so its victims are suppressed and
+    /// on-call is paged once, for it.
+    private mutating func syncInferredRoots(now: Date) -> [AlertEvent] {
+        var out: [AlertEvent] = []
+        let inferred = Dictionary(
+            assessment.incidents.filter(\.inferred).map { ($0.rootCause, $0) }, uniquingKeysWith: { a, _ in a })
+        for (name, incident) in inferred.sorted(by: { $0.key < $1.key }) {
+            let key = AlertKey(service: name, kind: .down)
+            guard told[key] == nil else { continue }
+            let event = AlertEvent(
+                time: now, event: .firing, alert: .down, service: name, severity: .critical,
+                observed: Double(incident.impacted.count),
+                summary: "\(name) inferred down: \(incident.impacted.count) dependents failing "
+                    + "(\(incident.impacted.joined(separator: ", ")))")
+            out.append(tell(event, key: key, attribution: AlertAttribution(rootCause: name, suppressed: false)))
+        }
+        for (key, firing) in told where services[key.service]?.probe == nil && inferred[key.service] == nil {
+            told[key] = nil
+            alertStateIsDirty = true
+            out.append(AlertEvent(
+                time: now, event: .resolved, alert: .down, service: key.service, severity: firing.severity,
+                observed: 0, summary: "\(key.service) no longer inferred down", rootCause: key.service,
+                suppressed: false))
+        }
+        return out
+    }
+
+    // MARK: Persistence
+
+    /// What to write to the history since the last call: results, minute counts and, when they
+    /// changed, the alert states.
+    public mutating func takeBatch() -> HistoryBatch {
+        var out = batch
+        batch = HistoryBatch()
+        if alertStateIsDirty {
+            alertStateIsDirty = false
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .secondsSince1970
+            if let engine = try? encoder.encode(alerts.exportStates()),
+                let told = try? encoder.encode(told.values.sorted { $0.service < $1.service })
+            {
+                out.alertStates[Self.engineStateKey] = engine
+                out.alertStates[Self.toldStateKey] = told
+            }
+        }
+        return out
+    }
+
+    /// Resumes from stored history: SLIs from the minute aggregates of the SLO window, latency
+    /// and recent results from the raw results, alert states as they were (a firing alert stays
+    /// firing without being told again).
+    /// - Returns: transitions caused by the restore (alerts of services no longer configured).
+    public mutating func restore(from store: HistoryStore, now: Date) throws(HistoryError) -> [AlertEvent] {
+        let longest = config.services.map(\.slo.window).max() ?? SLOPolicy.standard.window
+        let aggregates = try store.aggregates(since: now.addingTimeInterval(-longest.seconds))
+        let nowSeconds = Int64(now.timeIntervalSince1970.rounded(.down))
+        // The current minute is only partly past: its counts belong to the part up to now.
+        func period(_ minute: Int64) -> Int64 { max(1, min(60, nowSeconds - minute * 60 + 1)) }
+        for (service, minutes) in aggregates where services[service]?.probe != nil {
+            slo.restore(service: service, sli: .availability, aggregates: minutes.map {
+                SLIAggregate(start: $0.minute * 60, seconds: period($0.minute), good: Int($0.availabilityGood),
+                             total: Int($0.availabilityTotal))
+            }, now: now)
+            slo.restore(service: service, sli: .latency, aggregates: minutes.map {
+                SLIAggregate(start: $0.minute * 60, seconds: period($0.minute), good: Int($0.latencyGood),
+                             total: Int($0.latencyTotal))
+            }, now: now)
+        }
+        for service in config.services where service.probe != nil {
+            let stored = try store.recentResults(service: service.name)
+            for result in stored where now.timeIntervalSince(result.startedAt) < 3600 { latency.record(result) }
+            for result in stored.suffix(Self.recentKept) {
+                var ring = recent[service.name] ?? Deque()
+                ring.append(result)
+                recent[service.name] = ring
+                last[service.name] = result
+                updateSpell(result, threshold: service.slo.latency.threshold)
+            }
+        }
+        let states = try store.alertStates()
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        var events: [AlertEvent] = []
+        if let data = states[Self.engineStateKey], let saved = try? decoder.decode([AlertState].self, from: data) {
+            events = alerts.restore(saved, now: now, slo: slo)
+        }
+        if let data = states[Self.toldStateKey], let saved = try? decoder.decode([AlertEvent].self, from: data) {
+            for event in saved {
+                told[AlertKey(service: event.service, kind: event.alert, rule: event.rule, sli: event.sli)] = event
+            }
+        }
+        return route(events, now: now)
+    }
+
+    /// Resolves everything still held or told for entries that vanished; used at shutdown by
+    /// nobody: firing alerts stay firing across a restart by design.
+    public var firingCount: Int { told.count }
+
+    // MARK: Output
+
+    /// The board as of `now`.
+    public mutating func snapshot(now: Date, paused: Bool = false) -> BoardSnapshot {
+        refreshAssessment(now: now)
+        var rows: [ServiceSnapshot] = []
+        rows.reserveCapacity(config.services.count)
+        let firingByService = Dictionary(grouping: told.values, by: \.service)
+        for service in config.services {
+            let node = assessment.node(named: service.name)
+            let role = node?.role ?? .unobserved
+            var status = last[service.name]?.status
+            if service.probe == nil { status = role == .inferredRootCause ? .down : nil }
+            let sloStatus = service.probe == nil ? nil : slo.status(of: service.name, now: now)
+            rows.append(ServiceSnapshot(
+                name: service.name, title: service.title, group: service.group, dependsOn: service.dependsOn,
+                dependents: dependents[service.name] ?? [], hasProbe: service.probe != nil, status: status,
+                lastResult: last[service.name], role: role, rootCauses: node?.rootCauses ?? [],
+                blastRadius: assessment.incident(rootCause: service.name)?.blastRadius ?? 0,
+                availability: sloStatus?.availability, latencySLI: sloStatus?.latency,
+                latency5m: latency.summary(service: service.name, window: .seconds(300), now: now),
+                latency1h: latency.summary(service: service.name, window: .seconds(3600), now: now),
+                sparkline: latency.recent(service: service.name),
+                recent: Array(recent[service.name] ?? []),
+                budgetHistory: Array(budgetHistory[service.name] ?? []),
+                firing: (firingByService[service.name] ?? []).map(\.alert),
+                latencyThreshold: service.slo.latency.threshold, interval: service.probe?.interval))
+        }
+        return BoardSnapshot(
+            time: now, sloWindow: config.slo.window, services: rows, incidents: assessment.incidents,
+            firing: told.values.sorted { ($0.service, $0.alert.rawValue) < ($1.service, $1.alert.rawValue) },
+            paused: paused)
+    }
+
+    /// Per-service SLO status as of `now` (for `slo` reports and metrics).
+    public mutating func sloStatuses(now: Date) -> [ServiceSLOStatus] { slo.statuses(now: now) }
+}
