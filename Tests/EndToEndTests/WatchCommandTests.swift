@@ -1,0 +1,176 @@
+import Foundation
+import Probes
+import ProbesTesting
+import Testing
+
+/// `incidentboard watch --headless` as a pipeline runs it: the built binary, JSON lines on stdout.
+@Suite("watch --headless (built binary)")
+struct WatchCommandTests {
+    /// bureau ← loans, cards; gift standalone. Probes every second, so a test runs in seconds.
+    static func config(_ server: LoopbackHTTPServer) -> String {
+        """
+        {
+          "defaults": { "interval": "1s", "timeout": "500ms" },
+          "services": [
+            { "name": "bureau", "probe": { "type": "http", "url": "\(server.url("/bureau"))" } },
+            { "name": "loans", "dependsOn": ["bureau"], "probe": { "type": "http", "url": "\(server.url("/loans"))" } },
+            { "name": "cards", "dependsOn": ["bureau"], "probe": { "type": "http", "url": "\(server.url("/cards"))" } },
+            { "name": "gift", "probe": { "type": "http", "url": "\(server.url("/gift"))" } }
+          ]
+        }
+        """
+    }
+
+    static func healthy() async throws -> LoopbackHTTPServer {
+        try await LoopbackHTTPServer.start(routes: ["/bureau": .ok(), "/loans": .ok(), "/cards": .ok(), "/gift": .ok()])
+    }
+
+    static func event(_ line: String) -> [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+    }
+
+    static func isEvent(_ line: String, _ event: String, _ service: String) -> Bool {
+        guard let json = Self.event(line) else { return false }
+        return json["event"] as? String == event && json["service"] as? String == service
+            && json["alert"] as? String == "down"
+    }
+
+    static func date(_ json: [String: Any]) -> Date? {
+        (json["time"] as? String).flatMap { try? Date($0, strategy: .iso8601) }
+    }
+
+    @Test func rootCauseFiresOnceVictimsAreSuppressedAndAllResolve() async throws {
+        let server = try await Self.healthy()
+        let scratch = try Scratch()
+        let config = try scratch.write("probes.json", Self.config(server))
+        let watch = try RunningBinary(["watch", "--headless", "--format", "json", "--config", config,
+                                       "--state", scratch.file("state.sqlite")])
+        // A few healthy rounds first: nothing on stdout.
+        try await Task.sleep(for: .seconds(2))
+        #expect(watch.stdoutLines.isEmpty, "\(watch.stdoutLines)")
+
+        let failedAt = Date()
+        server.script("/bureau", .status(503))
+        server.script("/loans", .status(503))
+        server.script("/cards", .status(503))
+        let rootLine = await watch.waitForLine { Self.isEvent($0, "firing", "bureau") }
+        let root = try #require(rootLine.flatMap(Self.event))
+        #expect(root["rootCause"] as? String == "bureau")
+        #expect(root["suppressed"] as? Bool == false)
+        #expect(root["severity"] as? String == "critical")
+        for victim in ["loans", "cards"] {
+            let line = await watch.waitForLine { Self.isEvent($0, "firing", victim) }
+            let json = try #require(line.flatMap(Self.event), "no firing line for \(victim)")
+            #expect(json["rootCause"] as? String == "bureau")
+            #expect(json["suppressed"] as? Bool == true)
+            #expect((json["summary"] as? String)?.contains("caused by bureau") == true)
+        }
+        // Detection: the root's alert within interval + timeout + 1 s of the failure (2.5 s),
+        // with slack for a loaded machine.
+        let firedAt = try #require(Self.date(root))
+        let detection = firedAt.timeIntervalSince(failedAt)
+        #expect(detection < 5.0, "root-cause alert after \(detection) s")
+        print("watch detection latency: \(String(format: "%.2f", detection)) s")
+
+        server.script("/bureau", .ok())
+        server.script("/loans", .ok())
+        server.script("/cards", .ok())
+        for service in ["bureau", "loans", "cards"] {
+            let line = await watch.waitForLine { Self.isEvent($0, "resolved", service) }
+            let json = try #require(line.flatMap(Self.event), "no resolved line for \(service)")
+            #expect(json["rootCause"] as? String == "bureau")
+        }
+        watch.signal(SIGTERM)
+        let status = await watch.waitForExit(timeout: .seconds(5))
+        #expect(status == 0)
+        await server.stop()
+
+        // Every stdout line is an event of the contract; nothing else reaches stdout.
+        let lines = watch.stdoutLines
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let json = try #require(Self.event(line), "not JSON: \(line)")
+            let keys = Set(json.keys)
+            #expect(keys.isSuperset(of: ["time", "event", "alert", "service", "severity", "rootCause", "suppressed",
+                                         "summary"]), "\(line)")
+            #expect(["firing", "resolved"].contains(json["event"] as? String))
+        }
+        // Every firing has its resolved.
+        let firing = lines.compactMap(Self.event).filter { $0["event"] as? String == "firing" }
+        let resolved = lines.compactMap(Self.event).filter { $0["event"] as? String == "resolved" }
+        #expect(firing.count == resolved.count)
+        #expect(!lines.contains { $0.contains("\"gift\"") })
+    }
+
+    @Test func sigtermFlushesHistoryAndExitsZero() async throws {
+        let server = try await Self.healthy()
+        let scratch = try Scratch()
+        let config = try scratch.write("probes.json", Self.config(server))
+        let state = scratch.file("state.sqlite")
+        let watch = try RunningBinary(["watch", "--headless", "--config", config, "--state", state])
+        try await Task.sleep(for: .seconds(3))
+        watch.signal(SIGTERM)
+        let status = await watch.waitForExit(timeout: .seconds(5))
+        #expect(status == 0)
+        // Non-terminal stdout defaults to JSON lines; all healthy, so nothing at all.
+        #expect(watch.stdoutLines.isEmpty, "\(watch.stdoutLines)")
+        #expect(watch.stderrLines.contains { $0.contains("history flushed") })
+        let served = server.requests.count
+        await server.stop()
+        let store = try HistoryStore(path: state) { Issue.record("unexpected: \($0)") }
+        let stored = try store.aggregates(since: .distantPast).values.flatMap { $0 }
+            .reduce(0) { $0 + $1.availabilityTotal }
+        // A clean stop keeps every completed probe; one cut off by the signal may be missing.
+        #expect(stored >= Int64(served) - 4 && stored <= Int64(served), "stored \(stored), served \(served)")
+    }
+
+    @Test func hardKillLosesAtMostAboutOneBatch() async throws {
+        let server = try await Self.healthy()
+        let scratch = try Scratch()
+        let config = try scratch.write("probes.json", Self.config(server))
+        let state = scratch.file("state.sqlite")
+        let watch = try RunningBinary(["watch", "--headless", "--config", config, "--state", state])
+        try await Task.sleep(for: .seconds(4))
+        watch.signal(SIGKILL)
+        _ = await watch.waitForExit(timeout: .seconds(5))
+        let served = server.requests.count
+        await server.stop()
+        // Four probes a second; writes once a second: at most about a second and a half of
+        // results (one batch plus probes in flight) may be lost.
+        let store = try HistoryStore(path: state) { Issue.record("state file unusable after SIGKILL: \($0)") }
+        let stored = try store.aggregates(since: .distantPast).values.flatMap { $0 }
+            .reduce(0) { $0 + $1.availabilityTotal }
+        #expect(served >= 12)
+        #expect(stored >= Int64(served) - 8 && stored <= Int64(served), "stored \(stored), served \(served)")
+        // And a restart resumes from it.
+        let again = try RunningBinary(["watch", "--headless", "--config", config, "--state", state])
+        try await Task.sleep(for: .seconds(1))
+        again.signal(SIGINT)
+        #expect(await again.waitForExit(timeout: .seconds(5)) == 0)
+    }
+
+    @Test func textFormatIsOneHumanLinePerEvent() async throws {
+        let server = try await Self.healthy()
+        server.script("/gift", .status(500))
+        let scratch = try Scratch()
+        let config = try scratch.write("probes.json", Self.config(server))
+        let watch = try RunningBinary(["watch", "--headless", "--format", "text", "--config", config,
+                                       "--state", scratch.file("s.sqlite")])
+        let line = await watch.waitForLine { $0.contains("FIRING") }
+        watch.signal(SIGINT)
+        #expect(await watch.waitForExit() == 0)
+        await server.stop()
+        let text = try #require(line)
+        #expect(text.wholeMatch(of: /\d\d:\d\d:\d\d FIRING   critical gift down .*HTTP 500.* \(root cause\)/) != nil,
+                "\(text)")
+    }
+
+    @Test func badConfigExitsThree() async throws {
+        let scratch = try Scratch()
+        let config = try scratch.write("probes.json", #"{"services": []}"#)
+        let outcome = try await Binary.run(["watch", "--headless", "--config", config])
+        #expect(outcome.status == 3)
+        #expect(outcome.stdout.isEmpty)
+        #expect(outcome.stderr.hasPrefix("incidentboard: \(config): "))
+    }
+}
