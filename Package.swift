@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "incidentboard", targets: ["IncidentBoard"]),
         .library(name: "Probes", targets: ["Probes"]),
+        .library(name: "Dashboard", targets: ["Dashboard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -44,6 +45,16 @@ let package = Package(
             dependencies: ["Probes", "CNcursesw"]
         ),
         .target(
+            name: "DemoEstate",
+            dependencies: [
+                "Probes",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .target(
             name: "ProbesTesting",
             dependencies: [
                 "Probes",
@@ -58,6 +69,7 @@ let package = Package(
             dependencies: [
                 "Probes",
                 "Dashboard",
+                "DemoEstate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -69,6 +81,10 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["IncidentBoard", "ProbesTesting", "Probes"]
+        ),
+        .testTarget(
+            name: "DemoEstateTests",
+            dependencies: ["DemoEstate", "Probes"]
         ),
         .testTarget(
             name: "DashboardTests",

@@ -12,27 +12,36 @@ struct IncidentBoardCommand: AsyncParsableCommand {
             config), 2 CRITICAL, 3 UNKNOWN (usage or config error).
             """,
         version: "0.1.0",
-        subcommands: [CheckCommand.self, WatchCommand.self, ValidateCommand.self]
+        subcommands: [CheckCommand.self, WatchCommand.self, ValidateCommand.self, SLOCommand.self]
     )
 
     /// Argument errors exit 3 (CONTRACT.md: usage error), not ArgumentParser's 64.
     static func main() async {
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
+            command = try parseAsRoot()
+        } catch {
+            // --help and --version arrive here as errors with a success code.
+            if exitCode(for: error) == .success { self.exit(withError: error) }
+            let message = fullMessage(for: error)
+            StandardError.write(message.hasPrefix("Error: ") ? "incidentboard: " + message.dropFirst(7) : message)
+            Foundation.exit(UsageExit.code)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
+        } catch let invalid as ValidationError {
+            StandardError.write("incidentboard: \(invalid.message)")
+            Foundation.exit(UsageExit.code)
         } catch {
-            // --help and --version arrive here as errors with a success code.
+            // The root command's run() asks for help by throwing; that is a success.
             if exitCode(for: error) == .success { self.exit(withError: error) }
-            let message = fullMessage(for: error)
-            if !message.isEmpty {
-                StandardError.write(message.hasPrefix("Error: ") ? "incidentboard: " + message.dropFirst(7) : message)
-            }
+            StandardError.write("incidentboard: \(message(for: error))")
             Foundation.exit(UsageExit.code)
         }
     }

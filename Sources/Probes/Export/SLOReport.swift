@@ -1,0 +1,146 @@
+import Foundation
+
+/// `incidentboard slo`: budgets and burn rates of every service, as text or JSON.
+public struct SLOReport: Sendable {
+    public var generatedAt: Date
+    public var statuses: [ServiceSLOStatus]
+
+    public init(generatedAt: Date, statuses: [ServiceSLOStatus]) {
+        self.generatedAt = generatedAt
+        self.statuses = statuses
+    }
+
+    /// One JSON document: per service, per SLI, the objective, window, good, total, budget
+    /// remaining, burn rates per window, time to exhaustion (seconds or null) and coverage.
+    public func json() -> String {
+        var root = JSONText()
+        root.add("generatedAt", CheckReport.timestamp(generatedAt))
+        let services = statuses.map { status -> String in
+            var o = JSONText()
+            o.add("service", status.service)
+            let slis = [status.availability, status.latency].map { sli -> String in
+                var s = JSONText()
+                s.add("sli", sli.sli.rawValue)
+                s.add("objective", sli.objective)
+                s.add("window", SLIWindow.label(seconds: sli.windowSeconds))
+                s.add("good", sli.counts.good.rounded())
+                s.add("total", sli.counts.total.rounded())
+                s.add("budgetRemaining", Self.round(sli.budgetRemaining, 6))
+                var rates = JSONText()
+                for (window, rate) in sli.burnRates.labelled(sloWindowSeconds: sli.windowSeconds) {
+                    rates.add(window, Self.round(rate, 4))
+                }
+                s.add("burnRates", raw: rates.text)
+                s.add("timeToExhaustionSeconds", sli.timeToExhaustion.map { $0.seconds.rounded() })
+                s.add("coverage", Self.round(sli.counts.coverage, 4))
+                return s.text
+            }
+            o.add("slis", raw: "[" + slis.joined(separator: ",") + "]")
+            return o.text
+        }
+        root.add("services", raw: "[" + services.joined(separator: ",") + "]")
+        return root.text
+    }
+
+    /// A table for people.
+    public func text() -> String {
+        let header = ["SERVICE", "SLI", "OBJECTIVE", "WINDOW", "GOOD/TOTAL", "BUDGET", "BURN 5m", "BURN 1h",
+                      "BURN 6h", "BURN 3d", "EXHAUSTED IN", "COVERAGE"]
+        var rows: [[String]] = [header]
+        for status in statuses {
+            for sli in [status.availability, status.latency] {
+                let rates = Dictionary(sli.burnRates.labelled(sloWindowSeconds: sli.windowSeconds).map { ($0.window, $0.burnRate) },
+                                       uniquingKeysWith: { a, _ in a })
+                rows.append([
+                    status.service, sli.sli.rawValue, Self.percent(sli.objective), SLIWindow.label(seconds: sli.windowSeconds),
+                    "\(Int(sli.counts.good.rounded()))/\(Int(sli.counts.total.rounded()))",
+                    sli.counts.total > 0 ? String(format: "%.1f%%", sli.budgetRemaining * 100) : "-",
+                    Self.rate(rates["5m"]), Self.rate(rates["1h"]), Self.rate(rates["6h"]), Self.rate(rates["3d"]),
+                    sli.timeToExhaustion.map { Self.span($0.seconds) } ?? "-",
+                    String(format: "%.0f%%", sli.counts.coverage * 100),
+                ])
+            }
+        }
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n")
+    }
+
+    static func round(_ value: Double, _ digits: Int) -> Double {
+        guard value.isFinite else { return value }
+        let scale = pow(10, Double(digits))
+        return (value * scale).rounded() / scale
+    }
+
+    static func percent(_ value: Double) -> String {
+        value == value.rounded() ? String(format: "%.0f%%", value) : "\(value)%"
+    }
+
+    static func rate(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "-" }
+        return String(format: "%.2f", value)
+    }
+
+    static func span(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        if s < 3600 { return "\(s / 60)m" }
+        if s < 86_400 { return "\(s / 3600)h\(String(format: "%02d", (s % 3600) / 60))m" }
+        return "\(s / 86_400)d\(s % 86_400 / 3600)h"
+    }
+}
+
+extension SLOSimulation {
+    /// `{"objective":99.9,"window":"30d","errorRatio":1.0,"rules":[{"name":"page-1h",...}]}`.
+    public func json() -> String {
+        var root = JSONText()
+        root.add("objective", objective)
+        root.add("window", SLIWindow.label(seconds: windowSeconds))
+        root.add("errorRatio", raw: errorRatio == errorRatio.rounded() ? String(format: "%.1f", errorRatio)
+            : JSONText.number(errorRatio))
+        root.add("healthyForSeconds", Int(healthyForSeconds))
+        let rules = rules.map { rule -> String in
+            var o = JSONText()
+            o.add("name", rule.name)
+            o.add("severity", rule.severity.rawValue)
+            o.add("longWindow", rule.longWindow)
+            o.add("shortWindow", rule.shortWindow)
+            o.add("burnRate", rule.burnRate)
+            o.add("firedAfterSeconds", rule.firedAfterSeconds.map { SLOReport.round($0, 1) })
+            o.add("budgetConsumed", rule.budgetConsumed.map { SLOReport.round($0, 6) })
+            o.add("formulaSeconds", rule.formulaSeconds.map { SLOReport.round($0, 1) })
+            return o.text
+        }
+        root.add("rules", raw: "[" + rules.joined(separator: ",") + "]")
+        return root.text
+    }
+
+    /// A table for people.
+    public func text() -> String {
+        var lines = [
+            "objective \(objective)% over \(SLIWindow.label(seconds: windowSeconds)), error ratio \(errorRatio) "
+                + "after \(SLIWindow.label(seconds: healthyForSeconds)) healthy",
+            "RULE       SEVERITY  WINDOWS   BURN RATE  FIRES AFTER   BUDGET SPENT  WORKBOOK FORMULA",
+        ]
+        for rule in rules {
+            let fired = rule.firedAfterSeconds.map { Self.duration($0) } ?? "never"
+            let spent = rule.budgetConsumed.map { String(format: "%.2f%%", $0 * 100) } ?? "-"
+            let formula = rule.formulaSeconds.map { Self.duration($0) } ?? "never"
+            lines.append(
+                rule.name.padding(toLength: 11, withPad: " ", startingAt: 0)
+                    + rule.severity.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                    + "\(rule.longWindow)/\(rule.shortWindow)".padding(toLength: 10, withPad: " ", startingAt: 0)
+                    + String(format: "%-11.3g", rule.burnRate) + fired.padding(toLength: 14, withPad: " ", startingAt: 0)
+                    + spent.padding(toLength: 14, withPad: " ", startingAt: 0) + formula)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        if seconds < 120 { return String(format: "%.1fs", seconds) }
+        if seconds < 7200 { return String(format: "%.1fm", seconds / 60) }
+        if seconds < 172_800 { return String(format: "%.1fh", seconds / 3600) }
+        return String(format: "%.1fd", seconds / 86_400)
+    }
+}
