@@ -1,0 +1,97 @@
+import Foundation
+
+/// The kinds of alert, as named in `watch --headless` output.
+public enum AlertKind: String, Sendable, Codable, CaseIterable, Hashable {
+    /// `downAfter` consecutive failed probes.
+    case down
+    /// The short-window p99 latency over the threshold.
+    case latency
+    /// A multi-window burn-rate rule.
+    case burnRate = "burn-rate"
+}
+
+/// What happened to an alert.
+public enum AlertTransition: String, Sendable, Codable {
+    case firing
+    case resolved
+}
+
+/// One alert transition, as `watch --headless` writes it (one JSON object per line).
+///
+/// `rootCause` and `suppressed` are left to the cascade step, which fills them in before the event
+/// is written.
+public struct AlertEvent: Sendable, Equatable, Codable {
+    /// When the transition happened (the evaluation's time, from the engine's clock).
+    public var time: Date
+    /// `firing` or `resolved`.
+    public var event: AlertTransition
+    /// `down`, `latency` or `burn-rate`.
+    public var alert: AlertKind
+    /// The service the alert is about.
+    public var service: String
+    /// `critical` (down), `warning` (latency) or the rule's (`page`, `ticket`).
+    public var severity: AlertSeverity
+    /// The burn-rate rule's name (`page-1h`); `nil` for other kinds.
+    public var rule: String?
+    /// The SLI a burn-rate rule watched; `nil` for other kinds.
+    public var sli: SLIKind?
+    /// Burn-rate rules: the long and short windows, `1h/5m`.
+    public var window: String?
+    /// Burn-rate rules: the threshold factor (14.4).
+    public var burnRate: Double?
+    /// Burn-rate rules: the long window's burn rate; `latency`: the p99 in ms; `down`: the failed
+    /// probes in a row.
+    public var observed: Double?
+    /// One human line, e.g. `loan-application down for 3 probes: HTTP 503`.
+    public var summary: String
+    /// The root cause that explains this alert; the service itself when it is the root; `nil` when
+    /// unknown. Set by the cascade step.
+    public var rootCause: String?
+    /// Explained by an upstream root cause with its own firing alert. Set by the cascade step.
+    public var suppressed: Bool
+
+    /// Creates an event.
+    public init(
+        time: Date, event: AlertTransition, alert: AlertKind, service: String, severity: AlertSeverity,
+        rule: String? = nil, sli: SLIKind? = nil, window: String? = nil, burnRate: Double? = nil,
+        observed: Double? = nil, summary: String, rootCause: String? = nil, suppressed: Bool = false
+    ) {
+        self.time = time
+        self.event = event
+        self.alert = alert
+        self.service = service
+        self.severity = severity
+        self.rule = rule
+        self.sli = sli
+        self.window = window
+        self.burnRate = burnRate
+        self.observed = observed
+        self.summary = summary
+        self.rootCause = rootCause
+        self.suppressed = suppressed
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case time, event, alert, service, severity, rule, sli, window, burnRate, observed, summary, rootCause,
+             suppressed
+    }
+
+    /// Encodes the contract's fields; `rootCause` is written as `null` when unknown, the burn-rate
+    /// fields only where they apply. The date format is the encoder's.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(time, forKey: .time)
+        try c.encode(event, forKey: .event)
+        try c.encode(alert, forKey: .alert)
+        try c.encode(service, forKey: .service)
+        try c.encode(severity, forKey: .severity)
+        try c.encodeIfPresent(rule, forKey: .rule)
+        try c.encodeIfPresent(sli, forKey: .sli)
+        try c.encodeIfPresent(window, forKey: .window)
+        try c.encodeIfPresent(burnRate, forKey: .burnRate)
+        try c.encodeIfPresent(observed, forKey: .observed)
+        try c.encode(rootCause, forKey: .rootCause)
+        try c.encode(suppressed, forKey: .suppressed)
+        try c.encode(summary, forKey: .summary)
+    }
+}

@@ -1,0 +1,228 @@
+import Collections
+import Foundation
+import Histogram
+
+/// Latency percentiles of one service over one window.
+public struct LatencySummary: Sendable, Equatable {
+    /// Good probes in the window.
+    public var count: Int
+    /// Median latency.
+    public var p50: Duration
+    /// 90th percentile.
+    public var p90: Duration
+    /// 99th percentile.
+    public var p99: Duration
+    /// Slowest good probe (top of its histogram bucket).
+    public var max: Duration
+
+    /// Creates a summary.
+    public init(count: Int, p50: Duration, p90: Duration, p99: Duration, max: Duration) {
+        self.count = count
+        self.p50 = p50
+        self.p90 = p90
+        self.p99 = p99
+        self.max = max
+    }
+}
+
+/// Which value of a minute a sparkline series shows.
+public enum LatencyStatistic: Sendable, CaseIterable {
+    case p50, p90, p99, max
+}
+
+/// One latency value (quantized to its histogram bucket) and how many probes had it.
+struct LatencyBin: Sendable, Equatable {
+    var micros: UInt32
+    var count: UInt32
+}
+
+/// The latencies of one service's good probes over the last hour, per minute, kept sparse: a
+/// minute holds one bin per distinct histogram bucket that occurred in it, so memory follows the
+/// spread of latencies (at most a few hundred buckets a minute), not the probe rate.
+struct LatencyWindows: Sendable {
+    /// Minutes kept: the live one and the 60 before it, enough for a 1 h window on any phase.
+    static let minutesKept = 61
+    /// Raw samples kept for the per-probe sparkline.
+    static let recentKept = 60
+
+    /// Every kept minute's bins, oldest minute first.
+    var bins: Deque<LatencyBin> = []
+    /// Number of bins of each kept minute, oldest first; the last is ``lastMinute``.
+    var minuteBins: Deque<UInt32> = []
+    /// Number (seconds ÷ 60) of the newest kept minute.
+    var lastMinute: Int64 = .min
+    /// The latest samples in µs, oldest first.
+    var recent: Deque<UInt32> = []
+
+    mutating func record(micros: UInt32, at t: Int64) {
+        let minute = SLIWindow.floorDiv(t, 60)
+        if minuteBins.isEmpty || minute - lastMinute >= Int64(Self.minutesKept) {
+            bins.removeAll()
+            minuteBins = [0]
+            lastMinute = minute
+        } else if minute > lastMinute {
+            for _ in 0..<(minute - lastMinute) { minuteBins.append(0) }
+            lastMinute = minute
+            while minuteBins.count > Self.minutesKept {
+                let dropped = Int(minuteBins.removeFirst())
+                bins.removeFirst(dropped)
+            }
+        }
+        let age = lastMinute - minute
+        guard age < Int64(Self.minutesKept) else { return }
+        var index = minuteBins.count - 1 - Int(age)
+        if index < 0 {
+            // A late result before the first kept minute: extend the kept minutes backward.
+            for _ in 0..<(-index) { minuteBins.prepend(0) }
+            index = 0
+        }
+        let end = index == minuteBins.count - 1 ? bins.count : binOffset(ofMinute: index + 1)
+        let start = end - Int(minuteBins[index])
+        for i in start..<end where bins[i].micros == micros {
+            bins[i].count &+= bins[i].count < .max ? 1 : 0
+            appendRecent(micros)
+            return
+        }
+        bins.insert(LatencyBin(micros: micros, count: 1), at: end)
+        minuteBins[index] += 1
+        appendRecent(micros)
+    }
+
+    private mutating func appendRecent(_ micros: UInt32) {
+        recent.append(micros)
+        if recent.count > Self.recentKept { recent.removeFirst() }
+    }
+
+    /// Offset in ``bins`` of the first bin of the kept minute at `index`.
+    private func binOffset(ofMinute index: Int) -> Int {
+        var offset = 0
+        for j in 0..<index { offset += Int(minuteBins[j]) }
+        return offset
+    }
+
+    /// Calls `body` with every bin of the minutes `first...last` (minute numbers).
+    func forEachBin(minutes first: Int64, through last: Int64, _ body: (LatencyBin) -> Void) {
+        guard !minuteBins.isEmpty else { return }
+        var offset = 0
+        for j in minuteBins.indices {
+            let n = Int(minuteBins[j])
+            let minute = lastMinute - Int64(minuteBins.count - 1 - j)
+            if minute >= first && minute <= last {
+                for i in offset..<(offset + n) { body(bins[i]) }
+            }
+            offset += n
+        }
+    }
+
+    var memoryFootprint: Int {
+        MemoryLayout<LatencyWindows>.size + 3 * 48 + bins.count * MemoryLayout<LatencyBin>.stride
+            + minuteBins.count * 4 + recent.count * 4
+    }
+}
+
+/// Latency percentiles per service and window (p50, p90, p99, max over 5m, 1h, ...) from HDR
+/// histograms, plus short series for sparklines.
+///
+/// Only good probes are counted (a failed probe's time to failure is not a latency), in µs with
+/// 2 significant digits (values are reported as the top of their histogram bucket, at most 0.8 %
+/// high) and up to 1 hour. Each minute is an HDR histogram stored sparse (only the buckets that
+/// occurred), so a quiet service costs a few hundred bytes and 10,000 services fit in tens of MB;
+/// a window's histograms are merged on query.
+public struct LatencyBook: Sendable {
+    /// Largest latency kept, in µs (1 hour); longer ones count as 1 hour.
+    public static let maximumMicros: UInt64 = 3_600_000_000
+
+    /// The histogram every value is quantized and merged with: 2 significant digits, 1 µs units.
+    private static let quantizer = Histogram<UInt64>(numberOfSignificantValueDigits: .two)
+
+    var windows: [String: LatencyWindows] = [:]
+
+    /// A book for the named services.
+    public init(services: [String]) {
+        for s in services { windows[s] = LatencyWindows() }
+    }
+
+    /// Bytes held by all services' latency data.
+    public var memoryFootprint: Int { windows.values.reduce(0) { $0 + $1.memoryFootprint } }
+
+    /// Counts the latency of a good probe; failed probes and unknown services are ignored.
+    public mutating func record(_ result: ProbeResult) {
+        guard result.status.isAvailable else { return }
+        record(service: result.service, latency: result.latency, at: result.startedAt)
+    }
+
+    /// Counts one latency of a service at a time.
+    public mutating func record(service: String, latency: Duration, at time: Date) {
+        guard windows[service] != nil else { return }
+        let micros = min(UInt64(SLIWindow.microseconds(latency)), Self.maximumMicros)
+        let quantized = UInt32(clamping: Self.quantizer.highestEquivalentForValue(micros))
+        windows[service]?.record(micros: quantized, at: SLIWindow.seconds(time))
+    }
+
+    /// p50/p90/p99/max over the minutes that overlap `[now − window, now]` (windows up to 1 h);
+    /// `nil` when the service is unknown or had no good probe in the window.
+    public func summary(service: String, window: Duration, now: Date) -> LatencySummary? {
+        guard let w = windows[service] else { return nil }
+        let t = SLIWindow.seconds(now)
+        let seconds = min(max(SLIWindow.seconds(window), 1), 3600)
+        var merged: [LatencyBin] = []
+        w.forEachBin(minutes: SLIWindow.floorDiv(t - seconds, 60), through: SLIWindow.floorDiv(t, 60)) {
+            merged.append($0)
+        }
+        return Self.summary(of: &merged)
+    }
+
+    /// The latest good probes' latencies, oldest first (at most 60): a per-probe sparkline.
+    public func recent(service: String) -> [Duration] {
+        windows[service]?.recent.map { Duration.microseconds(Int64($0)) } ?? []
+    }
+
+    /// One value per minute for the last `minutes` minutes up to `now`, oldest first; `nil` for a
+    /// minute without good probes: a per-minute sparkline.
+    public func series(service: String, statistic: LatencyStatistic, minutes: Int = 30, now: Date) -> [Duration?] {
+        guard let w = windows[service] else { return [] }
+        let last = SLIWindow.floorDiv(SLIWindow.seconds(now), 60)
+        let n = min(max(minutes, 0), LatencyWindows.minutesKept)
+        var out: [Duration?] = []
+        out.reserveCapacity(n)
+        var merged: [LatencyBin] = []
+        for m in (last - Int64(n) + 1)..<(last + 1) {
+            merged.removeAll(keepingCapacity: true)
+            w.forEachBin(minutes: m, through: m) { merged.append($0) }
+            guard let s = Self.summary(of: &merged) else {
+                out.append(nil)
+                continue
+            }
+            switch statistic {
+            case .p50: out.append(s.p50)
+            case .p90: out.append(s.p90)
+            case .p99: out.append(s.p99)
+            case .max: out.append(s.max)
+            }
+        }
+        return out
+    }
+
+    /// Percentiles of merged histogram bins, as HDR's `valueAtPercentile` reads them: the value of
+    /// the bucket where the running count first reaches ⌈p × total⌉ (nearest rank). The bins hold
+    /// their bucket's highest equivalent value, so this is the merged histogram's answer.
+    static func summary(of bins: inout [LatencyBin]) -> LatencySummary? {
+        guard !bins.isEmpty else { return nil }
+        bins.sort { $0.micros < $1.micros }
+        let total = bins.reduce(UInt64(0)) { $0 + UInt64($1.count) }
+        guard total > 0 else { return nil }
+        func rank(_ p: Double) -> UInt64 { max(1, UInt64((p.nextDown * Double(total) / 100).rounded(.up))) }
+        let ranks = [rank(50), rank(90), rank(99)]
+        var values: [UInt32] = []
+        var running: UInt64 = 0
+        for bin in bins {
+            running += UInt64(bin.count)
+            while values.count < ranks.count && running >= ranks[values.count] { values.append(bin.micros) }
+        }
+        let top = bins[bins.count - 1].micros
+        while values.count < ranks.count { values.append(top) }
+        func d(_ v: UInt32) -> Duration { .microseconds(Int64(v)) }
+        return LatencySummary(count: Int(clamping: total), p50: d(values[0]), p90: d(values[1]), p99: d(values[2]),
+                              max: d(top))
+    }
+}

@@ -1,0 +1,374 @@
+/// Good and total events of one bucket, 8 bytes.
+struct SLICount: Sendable, Equatable {
+    var good: UInt32 = 0
+    var total: UInt32 = 0
+
+    static let zero = SLICount()
+
+    /// Adds counts, saturating instead of wrapping so a flood can never turn into a small number.
+    mutating func add(_ other: SLICount) {
+        let (g, go) = good.addingReportingOverflow(other.good)
+        let (t, to) = total.addingReportingOverflow(other.total)
+        good = go ? .max : g
+        total = to ? .max : t
+        if good > total { good = total }
+    }
+}
+
+/// A running sum over the complete buckets of one window, and a copy of the bucket straddling the
+/// window's start, so that a window query reads one small array and never the rings.
+struct SLIWindowSum: Sendable, Equatable {
+    var good: UInt64 = 0
+    var total: UInt64 = 0
+    var oldest = SLICount.zero
+}
+
+/// The running sums of an SLI's windows: the first eight (every window a standard policy needs)
+/// inline, so that a burn-rate query reads only memory next to the SLI's other fields and a scan
+/// over thousands of services streams through memory instead of chasing one pointer each.
+struct WindowSums: Sendable {
+    static let inlineCount = 8
+    private var s0 = SLIWindowSum(), s1 = SLIWindowSum(), s2 = SLIWindowSum(), s3 = SLIWindowSum()
+    private var s4 = SLIWindowSum(), s5 = SLIWindowSum(), s6 = SLIWindowSum(), s7 = SLIWindowSum()
+    /// Windows past the eighth (custom rule windows).
+    private var overflow: [SLIWindowSum]
+
+    init(count: Int) {
+        overflow = Array(repeating: SLIWindowSum(), count: max(0, count - Self.inlineCount))
+    }
+
+    /// Bytes on the heap (the inline sums are part of the owner's size).
+    var heapBytes: Int { overflow.isEmpty ? 0 : 32 + overflow.capacity * MemoryLayout<SLIWindowSum>.stride }
+
+    subscript(i: Int) -> SLIWindowSum {
+        get {
+            switch i {
+            case 0: s0
+            case 1: s1
+            case 2: s2
+            case 3: s3
+            case 4: s4
+            case 5: s5
+            case 6: s6
+            case 7: s7
+            default: overflow[i - Self.inlineCount]
+            }
+        }
+        set {
+            switch i {
+            case 0: s0 = newValue
+            case 1: s1 = newValue
+            case 2: s2 = newValue
+            case 3: s3 = newValue
+            case 4: s4 = newValue
+            case 5: s5 = newValue
+            case 6: s6 = newValue
+            case 7: s7 = newValue
+            default: overflow[i - Self.inlineCount] = newValue
+            }
+        }
+    }
+}
+
+/// The counters of one SLI (good and total events) in multi-resolution time buckets, with running
+/// sums so that any kept window's good/total is O(1) and recording a result is a compare and two
+/// increments.
+///
+/// A window covers `[now − w, now]`: the live bucket, the complete buckets before it, and the
+/// part of the oldest bucket that lies inside the window, counted in proportion (results are taken
+/// as spread evenly within a bucket). Time is always passed in, in whole seconds since 1970.
+///
+/// - Important: time moves forward with the latest result or query; results older than the
+///   current 10 s bucket are still counted in the buckets that hold their time, results older than
+///   every tier's reach are dropped.
+public struct RollingSLI: Sendable {
+    /// The shared layout (tiers and kept windows).
+    public let layout: SLILayout
+
+    /// Every tier's ring, one after the other.
+    var rings: [SLICount]
+    /// One running sum per window of the layout.
+    var sums: WindowSums
+    /// The live 10 s bucket.
+    var live0 = SLICount.zero
+    /// Closed 10 s buckets inside the current 5 min bucket.
+    var acc1 = SLICount.zero
+    /// Closed 10 s buckets inside the current 1 h bucket.
+    var acc2 = SLICount.zero
+    /// Number of the live 10 s bucket (its start ÷ 10).
+    var bucket0: Int64 = 0
+    /// Start of the live 10 s bucket (`.max` until the clock starts).
+    var start0: Int64 = .max
+    /// End of the fast path's range: the live bucket's end once a result was recorded, else empty.
+    var end0: Int64 = .min
+    /// Time of the earliest result, `.max` before the first.
+    var firstSeconds: Int64 = .max
+
+    /// 10 s buckets per 5 min and per 1 h bucket.
+    private static let perFiveMinutes: Int64 = 30
+    private static let perHour: Int64 = 360
+
+    /// Empty counters with a layout.
+    public init(layout: SLILayout) {
+        self.layout = layout
+        rings = Array(repeating: .zero, count: layout.capacities.reduce(0, +))
+        sums = WindowSums(count: layout.windows.count)
+    }
+
+    /// Time of the earliest result recorded, in seconds since 1970.
+    public var firstRecordSeconds: Int64? { firstSeconds == .max ? nil : firstSeconds }
+
+    /// Bytes this SLI holds: the struct (with its inline sums), the rings' storage and header, and
+    /// any overflow sums (the layout is shared and not counted).
+    public var memoryFootprint: Int {
+        let header = 32
+        return MemoryLayout<RollingSLI>.size + header + rings.capacity * MemoryLayout<SLICount>.stride
+            + sums.heapBytes
+    }
+
+    // MARK: Recording
+
+    /// Records one result at time `t` (seconds since 1970).
+    @inline(__always)
+    public mutating func record(good: Bool, at t: Int64) {
+        if t >= start0 && t < end0 {
+            live0.total &+= 1
+            live0.good &+= good ? 1 : 0
+        } else {
+            recordSlow(SLICount(good: good ? 1 : 0, total: 1), at: t)
+        }
+    }
+
+    /// Records a weighted aggregate at time `t`: `total` events of which `good` were good.
+    /// Negative counts are ignored and `good` is clamped to `total`.
+    public mutating func record(good: Int, total: Int, at t: Int64) {
+        guard total > 0 else { return }
+        let tot = UInt32(clamping: total)
+        let x = SLICount(good: min(UInt32(clamping: max(good, 0)), tot), total: tot)
+        if t >= start0 && t < end0 { live0.add(x) } else { recordSlow(x, at: t) }
+    }
+
+    private mutating func recordSlow(_ x: SLICount, at time: Int64) {
+        let t = Self.clamp(time)
+        if start0 == .max { begin(at: t) }
+        if t >= start0 + 10 { advance(to: t) }
+        if t >= start0 {
+            live0.add(x)
+        } else {
+            // Older than every tier's reach: dropped, and not the start of the data either.
+            let reach = (SLIWindow.floorDiv(bucket0, Self.perHour) - Int64(layout.capacities[2])) * 3600
+            guard t >= reach else { return }
+            addLate(x, at: t)
+        }
+        if t < firstSeconds { firstSeconds = t }
+        end0 = start0 + 10
+    }
+
+    /// Keeps times within ±2^40 s (±35,000 years) so bucket arithmetic can never overflow.
+    private static func clamp(_ t: Int64) -> Int64 { min(max(t, -(1 << 40)), 1 << 40) }
+
+    private mutating func begin(at t: Int64) {
+        bucket0 = SLIWindow.floorDiv(t, 10)
+        start0 = bucket0 * 10
+        end0 = start0
+    }
+
+    /// Moves the clock forward to `t`: closes buckets that ended and slides every running sum.
+    /// Moving backward does nothing. The first call (or record) starts the clock.
+    public mutating func advance(to time: Int64) {
+        let t = Self.clamp(time)
+        if start0 == .max {
+            begin(at: t)
+            return
+        }
+        let target0 = SLIWindow.floorDiv(t, 10)
+        guard target0 > bucket0 else { return }
+        acc1.add(live0)
+        acc2.add(live0)
+        roll(tier: 0, from: bucket0, to: target0, closing: live0)
+        let c1 = SLIWindow.floorDiv(bucket0, Self.perFiveMinutes)
+        let t1 = SLIWindow.floorDiv(target0, Self.perFiveMinutes)
+        if t1 > c1 {
+            roll(tier: 1, from: c1, to: t1, closing: acc1)
+            acc1 = .zero
+        }
+        let c2 = SLIWindow.floorDiv(bucket0, Self.perHour)
+        let t2 = SLIWindow.floorDiv(target0, Self.perHour)
+        if t2 > c2 {
+            roll(tier: 2, from: c2, to: t2, closing: acc2)
+            acc2 = .zero
+        }
+        live0 = .zero
+        bucket0 = target0
+        start0 = target0 * 10
+        // The fast path stays closed until the first result, so that result sets the start time.
+        end0 = firstSeconds == .max ? start0 : start0 + 10
+    }
+
+    /// Closes bucket `c` of a tier with `value` and moves the tier's current bucket to `target`.
+    private mutating func roll(tier: Int, from c: Int64, to target: Int64, closing value: SLICount) {
+        let n = Int64(layout.capacities[tier])
+        let base = layout.offsets[tier]
+        let windows = layout.tierWindows[tier]
+        let buckets = layout.windowBuckets
+        // Move the rings out so they stay uniquely referenced while `self.sums` is written.
+        var rings = self.rings
+        self.rings = []
+        defer { self.rings = rings }
+        rings.withUnsafeMutableBufferPointer { ring in
+            if target - c > n {
+                for i in base..<(base + Int(n)) { ring[i] = .zero }
+                for w in windows { sums[w] = SLIWindowSum() }
+                return
+            }
+            var b = c
+            var v = value
+            while b < target {
+                // Slide each window by one bucket: bucket b enters, bucket b − k + 1 leaves the
+                // complete part and becomes the straddling one.
+                for w in windows {
+                    let k = buckets[w]
+                    var sum = sums[w]
+                    if k >= 2 {
+                        let drop = ring[base + Int(SLIWindow.floorMod(b - k + 1, n))]
+                        sum.good = sum.good &+ UInt64(v.good) &- UInt64(drop.good)
+                        sum.total = sum.total &+ UInt64(v.total) &- UInt64(drop.total)
+                        sum.oldest = drop
+                    } else {
+                        sum.oldest = v
+                    }
+                    sums[w] = sum
+                }
+                ring[base + Int(SLIWindow.floorMod(b, n))] = v
+                v = .zero
+                b += 1
+            }
+        }
+    }
+
+    /// Counts a result older than the live 10 s bucket in every tier that still holds its time.
+    private mutating func addLate(_ x: SLICount, at t: Int64) {
+        addToPast(tier: 0, bucket: SLIWindow.floorDiv(t, 10), current: bucket0, x)
+        let c1 = SLIWindow.floorDiv(bucket0, Self.perFiveMinutes)
+        let b1 = SLIWindow.floorDiv(t, 300)
+        if b1 == c1 { acc1.add(x) } else { addToPast(tier: 1, bucket: b1, current: c1, x) }
+        let c2 = SLIWindow.floorDiv(bucket0, Self.perHour)
+        let b2 = SLIWindow.floorDiv(t, 3600)
+        if b2 == c2 { acc2.add(x) } else { addToPast(tier: 2, bucket: b2, current: c2, x) }
+    }
+
+    private mutating func addToPast(tier: Int, bucket b: Int64, current c: Int64, _ x: SLICount) {
+        let n = Int64(layout.capacities[tier])
+        let age = c - b
+        guard age >= 1, age <= n else { return }
+        let slot = layout.offsets[tier] + Int(SLIWindow.floorMod(b, n))
+        let before = rings[slot]
+        rings[slot].add(x)
+        let after = rings[slot]
+        for w in layout.tierWindows[tier] {
+            let k = layout.windowBuckets[w]
+            if age <= k - 1 {
+                sums[w].good &+= UInt64(after.good - before.good)
+                sums[w].total &+= UInt64(after.total - before.total)
+            } else if age == k {
+                sums[w].oldest = after
+            }
+        }
+    }
+
+    // MARK: Queries
+
+    /// Good and total events over the last `seconds` up to `now` (which also advances the clock).
+    /// Kept windows are O(1); any other window is summed from the finest tier that covers it.
+    public mutating func counts(overSeconds seconds: Int64, now time: Int64) -> WindowCounts {
+        let now = Self.clamp(time)
+        advance(to: now)
+        let w = max(1, seconds)
+        let coverage = firstSeconds == .max ? 0 : min(1, max(0, Double(now - firstSeconds) / Double(w)))
+        let good: Double
+        let total: Double
+        if let i = layout.windowIndex(seconds: w) {
+            (good, total) = kept(window: i, now: now)
+        } else {
+            let (tier, k) = SLILayout.placement(of: w, capacities: layout.capacities)
+            (good, total) = summed(tier: tier, buckets: k, now: now)
+        }
+        return WindowCounts(good: good, total: total, coverage: coverage)
+    }
+
+    /// Every kept window's counts at once (`out` holds at least ``SLILayout/windows`` `.count`
+    /// entries): the tiers' live parts and fractions are worked out once, and only the small sums
+    /// array is read, so all burn rates of thousands of SLIs take a few milliseconds.
+    mutating func keptCounts(now time: Int64, into out: UnsafeMutableBufferPointer<WindowCounts>) {
+        let now = Self.clamp(time)
+        advance(to: now)
+        let tier0 = liveAndFraction(tier: 0, now: now)
+        let tier1 = liveAndFraction(tier: 1, now: now)
+        let tier2 = liveAndFraction(tier: 2, now: now)
+        let span = firstSeconds == .max ? -1 : Double(max(0, now - firstSeconds))
+        let windows = layout.windows
+        let tiers = layout.windowTiers
+        for i in 0..<min(out.count, windows.count) {
+            let (live, _, f) = tiers[i] == 0 ? tier0 : (tiers[i] == 1 ? tier1 : tier2)
+            let s = sums[i]
+            let good = Double(live.good) + Double(s.good) + f * Double(s.oldest.good)
+            let total = Double(live.total) + Double(s.total) + f * Double(s.oldest.total)
+            out[i] = WindowCounts(good: good, total: total, coverage: span < 0 ? 0 : min(1, span / Double(windows[i])))
+        }
+    }
+
+    /// Good and total events over a window, or over the SLO window when `window` is `nil`.
+    public mutating func counts(over window: Duration? = nil, now: Int64) -> WindowCounts {
+        counts(overSeconds: window.map(SLIWindow.seconds) ?? layout.sloWindowSeconds, now: now)
+    }
+
+    /// The live part of a tier's current bucket and the share of the oldest bucket in the window.
+    private func liveAndFraction(tier: Int, now: Int64) -> (live: SLICount, current: Int64, fraction: Double) {
+        var live = live0
+        let r: Int64
+        let c: Int64
+        // Constant divisors, so each is a multiply rather than a division.
+        switch tier {
+        case 0:
+            r = 10
+            c = bucket0
+        case 1:
+            live.add(acc1)
+            r = 300
+            c = SLIWindow.floorDiv(bucket0, 30)
+        default:
+            live.add(acc2)
+            r = 3600
+            c = SLIWindow.floorDiv(bucket0, 360)
+        }
+        let phase = min(max(now - c * r, 0), r - 1)
+        return (live, c, Double(r - phase) / Double(r))
+    }
+
+    private func kept(window i: Int, now: Int64) -> (Double, Double) {
+        let tier = layout.windowTiers[i]
+        let (live, _, f) = liveAndFraction(tier: tier, now: now)
+        let sum = sums[i]
+        let good = Double(live.good) + Double(sum.good) + f * Double(sum.oldest.good)
+        let total = Double(live.total) + Double(sum.total) + f * Double(sum.oldest.total)
+        return (good, total)
+    }
+
+    /// A window summed bucket by bucket: the reference the running sums must agree with.
+    func summed(tier: Int, buckets k: Int64, now: Int64) -> (Double, Double) {
+        let (live, c, f) = liveAndFraction(tier: tier, now: now)
+        let n = Int64(layout.capacities[tier])
+        let base = layout.offsets[tier]
+        var good = Double(live.good)
+        var total = Double(live.total)
+        var j: Int64 = 1
+        while j < k {
+            let b = rings[base + Int(SLIWindow.floorMod(c - j, n))]
+            good += Double(b.good)
+            total += Double(b.total)
+            j += 1
+        }
+        let oldest = rings[base + Int(SLIWindow.floorMod(c - k, n))]
+        return (good + f * Double(oldest.good), total + f * Double(oldest.total))
+    }
+}

@@ -1,0 +1,316 @@
+import Foundation
+
+/// Burn rates of one SLI over the standard windows and the SLO window.
+public struct BurnRates: Sendable, Equatable {
+    /// Over 5 minutes.
+    public var fiveMinutes: Double
+    /// Over 30 minutes.
+    public var thirtyMinutes: Double
+    /// Over 1 hour (the one time to exhaustion uses).
+    public var oneHour: Double
+    /// Over 2 hours.
+    public var twoHours: Double
+    /// Over 6 hours.
+    public var sixHours: Double
+    /// Over 1 day.
+    public var oneDay: Double
+    /// Over 3 days.
+    public var threeDays: Double
+    /// Over the whole SLO window.
+    public var sloWindow: Double
+
+    /// Every window with its label (`5m` … `3d`, then the SLO window's), shortest first.
+    public func labelled(sloWindowSeconds: Int64) -> [(window: String, burnRate: Double)] {
+        let values = [fiveMinutes, thirtyMinutes, oneHour, twoHours, sixHours, oneDay, threeDays]
+        return zip(SLIWindow.standardSeconds, values).map { (SLIWindow.label(seconds: $0), $1) }
+            + [(SLIWindow.label(seconds: sloWindowSeconds), sloWindow)]
+    }
+}
+
+/// The state of one SLI of one service at a moment: what the dashboard and `slo` report show.
+public struct SLIStatus: Sendable, Equatable {
+    /// Which SLI.
+    public var sli: SLIKind
+    /// Objective in percent.
+    public var objective: Double
+    /// The SLO window in seconds, as served.
+    public var windowSeconds: Int64
+    /// Good/total over the SLO window, with its coverage.
+    public var counts: WindowCounts
+    /// 1 − (bad/total)/(1 − objective) over the SLO window; negative when overspent.
+    public var budgetRemaining: Double
+    /// Burn rates over the standard windows and the SLO window.
+    public var burnRates: BurnRates
+    /// Time until the budget is spent at the current 1 h burn rate; `nil` when not burning.
+    public var timeToExhaustion: Duration?
+}
+
+/// Both SLIs of one service.
+public struct ServiceSLOStatus: Sendable, Equatable {
+    /// The service's name.
+    public var service: String
+    /// Good probes among all probes.
+    public var availability: SLIStatus
+    /// Probes under the latency threshold among good probes.
+    public var latency: SLIStatus
+}
+
+/// Per-minute counts of one service's SLI, handed out for the history store.
+public struct SLIMinute: Sendable, Equatable, Codable {
+    /// The service's name.
+    public var service: String
+    /// Which SLI.
+    public var sli: SLIKind
+    /// Start of the minute, seconds since 1970 (a multiple of 60).
+    public var minute: Int64
+    /// Good events in the minute.
+    public var good: Int
+    /// All events in the minute.
+    public var total: Int
+
+    /// Creates a minute record.
+    public init(service: String, sli: SLIKind, minute: Int64, good: Int, total: Int) {
+        self.service = service
+        self.sli = sli
+        self.minute = minute
+        self.good = good
+        self.total = total
+    }
+
+    /// The same counts as an aggregate for ``SLOBook/restore(service:sli:aggregates:now:)``.
+    public var aggregate: SLIAggregate { SLIAggregate(start: minute, seconds: 60, good: good, total: total) }
+}
+
+/// The availability and latency SLIs of every probed service, their budgets and burn rates.
+///
+/// Owned by one task (the Monitor); every query takes `now`, never reads the system clock, and
+/// moves the counters' clock forward, so queries are `mutating`.
+public struct SLOBook: Sendable {
+    /// A burn-rate rule worked out once for a service's policy: its factor and where its windows
+    /// sit among the kept windows.
+    struct RulePlan: Sendable {
+        var rule: BurnRateRule
+        var threshold: Double
+        var longIndex: Int
+        var shortIndex: Int
+        var longSeconds: Double
+        var shortSeconds: Double
+    }
+
+    struct Entry: Sendable {
+        var name: String
+        var policy: SLOPolicy
+        var rulePlans: [RulePlan]
+        /// Probes at or over this latency (µs) are bad for the latency SLI.
+        var thresholdMicros: Int64
+        var availability: RollingSLI
+        var latency: RollingSLI
+        /// The minute being accumulated for the store, and its counts per SLI.
+        var minute: Int64 = .min
+        var minuteAvailability = SLICount.zero
+        var minuteLatency = SLICount.zero
+
+        /// Runs `body` on one SLI's counters in place (a get/set subscript would copy them).
+        mutating func withSLI<R>(_ sli: SLIKind, _ body: (inout RollingSLI) -> R) -> R {
+            switch sli {
+            case .availability: body(&availability)
+            case .latency: body(&latency)
+            }
+        }
+
+        func objective(_ sli: SLIKind) -> Double {
+            sli == .availability ? policy.objective : policy.latency.objective
+        }
+    }
+
+    var entries: [Entry] = []
+    var indices: [String: Int] = [:]
+    /// Completed minutes not yet taken by the store.
+    var completedMinutes: [SLIMinute] = []
+
+    /// A book for every service that has a probe, with its effective SLO policy.
+    public init(services: [ServiceConfig]) {
+        self.init(policies: services.filter { $0.probe != nil }.map { ($0.name, $0.slo) })
+    }
+
+    /// A book for the named services and their policies (later duplicates are ignored).
+    public init(policies: [(service: String, policy: SLOPolicy)]) {
+        var layouts: [[Int64]: SLILayout] = [:]
+        // Services with the same policy share one plan array, so a scan over all of them keeps it
+        // in cache instead of missing on a copy per service.
+        var plansByRules: [String: [RulePlan]] = [:]
+        for (name, policy) in policies where indices[name] == nil {
+            let rules = policy.alerts.burnRateRules
+            let extra = rules.flatMap { [$0.longWindow, $0.shortWindow] }
+            let key = [SLIWindow.seconds(policy.window)] + extra.map(SLIWindow.seconds).sorted()
+            let layout = layouts[key] ?? SLILayout(sloWindow: policy.window, extraWindows: extra)
+            layouts[key] = layout
+            let threshold = SLIWindow.microseconds(policy.latency.threshold)
+            indices[name] = entries.count
+            let planKey = "\(policy.window)|" + rules.map {
+                "\($0.name),\($0.severity),\($0.longWindow),\($0.shortWindow),\($0.budgetConsumed)"
+            }.joined(separator: ";")
+            let plans = plansByRules[planKey] ?? rules.map { rule in
+                RulePlan(rule: rule, threshold: rule.burnRate(sloWindow: policy.window),
+                         longIndex: layout.windowIndex(seconds: SLIWindow.seconds(rule.longWindow)) ?? 0,
+                         shortIndex: layout.windowIndex(seconds: SLIWindow.seconds(rule.shortWindow)) ?? 0,
+                         longSeconds: rule.longWindow.seconds, shortSeconds: rule.shortWindow.seconds)
+            }
+            plansByRules[planKey] = plans
+            entries.append(Entry(
+                name: name, policy: policy, rulePlans: plans, thresholdMicros: threshold,
+                availability: RollingSLI(layout: layout), latency: RollingSLI(layout: layout)))
+        }
+    }
+
+    /// Names of the services in the book, in config order.
+    public var services: [String] { entries.map(\.name) }
+
+    /// The SLO policy of a service.
+    public func policy(of service: String) -> SLOPolicy? { indices[service].map { entries[$0].policy } }
+
+    /// Bytes held by all counters (layouts are shared and not counted).
+    public var memoryFootprint: Int {
+        entries.reduce(0) { $0 + $1.availability.memoryFootprint + $1.latency.memoryFootprint }
+    }
+
+    // MARK: Recording
+
+    /// Counts a probe result in both SLIs of its service (ignored for services not in the book).
+    public mutating func record(_ result: ProbeResult) {
+        record(service: result.service, available: result.status.isAvailable, latency: result.latency,
+               at: result.startedAt)
+    }
+
+    /// Counts one probe: availability always, latency (under the threshold?) when it was good.
+    public mutating func record(service: String, available: Bool, latency: Duration, at time: Date) {
+        guard let i = indices[service] else { return }
+        let t = SLIWindow.seconds(time)
+        entries[i].availability.record(good: available, at: t)
+        var fast = false
+        if available {
+            fast = SLIWindow.microseconds(latency) < entries[i].thresholdMicros
+            entries[i].latency.record(good: fast, at: t)
+        }
+        accumulateMinute(i, at: t, available: available, fast: fast)
+    }
+
+    /// Counts a weighted aggregate in one SLI: `total` events of which `good` were good, at a time
+    /// (used by `slo simulate`; not handed to the store).
+    public mutating func record(service: String, sli: SLIKind, good: Int, total: Int, at time: Date) {
+        guard let i = indices[service] else { return }
+        let t = SLIWindow.seconds(time)
+        entries[i].withSLI(sli) { $0.record(good: good, total: total, at: t) }
+    }
+
+    private mutating func accumulateMinute(_ i: Int, at t: Int64, available: Bool, fast: Bool) {
+        let minute = SLIWindow.floorDiv(t, 60) * 60
+        if minute != entries[i].minute {
+            flushMinute(i)
+            entries[i].minute = minute
+        }
+        entries[i].minuteAvailability.add(SLICount(good: available ? 1 : 0, total: 1))
+        if available { entries[i].minuteLatency.add(SLICount(good: fast ? 1 : 0, total: 1)) }
+    }
+
+    private mutating func flushMinute(_ i: Int) {
+        let minute = entries[i].minute
+        guard minute != .min else { return }
+        let counts = [(SLIKind.availability, entries[i].minuteAvailability), (.latency, entries[i].minuteLatency)]
+        for (sli, c) in counts where c.total > 0 {
+            completedMinutes.append(SLIMinute(
+                service: entries[i].name, sli: sli, minute: minute, good: Int(c.good), total: Int(c.total)))
+        }
+        entries[i].minuteAvailability = .zero
+        entries[i].minuteLatency = .zero
+        entries[i].minute = .min
+    }
+
+    /// Hands out the per-minute counts of minutes that ended at or before `now`, for the store.
+    /// A late result for a minute already handed out comes back as another record for that minute:
+    /// the store adds them up.
+    public mutating func takeCompletedMinutes(now: Date) -> [SLIMinute] {
+        let t = SLIWindow.seconds(now)
+        for i in entries.indices where entries[i].minute != .min && entries[i].minute + 60 <= t { flushMinute(i) }
+        defer { completedMinutes.removeAll(keepingCapacity: true) }
+        return completedMinutes
+    }
+
+    /// Rebuilds one SLI of a service from stored aggregates (see ``RollingSLI/restore(_:now:)``).
+    public mutating func restore(service: String, sli: SLIKind, aggregates: [SLIAggregate], now: Date) {
+        guard let i = indices[service] else { return }
+        let t = SLIWindow.seconds(now)
+        entries[i].withSLI(sli) { $0.restore(aggregates, now: t) }
+    }
+
+    // MARK: Queries
+
+    /// Good/total of one SLI over a window (the SLO window when `nil`).
+    public mutating func counts(service: String, sli: SLIKind, window: Duration? = nil, now: Date) -> WindowCounts? {
+        guard let i = indices[service] else { return nil }
+        let seconds = window.map(SLIWindow.seconds) ?? entries[i].availability.layout.sloWindowSeconds
+        return counts(at: i, sli: sli, seconds: seconds, now: SLIWindow.seconds(now))
+    }
+
+    /// Index of a service, for repeated queries without a name lookup.
+    func index(of service: String) -> Int? { indices[service] }
+
+    mutating func counts(at i: Int, sli: SLIKind, seconds: Int64, now t: Int64) -> WindowCounts {
+        entries[i].withSLI(sli) { $0.counts(overSeconds: seconds, now: t) }
+    }
+
+    /// Burn rate of one SLI over a window.
+    public mutating func burnRate(service: String, sli: SLIKind, window: Duration, now: Date) -> Double? {
+        guard let i = indices[service] else { return nil }
+        let c = counts(at: i, sli: sli, seconds: SLIWindow.seconds(window), now: SLIWindow.seconds(now))
+        let objective = sli == .availability ? entries[i].policy.objective : entries[i].policy.latency.objective
+        return ErrorBudget.burnRate(c, objective: objective)
+    }
+
+    /// Budgets and burn rates of one service.
+    public mutating func status(of service: String, now: Date) -> ServiceSLOStatus? {
+        guard let i = indices[service] else { return nil }
+        return status(at: i, now: SLIWindow.seconds(now))
+    }
+
+    /// Budgets and burn rates of every service, in config order.
+    public mutating func statuses(now: Date) -> [ServiceSLOStatus] {
+        let t = SLIWindow.seconds(now)
+        return entries.indices.map { status(at: $0, now: t) }
+    }
+
+    mutating func status(at i: Int, now t: Int64) -> ServiceSLOStatus {
+        withEntry(i) { entry in
+            ServiceSLOStatus(
+                service: entry.name,
+                availability: Self.status(of: &entry.availability, sli: .availability,
+                                          objective: entry.policy.objective, now: t),
+                latency: Self.status(of: &entry.latency, sli: .latency,
+                                     objective: entry.policy.latency.objective, now: t))
+        }
+    }
+
+    /// Runs `body` on one entry in place (reading `entries[i].x` can copy the whole entry).
+    mutating func withEntry<R>(_ i: Int, _ body: (inout Entry) -> R) -> R { body(&entries[i]) }
+
+    static func status(of sli: inout RollingSLI, sli kind: SLIKind, objective: Double, now t: Int64) -> SLIStatus {
+        let layout = sli.layout
+        return withUnsafeTemporaryAllocation(of: WindowCounts.self, capacity: layout.windows.count) { buffer in
+            sli.keptCounts(now: t, into: buffer)
+            let standard = layout.standardWindowIndices
+            func rate(_ n: Int) -> Double { ErrorBudget.burnRate(buffer[standard[n]], objective: objective) }
+            let whole = buffer[layout.sloWindowIndex]
+            let rates = BurnRates(
+                fiveMinutes: rate(0), thirtyMinutes: rate(1), oneHour: rate(2), twoHours: rate(3),
+                sixHours: rate(4), oneDay: rate(5), threeDays: rate(6),
+                sloWindow: ErrorBudget.burnRate(whole, objective: objective))
+            let remaining = ErrorBudget.remaining(whole, objective: objective)
+            let w = layout.sloWindowSeconds
+            return SLIStatus(
+                sli: kind, objective: objective, windowSeconds: w, counts: whole, budgetRemaining: remaining,
+                burnRates: rates,
+                timeToExhaustion: ErrorBudget.timeToExhaustion(remaining: remaining, burnRate: rates.oneHour,
+                                                               windowSeconds: w))
+        }
+    }
+}
