@@ -40,7 +40,7 @@ struct CheckCommand: AsyncParsableCommand {
             printUnknown("unknown service \(unknown.names.joined(separator: ", "))")
             throw ExitCode(CheckStatus.unknown.exitCode)
         }
-        let runner = LiveProbeRunner(redactor: config.redactor)
+        let runner = LiveProbeRunner(configuration: config)
         let checkedAt = Date()
         let results = await OneShotCheck.probe(names, in: config, runner: runner)
         await runner.shutdown()

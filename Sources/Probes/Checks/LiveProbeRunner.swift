@@ -1,0 +1,97 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// The real ``ProbeRunner``: HTTP through one shared client, TCP connects and command plugins.
+///
+/// After the checker, an `up` result slower than the service's latency threshold becomes
+/// `degraded`, and every error text passes through the config's ``Redactor`` so that a secret in
+/// a URL or header never reaches the board, a log or an alert.
+///
+/// - Important: Call ``shutdown()`` before releasing the runner.
+public final class LiveProbeRunner: ProbeRunner {
+    private let http: HTTPChecker
+    private let tcp: TCPChecker
+    private let redactor: Redactor
+
+    /// - Parameters:
+    ///   - redactor: masks secrets in error texts.
+    ///   - httpOptions: connection reuse and the like for the shared HTTP client.
+    ///   - eventLoopGroup: the NIO event loops; the process-wide singleton by default.
+    public init(
+        redactor: Redactor = Redactor(), httpOptions: HTTPChecker.Options = HTTPChecker.Options(),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.redactor = redactor
+        http = HTTPChecker(options: httpOptions, eventLoopGroup: eventLoopGroup)
+        tcp = TCPChecker(eventLoopGroup: eventLoopGroup)
+    }
+
+    /// A runner for the services of `configuration`, masking its secrets.
+    ///
+    /// The HTTP connect timeout is capped at the longest probe timeout: a connect attempt that
+    /// outlives its probe is of no use, and ``shutdown()`` waits for such attempts.
+    public convenience init(
+        configuration: ProbesConfig, httpOptions: HTTPChecker.Options = HTTPChecker.Options()
+    ) {
+        var options = httpOptions
+        if let longest = configuration.services.compactMap(\.probe?.timeout).max() {
+            options.connectTimeout = min(options.connectTimeout, max(longest, .milliseconds(1)))
+        }
+        self.init(redactor: configuration.redactor, httpOptions: options)
+    }
+
+    /// Shuts the shared HTTP client down; call once no probe runs any more.
+    public func shutdown() async {
+        await http.shutdown()
+    }
+
+    /// Probes `service` once. A service without a probe is `unknown` ("no probe").
+    public func run(_ service: ServiceConfig, startedAt: Date) async -> ProbeResult {
+        guard let probe = service.probe else {
+            return ProbeResult(service: service.name, startedAt: startedAt, status: .unknown, latency: .zero,
+                               error: "no probe")
+        }
+        var result: ProbeResult
+        switch probe.kind {
+        case .http(let http):
+            result = await self.http.check(http, conditions: probe.conditions, timeout: probe.timeout,
+                                           service: service.name, startedAt: startedAt)
+        case .tcp(let tcp):
+            result = await self.tcp.check(tcp, conditions: probe.conditions, timeout: probe.timeout,
+                                          service: service.name, startedAt: startedAt)
+        case .command(let command):
+            result = await runCommand(command, service: service.name, timeout: probe.timeout, startedAt: startedAt)
+        }
+        let threshold = service.slo.latency.threshold
+        if result.status == .up, result.latency > threshold {
+            result.status = .degraded
+            result.error = "slow: \(Self.wholeMilliseconds(result.latency)) ms over "
+                + "\(Self.wholeMilliseconds(threshold)) ms threshold"
+        }
+        result.error = result.error.map(redactor.redact)
+        return result
+    }
+
+    /// The command checker keeps its own timeout; this backstop keeps the runner's promise even
+    /// if a plugin outlives it, with a margin so that the checker's own verdict normally wins.
+    private func runCommand(
+        _ command: CommandProbe, service: String, timeout: Duration, startedAt: Date
+    ) async -> ProbeResult {
+        let clock = ContinuousClock()
+        let start = clock.now
+        return await ProbeDeadline.race(until: start + timeout + Self.commandMargin) {
+            await CommandChecker.check(command, service: service, timeout: timeout, startedAt: startedAt)
+        } onTimeout: {
+            let failure = ProbeFailure.timeout(timeout)
+            return ProbeResult(service: service, startedAt: startedAt, status: .down, latency: clock.now - start,
+                               error: failure.message, failure: failure.kind)
+        }
+    }
+
+    private static let commandMargin = Duration.milliseconds(250)
+
+    private static func wholeMilliseconds(_ duration: Duration) -> Int {
+        Int(duration.milliseconds.rounded())
+    }
+}
