@@ -26,6 +26,13 @@ enum Binary {
         var stdoutLines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: true).map(String.init) }
     }
 
+    /// Reads a pipe to its end on a dedicated thread.
+    static func readToEnd(_ handle: FileHandle) async -> Data {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: handle.readDataToEndOfFile()) }
+        }
+    }
+
     /// Runs to completion (killed after `timeout`, which fails the test).
     static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
                     timeout: Duration = .seconds(60)) async throws -> Outcome {
@@ -43,8 +50,10 @@ enum Binary {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let outData = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }
-        let errData = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }
+        // Blocking reads run on threads of their own: on the cooperative pool (two threads on a
+        // two-core machine) they would stall every other test's timers.
+        async let outData = readToEnd(out.fileHandleForReading)
+        async let errData = readToEnd(err.fileHandleForReading)
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             if ContinuousClock.now > deadline {
@@ -56,8 +65,8 @@ enum Binary {
         }
         process.waitUntilExit()
         return Outcome(status: process.terminationStatus,
-                       stdout: String(decoding: await outData.value, as: UTF8.self),
-                       stderr: String(decoding: await errData.value, as: UTF8.self))
+                       stdout: String(decoding: await outData, as: UTF8.self),
+                       stderr: String(decoding: await errData, as: UTF8.self))
     }
 }
 
