@@ -148,11 +148,11 @@ struct CheckCommandTests {
     }
 
     @Test func probesRunConcurrently() async throws {
-        // Three probes that each hang for their whole 1 s timeout: one after the other would take
-        // 3 s; together about 1 s. The bound is loose on purpose: it tells the two apart.
+        // Four probes that each hang for their whole 1 s timeout: one after the other would take
+        // 4 s; together about 1 s. The bound is loose on purpose: it tells the two apart.
         let server = try await LoopbackHTTPServer.start(fallback: .neverAnswer)
         let scratch = try Scratch()
-        let services = (1...3).map {
+        let services = (1...4).map {
             #"{ "name": "s\#($0)", "probe": { "type": "http", "url": "\#(server.url("/s\($0)"))" } }"#
         }
         let config = try scratch.write("probes.json", #"{"defaults": {"interval": "5s", "timeout": "1s"}, "services": ["#
@@ -162,8 +162,8 @@ struct CheckCommandTests {
         let elapsed = ContinuousClock.now - start
         await server.stop()
         #expect(outcome.status == 2)
-        #expect(outcome.stdout.components(separatedBy: "timeout after 1000 ms").count == 4)
-        #expect(elapsed < .milliseconds(2500), "took \(elapsed)")
+        #expect(outcome.stdout.components(separatedBy: "timeout after 1000 ms").count == 5)
+        #expect(elapsed < .milliseconds(3500), "took \(elapsed)")
     }
 
     // MARK: Exit 3

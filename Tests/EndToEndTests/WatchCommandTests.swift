@@ -10,7 +10,7 @@ struct WatchCommandTests {
     static func config(_ server: LoopbackHTTPServer) -> String {
         """
         {
-          "defaults": { "interval": "1s", "timeout": "500ms" },
+          "defaults": { "interval": "1s", "timeout": "900ms" },
           "services": [
             { "name": "bureau", "probe": { "type": "http", "url": "\(server.url("/bureau"))" } },
             { "name": "loans", "dependsOn": ["bureau"], "probe": { "type": "http", "url": "\(server.url("/loans"))" } },

@@ -162,7 +162,10 @@ struct CommandCheckerTests {
         #expect(result.error == "timeout after 1000 ms")
         #expect(result.failure == .timeout)
         #expect(result.latency >= timeout)
-        #expect(waited < timeout + .milliseconds(500))
+        // The checker's own clock says when it gave up; the caller's wait also includes how long
+        // the test process took to resume it, which a loaded machine stretches.
+        #expect(result.latency < timeout + .milliseconds(500))
+        #expect(waited < timeout + .seconds(10))
 
         let pid = try #require(files.pid("pid"))
         let background = try #require(files.pid("background"))

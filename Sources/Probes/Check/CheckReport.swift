@@ -159,12 +159,15 @@ public struct CheckReport: Sendable {
         if down.isEmpty && degraded.isEmpty && unknown.isEmpty {
             return "\(counted.count) of \(counted.count) up"
         }
-        var parts: [String] = []
-        if !down.isEmpty { parts.append("\(down.count) down (\(down.map(\.name).joined(separator: ", ")))") }
-        if !degraded.isEmpty {
-            parts.append("\(degraded.count) degraded (\(degraded.map(\.name).joined(separator: ", ")))")
+        // A wide outage must still give a line a pager can show: name a few, count the rest.
+        func names(_ entries: [Entry]) -> String {
+            let shown = entries.prefix(5).map(\.name).joined(separator: ", ")
+            return entries.count > 5 ? shown + ", +\(entries.count - 5) more" : shown
         }
-        if !unknown.isEmpty { parts.append("\(unknown.count) unknown (\(unknown.map(\.name).joined(separator: ", ")))") }
+        var parts: [String] = []
+        if !down.isEmpty { parts.append("\(down.count) down (\(names(down)))") }
+        if !degraded.isEmpty { parts.append("\(degraded.count) degraded (\(names(degraded)))") }
+        if !unknown.isEmpty { parts.append("\(unknown.count) unknown (\(names(unknown)))") }
         var text = parts.joined(separator: ", ") + " of \(counted.count)"
         if !incidents.isEmpty {
             let roots = incidents.map { $0.rootCause + ($0.inferred ? " (inferred)" : "") }
