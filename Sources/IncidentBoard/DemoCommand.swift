@@ -1,0 +1,165 @@
+import ArgumentParser
+import DemoEstate
+import Foundation
+import Probes
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Start the simulated estate on loopback and watch the board find the root cause.",
+        discussion: """
+            Starts simulated upstreams (point portal, auth vendor, credit bureau, card network) and the \
+            services over them on the loopback ports probes.json names, replays an incident on them and \
+            runs the dashboard against them (with --headless: the alert lines of `watch --headless` on \
+            stdout, scenario progress on stderr). Services really call their upstreams, so a cascade \
+            emerges by itself. The demo keeps its own history (a temporary file unless --state is \
+            given), never your real one. Ctrl-C stops everything.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The scenario to play (see --list).", valueName: "name"))
+    var scenario: String = Scenario.tourName
+
+    @Flag(help: "List the scenarios, one line each, and exit.")
+    var list = false
+
+    @Flag(help: "No dashboard: alerts on stdout as `watch --headless` writes them; progress on stderr.")
+    var headless = false
+
+    @Option(help: "Headless output format: text or json (default: text on a terminal, json otherwise).")
+    var format: WatchCommand.Format?
+
+    @Option(help: ArgumentHelp(
+        "The probes.json describing the estate (default: ./probes.json, the repository's).", valueName: "path"))
+    var config: String = "probes.json"
+
+    @Option(help: ArgumentHelp(
+        "The demo's history (default: a temporary file, removed at exit).", valueName: "path"))
+    var state: String?
+
+    @Flag(help: "No colours on the dashboard (also when NO_COLOR is set).")
+    var noColor = false
+
+    @Option(help: .hidden)
+    var pace: Double?
+
+    /// `INCIDENTBOARD_DEMO_PACE` speeds the timelines up (tests); `--pace` wins.
+    static let paceVariable = "INCIDENTBOARD_DEMO_PACE"
+
+    func validate() throws {
+        guard DemoPlan.named(scenario) != nil else {
+            throw ValidationError("unknown scenario \"\(scenario)\"; `incidentboard demo --list` shows them")
+        }
+        if let pace, !(pace > 0 && pace <= 100) { throw ValidationError("--pace must be above 0 and at most 100") }
+    }
+
+    func run() async throws {
+        if list {
+            let width = DemoPlan.catalogue.map(\.name.count).max() ?? 0
+            for entry in DemoPlan.catalogue {
+                let name = entry.name.padding(toLength: width + 2, withPad: " ", startingAt: 0)
+                StandardOutput.write(name + entry.summary)
+            }
+            return
+        }
+        guard let plan = DemoPlan.named(scenario) else { throw ExitCode(UsageExit.code) }
+        let probes: ProbesConfig
+        do {
+            probes = try ConfigLoader.load(contentsOf: config)
+        } catch {
+            for line in error.lines { StandardError.write(line) }
+            throw ExitCode(UsageExit.code)
+        }
+        let headless = headless || !DashboardCommand.hasTerminal()
+        if !self.headless && headless {
+            StandardError.write("incidentboard: demo: no terminal for the dashboard; running headless")
+        }
+        let (layout, notes) = EstateLayout.standard.adopting(probes)
+        for note in notes { StandardError.write("incidentboard: demo: \(config): \(note)") }
+        let estate: Estate
+        do {
+            estate = try await Estate.start(layout, onWarning: { StandardError.write("incidentboard: \($0)") })
+        } catch {
+            StandardError.write("incidentboard: \(error.description)")
+            throw ExitCode(UsageExit.code)
+        }
+        let history = DemoHistory(requested: state)
+        defer { history.removeIfTemporary() }
+        do {
+            try history.prepare(config: probes)
+        } catch {
+            await estate.stop()
+            StandardError.write("incidentboard: \(error.description)")
+            throw ExitCode(UsageExit.code)
+        }
+
+        let pace = pace ?? Self.environmentPace() ?? 1
+        // On the dashboard, stderr is held back until the board closes; progress would arrive all at once.
+        let player = ScenarioPlayer(
+            clock: ContinuousClock(), pace: pace, apply: { await estate.apply($0) },
+            report: { line in if headless { StandardError.write(line) } })
+        let ports = layout.servers.map(\.port)
+        StandardError.write(
+            "incidentboard: demo estate listening on 127.0.0.1 ports \(ports.min() ?? 0)–\(ports.max() ?? 0); "
+                + "playing \(scenario)" + (pace == 1 ? "" : " at pace \(pace)")
+                + (headless ? "; Ctrl-C stops" : "; q quits"))
+        let playing = Task { await player.play(plan) }
+        do {
+            if headless {
+                try await WatchCommand.runHeadless(
+                    config: probes, configPath: config, statePath: history.path,
+                    format: format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json))
+            } else {
+                try await DashboardCommand.runDashboard(
+                    config: probes, configPath: config, statePath: history.path, noColor: noColor)
+            }
+        } catch {
+            playing.cancel()
+            await estate.stop()
+            throw error
+        }
+        playing.cancel()
+        await playing.value
+        await estate.stop()
+        StandardError.write("incidentboard: demo estate stopped")
+    }
+
+    static func environmentPace() -> Double? {
+        guard let text = ProcessInfo.processInfo.environment[paceVariable], let value = Double(text),
+            value > 0, value <= 100
+        else { return nil }
+        return value
+    }
+}
+
+/// Where the demo keeps its history: the path given, or a fresh temporary file, so a demo never
+/// adds simulated outages to the budgets of real services.
+struct DemoHistory {
+    let path: String
+    let isTemporary: Bool
+
+    init(requested: String?) {
+        if let requested {
+            path = requested
+            isTemporary = false
+        } else {
+            path = (NSTemporaryDirectory() as NSString)
+                .appendingPathComponent("incidentboard-demo-\(ProcessInfo.processInfo.processIdentifier).sqlite")
+            isTemporary = true
+            removeIfTemporary()
+        }
+    }
+
+    /// A new history starts with four weeks of healthy probing (``HealthyHistory``); an existing
+    /// one given with --state resumes as it is.
+    func prepare(config: ProbesConfig) throws(HistoryError) {
+        guard !FileManager.default.fileExists(atPath: path) else { return }
+        let store = try HistoryStore(path: path) { StandardError.write($0) }
+        try HealthyHistory.prefill(store, config: config, now: Date())
+    }
+
+    func removeIfTemporary() {
+        guard isTemporary else { return }
+        for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+}
