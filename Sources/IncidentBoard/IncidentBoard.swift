@@ -12,7 +12,11 @@ struct IncidentBoardCommand: AsyncParsableCommand {
             config), 2 CRITICAL, 3 UNKNOWN (usage or config error).
             """,
         version: "0.1.0",
-        subcommands: [CheckCommand.self, WatchCommand.self, ValidateCommand.self, SLOCommand.self]
+        subcommands: [
+            DashboardCommand.self, CheckCommand.self, WatchCommand.self, ValidateCommand.self, SLOCommand.self,
+            DemoCommand.self,
+        ],
+        defaultSubcommand: DashboardCommand.self
     )
 
     /// Argument errors exit 3 (CONTRACT.md: usage error), not ArgumentParser's 64.

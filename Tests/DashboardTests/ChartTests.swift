@@ -90,7 +90,10 @@ struct BudgetBarTests {
         #expect(BudgetBar.filledCells(remaining: 0, cells: 10) == 0)
         #expect(BudgetBar.filledCells(remaining: 7, cells: 10) == 10)
         #expect(BudgetBar.filledCells(remaining: .nan, cells: 10) == 0)
-        #expect(BudgetBar(remaining: -1e300).label == "-∞%")
+        #expect(BudgetBar(remaining: -1e300).label == "<-999%")
+        #expect(BudgetBar(remaining: -999.01).label == "<-999%")
+        #expect(BudgetBar(remaining: -9.99).label == "-999%")
+        #expect(BudgetBar(remaining: 1e300).label == "100%")
         #expect(BudgetBar(remaining: .infinity).label == "--")
     }
 }

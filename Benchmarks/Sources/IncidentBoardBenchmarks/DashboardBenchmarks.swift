@@ -1,4 +1,4 @@
-import Dashboard
+
 import Foundation
 
 enum DashboardBenchmarks {

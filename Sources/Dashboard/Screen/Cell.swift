@@ -109,4 +109,17 @@ public struct Cell: Sendable, Hashable {
 
     /// Whether this is the second cell of a wide glyph.
     public var isContinuation: Bool { width == 0 }
+
+    /// Same bytes, width and style. Byte equality rather than canonical equivalence: it is what the
+    /// terminal receives, and the frame diff compares every cell, so it must be quick.
+    public static func == (lhs: Cell, rhs: Cell) -> Bool {
+        lhs.width == rhs.width && lhs.style == rhs.style && lhs.symbol.utf8.elementsEqual(rhs.symbol.utf8)
+    }
+
+    /// Hashes what ``==`` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(width)
+        hasher.combine(style)
+        for byte in symbol.utf8 { hasher.combine(byte) }
+    }
 }

@@ -20,6 +20,19 @@ extension Character {
 extension StringProtocol {
     /// Columns the whole text occupies once drawn (undisplayable characters count zero).
     public var displayWidth: Int {
+        // Printable ASCII (nearly everything the board draws) is one column per byte.
+        var printable = 0
+        for byte in utf8 {
+            guard byte >= 0x20, byte < 0x7F else {
+                printable = -1
+                break
+            }
+            printable += 1
+        }
+        if printable >= 0 { return printable }
+        if DisplayWidth.isSimple(self) {
+            return unicodeScalars.reduce(0) { $0 + DisplayWidth.simpleWidth($1.value) }
+        }
         var total = 0
         for character in self {
             total += character.displayWidth ?? 0
@@ -29,9 +42,44 @@ extension StringProtocol {
 }
 
 enum DisplayWidth {
+    /// Whether every scalar of `text` is a glyph of its own that nothing can join: printable ASCII and
+    /// Latin-1, general punctuation, arrows, box drawing, blocks, geometric shapes, dingbats, braille
+    /// and precomposed Hangul syllables. Such text needs no grapheme breaking: one scalar, one glyph.
+    /// Anything else (a combining mark, a variation selector, a joiner, a jamo) takes the general path.
+    static func isSimple<S: StringProtocol>(_ text: S) -> Bool {
+        for scalar in text.unicodeScalars where !isSimple(scalar.value) {
+            return false
+        }
+        return true
+    }
+
+    private static func isSimple(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x20..<0x7F, 0xA0..<0xAD, 0xAE...0xFF: true
+        case 0x2010...0x2027, 0x2030...0x205E: true
+        case 0x2190...0x21FF, 0x2500...0x27BF, 0x2800...0x28FF: true
+        case 0xAC00...0xD7A3: true
+        default: false
+        }
+    }
+
+    /// The width of a scalar for which `isSimple` holds.
+    static func simpleWidth(_ value: UInt32) -> Int {
+        if value < 0x2010 { return 1 }
+        if value >= 0xAC00 { return 2 }
+        return isWide(value) ? 2 : 1
+    }
+
     static func width(of scalars: Character.UnicodeScalarView) -> Int? {
         guard let first = scalars.first else { return nil }
         let value = first.value
+        // Fast paths for what the board draws most after ASCII: Hangul syllables, and box, block,
+        // arrow and braille glyphs (none of them emoji, so only a variation selector could widen them).
+        if (0xAC00...0xD7A3).contains(value), scalars.count == 1 { return 2 }
+        if (0x2190...0x21FF).contains(value) || (0x2500...0x259F).contains(value)
+            || (0x2800...0x28FF).contains(value), scalars.count == 1 {
+            return 1
+        }
         let properties = first.properties
         switch properties.generalCategory {
         case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate:
@@ -53,7 +101,14 @@ enum DisplayWidth {
             // Regional indicators: a pair is a flag, a lone one a letter.
             return scalars.count >= 2 ? 2 : 1
         }
-        if properties.isEmojiPresentation || isWide(value) {
+        if isWide(value) {
+            return 2
+        }
+        // Below U+1F000 every emoji-presentation character is in the wide table already.
+        if value < 0x1F000, scalars.count == 1 {
+            return 1
+        }
+        if properties.isEmojiPresentation {
             return 2
         }
         if properties.isEmoji && hasEmojiVariation(scalars) {

@@ -49,6 +49,16 @@ public struct Screen: Sendable, Hashable {
         let bounds = clip.map { $0.intersection(area) } ?? area
         guard y >= bounds.y, y < bounds.bottom, !bounds.isEmpty else { return x }
         var column = x
+        if DisplayWidth.isSimple(text) {
+            // One glyph per scalar: no grapheme breaking needed (the common case, and the fast one).
+            for scalar in text.unicodeScalars {
+                let glyphWidth = DisplayWidth.simpleWidth(scalar.value)
+                guard place(String(Character(scalar)), width: glyphWidth, column: &column, y: y, bounds: bounds,
+                            style: style)
+                else { break }
+            }
+            return column
+        }
         var lastDrawn: Int?
         for character in text {
             guard let glyphWidth = character.displayWidth else { continue }
@@ -58,25 +68,33 @@ public struct Screen: Sendable, Hashable {
                 }
                 continue
             }
-            if column >= bounds.right { break }
-            if column + glyphWidth > bounds.right {
-                // Half a wide glyph is never drawn; the cell it would have started in shows a space.
-                if column >= bounds.x { setCell(.blank(style), x: column, y: y) }
-                column = bounds.right
-                break
-            }
-            if column < bounds.x {
-                // Cut off by the left edge: a wide glyph straddling it leaves a space behind.
-                if column + glyphWidth > bounds.x { setCell(.blank(style), x: bounds.x, y: y) }
-                column += glyphWidth
-                lastDrawn = nil
-                continue
-            }
-            setCell(Cell(symbol: String(character), width: glyphWidth, style: style), x: column, y: y)
-            lastDrawn = y * width + column
-            column += glyphWidth
+            let start = column
+            guard place(String(character), width: glyphWidth, column: &column, y: y, bounds: bounds, style: style)
+            else { break }
+            lastDrawn = start >= bounds.x ? y * width + start : nil
         }
         return column
+    }
+
+    /// Draws one glyph at `column` within `bounds` and advances `column`; `false` once the right edge
+    /// is reached. Half a wide glyph is never drawn: where one would cross an edge, a space shows.
+    private mutating func place(_ symbol: @autoclosure () -> String, width glyphWidth: Int, column: inout Int, y: Int,
+                                bounds: Rect, style: Style) -> Bool {
+        if column >= bounds.right { return false }
+        if column + glyphWidth > bounds.right {
+            if column >= bounds.x { setCell(.blank(style), x: column, y: y) }
+            column = bounds.right
+            return false
+        }
+        if column < bounds.x {
+            // Cut off by the left edge: a wide glyph straddling it leaves a space behind.
+            if column + glyphWidth > bounds.x { setCell(.blank(style), x: bounds.x, y: y) }
+            column += glyphWidth
+            return true
+        }
+        setCell(Cell(symbol: symbol(), width: glyphWidth, style: style), x: column, y: y)
+        column += glyphWidth
+        return true
     }
 
     /// Writes a line of styled spans starting at (`x`, `y`); returns the column after the last glyph.

@@ -76,7 +76,11 @@ public final class NcursesTerminal: Terminal {
         for update in updates where update.x + update.cell.width <= size.width && update.y < size.height {
             let style = update.cell.style
             let pair = colorPair(foreground: style.foreground, background: style.background)
-            update.cell.symbol.withCString { text in
+            // Without a UTF-8 locale ncurses would print each byte of a Korean title as `M-x` and wreck
+            // the layout; a `?` per cell keeps every column where the frame put it.
+            let symbol = isUTF8 || update.cell.symbol.utf8.allSatisfy({ $0 < 0x80 })
+                ? update.cell.symbol : String(repeating: "?", count: update.cell.width)
+            symbol.withCString { text in
                 cncurses_put(Int32(update.y), Int32(update.x), text, Int32(style.attributes.rawValue), pair)
             }
         }
@@ -102,6 +106,14 @@ public final class NcursesTerminal: Terminal {
             differ.invalidate()
         }
         return key
+    }
+
+    /// Whether standard input reports a hang-up (poll's `POLLHUP`): the terminal is gone, and every
+    /// read would return at once without a key.
+    public var isHungUp: Bool {
+        var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, 0) >= 0 else { return false }
+        return descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
     }
 
     /// Ends ncurses and gives the terminal back. Idempotent.

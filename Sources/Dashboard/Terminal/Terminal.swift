@@ -73,6 +73,15 @@ public protocol Terminal: AnyObject {
 
     /// Gives the terminal back to the shell (cursor, echo, normal screen). Safe to call more than once.
     func restore()
+
+    /// Whether the terminal has gone away (the ssh connection or the terminal window closed); the
+    /// board then has nothing to draw on and should end.
+    var isHungUp: Bool { get }
+}
+
+extension Terminal {
+    /// An in-memory terminal never hangs up.
+    public var isHungUp: Bool { false }
 }
 
 /// The frame last drawn, and the diff of the next one against it.

@@ -58,6 +58,12 @@ public final class TestTerminal: Terminal {
         pendingKeys.isEmpty ? nil : pendingKeys.removeFirst()
     }
 
+    /// Set to make the terminal report a hang-up, as a closed ssh connection would.
+    public var hasHungUp = false
+
+    /// Whether ``hasHungUp`` was set.
+    public var isHungUp: Bool { hasHungUp }
+
     /// Marks the terminal restored.
     public func restore() {
         isRestored = true

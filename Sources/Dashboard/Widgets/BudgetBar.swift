@@ -21,12 +21,13 @@ public struct BudgetBar: Sendable, Hashable {
     }
 
     /// The percentage text: rounded down (99.9 % left shows 99 %, a sliver overspent shows -1 %),
-    /// `--` without data.
+    /// `--` without data. A budget overspent more than tenfold (a fresh window of failures) shows
+    /// `<-999%`, so the text keeps its width.
     public var label: String {
         guard let remaining, remaining.isFinite else { return "--" }
         let percent = (remaining * 100).rounded(.down)
-        guard percent > -1_000_000, percent < 1_000_000 else { return remaining > 0 ? "100%" : "-∞%" }
-        return "\(Int(percent))%"
+        if percent < -999 { return "<-999%" }
+        return percent >= 100 ? "100%" : "\(Int(percent))%"
     }
 
     /// The style for the current fraction.

@@ -48,6 +48,16 @@ public struct Glyphs: Sendable, Hashable {
     public var bottomLeft: String
     /// Bottom-right corner.
     public var bottomRight: String
+    /// Points from a victim to its upstream root cause (`← credit-bureau`).
+    public var causeArrow: String
+    /// Multiplies a blast radius (`ROOT ×5`).
+    public var times: String
+    /// Separates items on one line.
+    public var separator: String
+    /// The arrow keys up and down, for help texts.
+    public var upDownKeys: String
+    /// The text cursor of the filter prompt.
+    public var cursor: String
 
     /// Glyphs for a UTF-8 terminal.
     public static let unicode = Glyphs(
@@ -56,7 +66,8 @@ public struct Glyphs: Sendable, Hashable {
         barFilled: "█", barEmpty: "░", barOpen: "", barClose: "",
         treeBranch: "├─ ", treeLast: "└─ ", treeVertical: "│  ", treeSpace: "   ",
         selection: "▶", ellipsis: "…", chartPoint: "•", usesBraille: true,
-        horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘"
+        horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
+        causeArrow: "←", times: "×", separator: "·", upDownKeys: "↑ ↓", cursor: "█"
     )
 
     /// Glyphs for a terminal without a UTF-8 locale.
@@ -66,7 +77,8 @@ public struct Glyphs: Sendable, Hashable {
         barFilled: "#", barEmpty: "-", barOpen: "[", barClose: "]",
         treeBranch: "|- ", treeLast: "`- ", treeVertical: "|  ", treeSpace: "   ",
         selection: ">", ellipsis: "~", chartPoint: "*", usesBraille: false,
-        horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+"
+        horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
+        causeArrow: "<-", times: "x", separator: "-", upDownKeys: "Up Down", cursor: "_"
     )
 
     /// The glyph for a probe status.

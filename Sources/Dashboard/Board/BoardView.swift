@@ -1,0 +1,283 @@
+import Foundation
+import Probes
+
+/// The whole dashboard as a pure function: (snapshot, UI state, size) → ``Screen``.
+///
+/// Immediate mode, as ratatui does it: every frame is rendered in full and the terminal backend
+/// writes only what changed. `snapshot` is `nil` until the engine has published one; the board
+/// then shows its frame and a "starting" line, so the first frame never waits for a probe.
+public struct BoardView: Sendable {
+    /// Glyphs and colours.
+    public var theme: Theme
+    /// Time zone of the header clock and the probe times.
+    public var timeZone: TimeZone
+
+    /// Creates a view.
+    public init(theme: Theme = .standard, timeZone: TimeZone = .current) {
+        self.theme = theme
+        self.timeZone = timeZone
+    }
+
+    /// Renders one frame.
+    public func render(snapshot: BoardSnapshot?, state: BoardState, size: TerminalSize) -> Screen {
+        var screen = Screen(width: size.width, height: size.height)
+        let layout = BoardLayout(size: size, state: state)
+        if layout.isTooSmall {
+            TooSmallNotice(
+                minimumWidth: BoardLayout.minimumWidth, minimumHeight: BoardLayout.minimumHeight, theme: theme
+            ).render(in: screen.area, on: &screen)
+            return screen
+        }
+        let rows = snapshot.map { BoardRows.rows(for: $0, state: state) } ?? []
+        renderHeader(snapshot, in: layout.header, on: &screen)
+        if !layout.detailCoversTable {
+            ServicesTableView(theme: theme).render(
+                snapshot: snapshot, rows: rows, state: state, in: layout.table, on: &screen)
+        }
+        if let area = layout.detail {
+            let service = state.selected.flatMap { name in snapshot?.service(named: name) }
+            DetailPane(theme: theme, timeZone: timeZone).render(
+                service: service, snapshot: snapshot, state: state, in: area, on: &screen)
+        }
+        renderFooter(snapshot, rows: rows, state: state, layout: layout, on: &screen)
+        if state.showsHelp {
+            BoardView.helpOverlay(theme: theme).render(in: screen.area, on: &screen)
+        }
+        return screen
+    }
+
+    // MARK: Header
+
+    private func renderHeader(_ snapshot: BoardSnapshot?, in area: Rect, on screen: inout Screen) {
+        let glyphs = theme.glyphs
+        let top = area.row(0)
+        let second = area.row(1)
+        var right: [Span] = []
+        if let snapshot {
+            if snapshot.paused {
+                let paused = theme.resolve(Style(foreground: .yellow, attributes: [.bold, .reverse]))
+                right.append(Span(" PAUSED ", style: paused))
+                right.append(Span("  "))
+            }
+            right.append(Span("SLO \(BoardFormat.window(snapshot.sloWindow))", style: theme.dimStyle))
+            right.append(Span("  "))
+            right.append(Span(BoardFormat.clock(snapshot.time, timeZone: timeZone), style: theme.headerStyle))
+        }
+        let rightLine = Line(right, alignment: .right)
+        screen.put(rightLine, in: top, y: top.y)
+
+        var left: [Span] = [Span("IncidentBoard", style: theme.headerStyle), Span("  ")]
+        if let snapshot {
+            let overall = Self.overall(snapshot)
+            let word = overall == .up ? "OK" : overall.rawValue.uppercased()
+            left.append(Span(glyphs.status(overall) + " " + word, style: theme.style(for: overall).adding(.bold)))
+            left.append(Span("  "))
+            left += countSpans(snapshot)
+        } else {
+            left.append(Span("starting: waiting for the first probes", style: theme.dimStyle))
+        }
+        let leftWidth = max(0, top.width - rightLine.displayWidth - 2)
+        screen.put(Line(left).truncated(toWidth: leftWidth, ellipsis: glyphs.ellipsis), x: top.x, y: top.y, clip: top)
+
+        guard let snapshot else { return }
+        // Root causes come first; the alert summary takes what they leave, in its longest form that fits.
+        let incidents = incidentLine(snapshot, width: .max)
+        var alerts = Line("")
+        for candidate in alertSummaries(snapshot) where candidate.displayWidth + 2 + incidents.displayWidth
+            <= second.width {
+            alerts = candidate
+            break
+        }
+        if alerts.displayWidth > 0 { screen.put(alerts, in: second, y: second.y) }
+        let incidentsWidth = max(0, second.width - (alerts.displayWidth > 0 ? alerts.displayWidth + 2 : 0))
+        screen.put(incidentLine(snapshot, width: incidentsWidth), x: second.x, y: second.y, clip: second)
+    }
+
+    /// `5 alerts firing (2 paging, 3 suppressed)`, then shorter forms; nothing when none fire.
+    private func alertSummaries(_ snapshot: BoardSnapshot) -> [Line] {
+        let firing = snapshot.firing.count
+        guard firing > 0 else { return [] }
+        let suppressed = snapshot.firing.filter(\.suppressed).count
+        let red = theme.resolve(Style(foreground: .red, attributes: .bold))
+        let count = Span("\(firing) alert\(firing == 1 ? "" : "s") firing", style: red)
+        let short = Span("\(firing) firing", style: red)
+        var forms: [Line] = []
+        if suppressed > 0 {
+            let detail = Span(" (\(firing - suppressed) paging, \(suppressed) suppressed)", style: theme.dimStyle)
+            forms.append(Line([count, detail], alignment: .right))
+            let paging = Span(" (\(firing - suppressed) paging)", style: theme.dimStyle)
+            forms.append(Line([short, paging], alignment: .right))
+        }
+        forms.append(Line([count], alignment: .right))
+        forms.append(Line([short], alignment: .right))
+        return forms
+    }
+
+    /// ``BoardSnapshot/overall`` without copying every service.
+    static func overall(_ snapshot: BoardSnapshot) -> ProbeStatus {
+        var worst: ProbeStatus?
+        for index in snapshot.services.indices {
+            guard snapshot.services[index].hasProbe || snapshot.services[index].role == .inferredRootCause,
+                  let status = snapshot.services[index].status
+            else { continue }
+            worst = max(worst ?? status, status)
+        }
+        return worst ?? .unknown
+    }
+
+    private func countSpans(_ snapshot: BoardSnapshot) -> [Span] {
+        var counts: [ProbeStatus: Int] = [:]
+        var noData = 0
+        for index in snapshot.services.indices where snapshot.services[index].hasProbe {
+            if let status = snapshot.services[index].status { counts[status, default: 0] += 1 } else { noData += 1 }
+        }
+        var spans: [Span] = []
+        func add(_ text: String, _ style: Style) {
+            if !spans.isEmpty { spans.append(Span("  ")) }
+            spans.append(Span(text, style: style))
+        }
+        add("\(counts[.up] ?? 0) up", theme.style(for: .up))
+        if let degraded = counts[.degraded] { add("\(degraded) degraded", theme.style(for: .degraded)) }
+        if let down = counts[.down] { add("\(down) down", theme.style(for: .down)) }
+        if let unknown = counts[.unknown] { add("\(unknown) unknown", theme.style(for: .unknown)) }
+        if noData > 0 { add("\(noData) no data", theme.dimStyle) }
+        return spans
+    }
+
+    /// `ROOT credit-bureau ×5  ROOT auth-vendor ×2`, as many as fit, then `+N more`.
+    func incidentLine(_ snapshot: BoardSnapshot, width: Int) -> Line {
+        let glyphs = theme.glyphs
+        guard !snapshot.incidents.isEmpty else {
+            if snapshot.services.indices.contains(where: { snapshot.services[$0].status != nil }) {
+                return Line([theme.statusSpan(.up), Span(" no incidents", style: theme.resolve(.fg(.green)))])
+            }
+            return Line("no incidents", style: theme.dimStyle)
+        }
+        var pieces: [[Span]] = []
+        for incident in snapshot.incidents {
+            var spans = [
+                Span("ROOT ", style: causeStyle(incident.cause)),
+                Span(incident.rootCause, style: theme.headerStyle),
+            ]
+            if incident.blastRadius > 0 {
+                spans.append(Span(" \(glyphs.times)\(incident.blastRadius)", style: causeStyle(incident.cause)))
+            }
+            switch incident.cause {
+            case .failing: break
+            case .slow: spans.append(Span(" (slow)", style: theme.dimStyle))
+            case .inferred: spans.append(Span(" (inferred)", style: theme.dimStyle))
+            case .recovered: spans.append(Span(" (recovered)", style: theme.dimStyle))
+            }
+            pieces.append(spans)
+        }
+        var spans: [Span] = []
+        var used = 0
+        for (index, piece) in pieces.enumerated() {
+            let separator = spans.isEmpty ? 0 : 2
+            let pieceWidth = Line(piece).displayWidth
+            let remaining = pieces.count - index - 1
+            let moreWidth = remaining > 0 ? " +\(remaining) more".displayWidth : 0
+            if used + separator + pieceWidth + moreWidth > width, !spans.isEmpty {
+                spans.append(Span(" +\(pieces.count - index) more", style: theme.dimStyle))
+                return Line(spans)
+            }
+            if separator > 0 { spans.append(Span("  ")) }
+            spans += piece
+            used += separator + pieceWidth
+        }
+        return Line(spans).truncated(toWidth: width, ellipsis: glyphs.ellipsis)
+    }
+
+    private func causeStyle(_ cause: CascadeIncident.Cause) -> Style {
+        switch cause {
+        case .failing, .inferred: theme.resolve(Style(foreground: .red, attributes: .bold))
+        case .slow: theme.resolve(Style(foreground: .yellow, attributes: .bold))
+        case .recovered: theme.resolve(.fg(.green))
+        }
+    }
+
+    // MARK: Footer
+
+    private func renderFooter(_ snapshot: BoardSnapshot?, rows: [BoardRow], state: BoardState, layout: BoardLayout,
+                              on screen: inout Screen) {
+        let area = layout.footer
+        let glyphs = theme.glyphs
+        let key = theme.headerStyle
+        let total = snapshot?.services.count ?? 0
+        if state.isEditingFilter {
+            let prompt = Line([
+                Span("/", style: key), Span(state.filter), Span(glyphs.cursor, style: theme.dimStyle),
+            ])
+            let info = Line(
+                "\(rows.count) of \(total)  Enter keep  Esc clear", style: theme.dimStyle, alignment: .right)
+            screen.put(info, in: area, y: area.y)
+            let room = max(0, area.width - info.displayWidth - 2)
+            screen.put(prompt.truncated(toWidth: room, ellipsis: glyphs.ellipsis), x: area.x, y: area.y, clip: area)
+            return
+        }
+        var info: [Span] = []
+        if let message = state.message {
+            info.append(Span(message, style: theme.resolve(.fg(.cyan))))
+        } else {
+            if state.sort != .tree { info.append(Span("sort: \(state.sort.rawValue)", style: theme.dimStyle)) }
+            if state.cascadeOnly {
+                if !info.isEmpty { info.append(Span("  ")) }
+                info.append(Span("cascade only", style: theme.resolve(Style(foreground: .yellow, attributes: .bold))))
+            }
+            if !state.filter.isEmpty {
+                if !info.isEmpty { info.append(Span("  ")) }
+                info.append(Span("filter \"\(state.filter)\" \(rows.count)/\(total)", style: theme.resolve(
+                    Style(foreground: .cyan, attributes: .bold))))
+            }
+            if !layout.detailCoversTable, rows.count > layout.visibleTableRows, let selected = state.selected,
+               let index = rows.firstIndex(where: { snapshot?.services[$0.index].name == selected }) {
+                if !info.isEmpty { info.append(Span("  ")) }
+                info.append(Span("\(index + 1)/\(rows.count)", style: theme.dimStyle))
+            }
+        }
+        let infoLine = Line(info, alignment: .right)
+        if !info.isEmpty { screen.put(infoLine, in: area, y: area.y) }
+        var hints: [Span] = []
+        for (keys, action) in [
+            ("q", "quit"), ("?", "help"), ("Enter", "detail"), ("/", "filter"), ("s", "sort"), ("c", "cascade"),
+            ("r", "probe"), ("p", state.pausedHint(snapshot)),
+        ] {
+            if !hints.isEmpty { hints.append(Span("  ")) }
+            hints.append(Span(keys, style: key))
+            hints.append(Span(" " + action, style: theme.dimStyle))
+        }
+        let room = max(0, area.width - (info.isEmpty ? 0 : infoLine.displayWidth + 2))
+        screen.put(Line(hints).truncated(toWidth: room, ellipsis: glyphs.ellipsis), x: area.x, y: area.y, clip: area)
+    }
+
+    // MARK: Help
+
+    /// The key bindings and the legend.
+    static func helpOverlay(theme: Theme) -> HelpOverlay {
+        let glyphs = theme.glyphs
+        let statuses = [glyphs.up, glyphs.degraded, glyphs.down, glyphs.unknown].joined(separator: " ")
+        return HelpOverlay(entries: [
+            HelpEntry(glyphs.upDownKeys + " j k", "move the selection (scroll the detail pane)"),
+            HelpEntry("PgUp PgDn", "move a page"),
+            HelpEntry("g G", "first / last row"),
+            HelpEntry("Enter", "open or close the detail pane"),
+            HelpEntry("Tab", "switch between table and detail pane"),
+            HelpEntry("/", "filter by name or title (Esc clears)"),
+            HelpEntry("s", "sort: tree, status, name, budget, burn"),
+            HelpEntry("c", "cascade only: root causes and their victims"),
+            HelpEntry("r", "probe the selected service now"),
+            HelpEntry("p", "pause or resume probing"),
+            HelpEntry("q Esc", "quit"),
+            HelpEntry(statuses, "up, degraded, down, no data"),
+            HelpEntry("ROOT \(glyphs.times)5", "root cause; 5 services fail because of it"),
+            HelpEntry("\(glyphs.causeArrow) name", "fails because of the root cause name"),
+        ], title: "IncidentBoard keys", theme: theme)
+    }
+}
+
+extension BoardState {
+    /// The footer's word for `p`.
+    func pausedHint(_ snapshot: BoardSnapshot?) -> String {
+        snapshot?.paused == true ? "resume" : "pause"
+    }
+}

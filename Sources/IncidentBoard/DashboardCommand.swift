@@ -1,0 +1,111 @@
+import ArgumentParser
+import Dashboard
+import Dispatch
+import Foundation
+import Probes
+import Synchronization
+
+struct DashboardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard",
+        abstract: "The live ncurses board: latency, error budgets and the root cause of a cascade.",
+        discussion: """
+            Probes run live and SLOs roll while the board shows every service in dependency order, with \
+            the upstream that causes a cascade named in the header and in the CAUSE column. Press ? for \
+            the keys, q to quit. The same --state history as `watch` is used, so budgets show at once \
+            after a restart. Needs a terminal; in scripts use `watch --headless`.
+            """
+    )
+
+    @OptionGroup var options: ConfigOptions
+    @OptionGroup var stateOptions: StateOptions
+
+    @Flag(help: "No colours (also when NO_COLOR is set); glyphs and text carry every state.")
+    var noColor = false
+
+    func run() async throws {
+        guard Self.hasTerminal() else {
+            StandardError.write(
+                "incidentboard: dashboard: standard input and output must be a terminal; "
+                    + "in scripts and pipelines use `incidentboard watch --headless`")
+            throw ExitCode(UsageExit.code)
+        }
+        guard let config = options.load() else { throw ExitCode(UsageExit.code) }
+        try await Self.runDashboard(
+            config: config, configPath: options.configPath,
+            statePath: stateOptions.path(forConfig: options.configPath), noColor: noColor)
+    }
+
+    static func hasTerminal() -> Bool {
+        isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+    }
+
+    /// Runs the board against the live engine until the user quits, or SIGINT/SIGTERM arrives;
+    /// history is flushed and the terminal restored either way. Also used by `demo`.
+    ///
+    /// - Throws: `ExitCode(3)` when there is no usable terminal or the history cannot be opened
+    ///   (the reason is on stderr).
+    static func runDashboard(config: ProbesConfig, configPath: String, statePath: String, noColor: Bool)
+        async throws {
+        guard hasTerminal() else {
+            StandardError.write(
+                "incidentboard: dashboard: standard input and output must be a terminal; "
+                    + "use `watch --headless` instead")
+            throw ExitCode(UsageExit.code)
+        }
+        let session = EngineSession(config: config, configPath: configPath, statePath: statePath)
+        let store: HistoryStore
+        do {
+            store = try session.openStore()
+        } catch {
+            StandardError.write("incidentboard: \(error.description)")
+            throw ExitCode(UsageExit.code)
+        }
+        let feed = BoardFeed()
+        // The services from the config at once, so the first frame is the board, not a blank screen.
+        var blank = Monitor(config: config)
+        feed.publish(blank.snapshot(now: Date()))
+
+        let scheduler = Mutex<ProbeScheduler<ContinuousClock>?>(nil)
+        let engine = Task {
+            let firing = await session.run(
+                store: store, onEvents: { _ in }, onSnapshot: { feed.publish($0) },
+                onStart: { started in scheduler.withLock { $0 = started } })
+            feed.requestStop()
+            return firing
+        }
+        // SIGINT and SIGTERM end the engine (EngineSession turns them into cancellation), which stops
+        // the board, which restores the terminal. Ignored from here on, so that ncurses, starting
+        // before the engine has installed its handlers, leaves them alone instead of taking them over.
+        // (Not a second `Termination.cancelling`: setting SIG_IGN again after the dispatch sources
+        // exist would switch them off.)
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        // A dropped ssh connection hangs the terminal up: stop the same way, flushing history.
+        signal(SIGHUP, SIG_IGN)
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        hangup.setEventHandler { engine.cancel() }
+        hangup.resume()
+        defer { hangup.cancel() }
+
+        let useColor = !noColor && !DashboardRunner.environmentForbidsColor()
+        do {
+            _ = try await DashboardRunner.run(feed: feed, useColor: useColor) { command in
+                guard let probes = scheduler.withLock({ $0 }) else { return }
+                switch command {
+                case .probeNow(let name): probes.probeNow(name)
+                case .togglePause: probes.isPaused ? probes.resume() : probes.pause()
+                case .quit: break
+                }
+            }
+        } catch {
+            engine.cancel()
+            _ = await engine.value
+            StandardError.write("incidentboard: dashboard: \(error.description)")
+            throw ExitCode(UsageExit.code)
+        }
+        engine.cancel()
+        let firing = await engine.value
+        StandardError.write("incidentboard: stopped; history flushed; \(firing) alerts still firing")
+    }
+}
