@@ -90,14 +90,18 @@ struct EstateLoopbackTests {
                 for try await result in group { out.append(result) }
                 return out.sorted { $0.0 < $1.0 }
             }
-            #expect(Self.status(results[0].1) == 200)
-            #expect(Self.status(results[1].1) == 200)
-            #expect(Self.status(results[2].1) == 503)
-            #expect(Self.json(results[2].1)["status"] as? String == "DOWN")
-            // The third was turned away before anyone was served; one of the others waited for the
-            // one ahead of it: two services of 300 ms, one after the other.
-            #expect(finished.values.first == 2)
-            #expect(max(results[0].2, results[1].2) >= .milliseconds(600))
+            // On a loaded machine the arrival order is not certain, so judge the outcome, not who
+            // came first: one in the worker, one in line, one turned away at once.
+            let served = results.filter { Self.status($0.1) == 200 }
+            let turnedAway = results.filter { Self.status($0.1) == 503 }
+            #expect(served.count == 2)
+            #expect(turnedAway.count == 1)
+            if let rejected = turnedAway.first {
+                #expect(Self.json(rejected.1)["status"] as? String == "DOWN")
+                #expect(finished.values.first == rejected.0)
+            }
+            // Two services of 300 ms, one after the other.
+            #expect((served.map(\.2).max() ?? .zero) >= .milliseconds(600))
         }
     }
 

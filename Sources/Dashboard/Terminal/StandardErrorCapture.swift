@@ -10,13 +10,12 @@ import Darwin
 ///
 /// Stderr is the same terminal ncurses draws on: a warning from the engine (a history write that
 /// failed) would land in the middle of the board and stay there until the next full redraw. While
-/// capturing, file descriptor 2 points at a temporary file; ``finish()`` points it back and copies
-/// the file out. A crash points it back too (``TerminalCrashGuard``), so a crash report still
+/// capturing, file descriptor 2 points at an unlinked temporary file; ``finish()`` points it back and
+/// copies the file out. A crash points it back too (``TerminalCrashGuard``), so a crash report still
 /// reaches the user.
 final class StandardErrorCapture {
     private var saved: Int32 = -1
     private var file: Int32 = -1
-    private var path: String?
 
     /// Starts capturing; does nothing when no temporary file can be made (stderr then stays as it is).
     init() {
@@ -26,6 +25,11 @@ final class StandardErrorCapture {
             return mkstemp(base)
         }
         guard descriptor >= 0 else { return }
+        // Unlinked at once: the descriptor keeps the file, and nothing is left behind if the process
+        // is killed outright.
+        template.withUnsafeBufferPointer { buffer in
+            if let base = buffer.baseAddress { unlink(base) }
+        }
         let original = dup(STDERR_FILENO)
         guard original >= 0, dup2(descriptor, STDERR_FILENO) >= 0 else {
             close(descriptor)
@@ -34,9 +38,6 @@ final class StandardErrorCapture {
         }
         saved = original
         file = descriptor
-        path = template.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress.map { String(cString: $0) }
-        }
         TerminalCrashGuard.originalStandardError = original
     }
 
@@ -56,7 +57,6 @@ final class StandardErrorCapture {
         }
         close(file)
         file = -1
-        if let path { unlink(path) }
     }
 
     deinit {
