@@ -14,6 +14,7 @@ let package = Package(
             name: "incidentboard-bench",
             dependencies: [
                 .product(name: "Probes", package: "main"),
+                .product(name: "Dashboard", package: "main"),
 
             ],
             path: "Sources/IncidentBoardBenchmarks"
