@@ -136,48 +136,15 @@ extension ConfigValidator {
         }
         let pathByIndex = Dictionary(uniqueKeysWithValues: drafts.map { ($0.index, $0.path) })
         let nameByIndex = Dictionary(uniqueKeysWithValues: firstIndexByName.map { ($0.value, $0.key) })
-        for cycle in Self.cycles(edges: edges, nodes: drafts.map(\.index)) {
-            guard let first = cycle.first, let path = pathByIndex[first] else { continue }
-            let names = (cycle + [first]).map { nameByIndex[$0] ?? "?" }
-            report(ConfigPath.child(path, "dependsOn"), "dependency cycle: " + names.joined(separator: " → "))
-        }
-    }
-
-    /// Distinct cycles found by a depth-first search in file order (one per back edge), each
-    /// rotated to start at its earliest entry. Iterative, so a long chain cannot overflow the
-    /// stack. Every cyclic part of the graph yields at least one cycle.
-    static func cycles(edges: [Int: [Int]], nodes: [Int]) -> [[Int]] {
-        enum Mark { case active, done }
-        var marks: [Int: Mark] = [:]
-        var found: [[Int]] = []
-        var seenCycles: Set<[Int]> = []
-        for root in nodes where marks[root] == nil {
-            var stack: [(node: Int, next: Int)] = [(root, 0)]
-            marks[root] = .active
-            while let top = stack.last {
-                let targets = edges[top.node] ?? []
-                guard top.next < targets.count else {
-                    marks[top.node] = .done
-                    stack.removeLast()
-                    continue
-                }
-                stack[stack.count - 1].next += 1
-                let target = targets[top.next]
-                switch marks[target] {
-                case nil:
-                    marks[target] = .active
-                    stack.append((target, 0))
-                case .active:
-                    guard let start = stack.firstIndex(where: { $0.node == target }) else { continue }
-                    let cycle = stack[start...].map(\.node)
-                    guard let smallest = cycle.indices.min(by: { cycle[$0] < cycle[$1] }) else { continue }
-                    let rotated = Array(cycle[smallest...] + cycle[..<smallest])
-                    if seenCycles.insert(rotated).inserted { found.append(rotated) }
-                case .done:
-                    break
-                }
+        // Self-dependencies were reported above and are not edges, so the graph's cycles are the rest.
+        let graph = DependencyGraph(nodes: drafts.compactMap { draft in
+            draft.name.map { ($0, (edges[draft.index] ?? []).compactMap { nameByIndex[$0] }) }
+        })
+        for cycle in graph.cycles() {
+            guard let first = cycle.first, let index = firstIndexByName[first], let path = pathByIndex[index] else {
+                continue
             }
+            report(ConfigPath.child(path, "dependsOn"), "dependency cycle: " + (cycle + [first]).joined(separator: " → "))
         }
-        return found
     }
 }

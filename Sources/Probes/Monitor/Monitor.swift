@@ -85,7 +85,7 @@ public struct Monitor: Sendable {
         refreshAssessment(now: now)
         var events = syncInferredRoots(now: now)
         events += route(raw, now: now)
-        events += releaseHeld(now: now, force: false)
+        events += releaseHeld(now: now)
         let minute = Int64((now.timeIntervalSince1970 / 60).rounded(.down))
         if minute != lastBudgetMinute {
             lastBudgetMinute = minute
@@ -159,7 +159,7 @@ public struct Monitor: Sendable {
                 out.append(resolved)
             }
         }
-        out += releaseHeld(now: now, force: false)
+        out += releaseHeld(now: now)
         return out
     }
 
@@ -177,7 +177,7 @@ public struct Monitor: Sendable {
 
     /// Held alerts go out as soon as their root cause fires (suppressed), when the service stops
     /// being a victim, or when the hold expires (not suppressed: nobody else was paged).
-    private mutating func releaseHeld(now: Date, force: Bool) -> [AlertEvent] {
+    private mutating func releaseHeld(now: Date) -> [AlertEvent] {
         guard !held.isEmpty else { return [] }
         refreshAssessment(now: now)
         var out: [AlertEvent] = []
@@ -185,7 +185,7 @@ public struct Monitor: Sendable {
             guard let (event, until) = held[key] else { continue }
             let attribution = assessment.alertAttribution(service: event.service, firing: firingServices)
             let stillVictim = assessment.role(of: event.service) == .impacted
-            if attribution.suppressed || !stillVictim || until <= now || force {
+            if attribution.suppressed || !stillVictim || until <= now {
                 held[key] = nil
                 var delayed = event
                 delayed.time = now
@@ -302,8 +302,7 @@ public struct Monitor: Sendable {
         return route(events, now: now)
     }
 
-    /// Resolves everything still held or told for entries that vanished; used at shutdown by
-    /// nobody: firing alerts stay firing across a restart by design.
+    /// Alerts the world has been told are firing (they stay firing across a restart by design).
     public var firingCount: Int { told.count }
 
     // MARK: Output
