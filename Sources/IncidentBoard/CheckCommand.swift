@@ -34,8 +34,8 @@ struct CheckCommand: AsyncParsableCommand {
         switch OneShotCheck.selection(services, in: config) {
         case .success(let selected): names = selected
         case .failure(let unknown):
-            for name in unknown.names {
-                StandardError.write("incidentboard: \(name): no such service in \(options.configPath)")
+            for (name, hint) in zip(unknown.names, unknown.hints) {
+                StandardError.write("incidentboard: \(name): no such service in \(options.configPath)\(hint)")
             }
             printUnknown("unknown service \(unknown.names.joined(separator: ", "))")
             throw ExitCode(CheckStatus.unknown.exitCode)

@@ -9,10 +9,10 @@ extension CheckReport {
         var observations: [String: CascadeObservation] = [:]
         for (name, result) in results {
             guard let service = config.service(named: name) else { continue }
-            let failing = result.status != .up || result.latency > service.slo.latency.threshold
+            let slow = result.latency > service.slo.latency.threshold
             observations[name] = CascadeObservation(
-                status: result.status, latencyOverThreshold: result.latency > service.slo.latency.threshold,
-                onset: failing ? result.startedAt : nil, failure: result.failure)
+                status: result.status, latencyOverThreshold: slow,
+                onset: result.status != .up || slow ? result.startedAt : nil, failure: result.failure)
         }
         let assessment = CascadeAnalyzer(config: config).analyze(observations, now: checkedAt)
         let selected = Set(names)

@@ -9,7 +9,12 @@ public enum OneShotCheck {
         guard !names.isEmpty else { return .success(config.services.map(\.name)) }
         let known = Set(config.services.map(\.name))
         let unknown = names.filter { !known.contains($0) }
-        guard unknown.isEmpty else { return .failure(UnknownServices(names: unknown)) }
+        guard unknown.isEmpty else {
+            let all = config.services.map(\.name)
+            return .failure(UnknownServices(
+                names: unknown,
+                hints: unknown.map { ConfigSpelling.hint(for: $0, among: all) }))
+        }
         var wanted = Set<String>()
         var stack = names
         while let name = stack.popLast() {
@@ -22,6 +27,8 @@ public enum OneShotCheck {
     /// Names given to `check` that are not in the config.
     public struct UnknownServices: Error, Sendable {
         public var names: [String]
+        /// Per name, `; did you mean "x"?` where a configured name is close, else empty.
+        public var hints: [String]
     }
 
     /// Probes every selected entry that has a probe, all at once, so the wall time is about the
