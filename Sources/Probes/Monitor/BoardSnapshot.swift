@@ -15,6 +15,11 @@ public struct BoardSnapshot: Sendable {
     public var firing: [AlertEvent]
     /// Whether probing is paused (dashboard `p`).
     public var paused: Bool
+    /// Where the results come from: `nil` for local probes, else e.g. `prometheus http://127.0.0.1:9090`.
+    public var source: String? = nil
+    /// The last problem reading the source (a fleet source that cannot reach Prometheus), for the
+    /// board to show; `nil` when the last read succeeded or probing is local.
+    public var sourceProblem: String? = nil
 
     public init(time: Date, sloWindow: Duration, services: [ServiceSnapshot], incidents: [CascadeIncident],
                 firing: [AlertEvent], paused: Bool) {
@@ -68,6 +73,10 @@ public struct ServiceSnapshot: Sendable {
     /// The latency threshold of its SLO.
     public var latencyThreshold: Duration
     public var interval: Duration?
+    /// Probe outcomes counted since the engine started (Prometheus counters).
+    public var totals = SLITotals()
+    /// Per-site state in the fleet view (`--source prometheus=`); empty when probing locally.
+    public var sites: [SiteState] = []
 
     public init(name: String, title: String?, group: String?, dependsOn: [String], dependents: [String],
                 hasProbe: Bool, status: ProbeStatus?, lastResult: ProbeResult?, role: CascadeRole, rootCauses: [String],
@@ -95,5 +104,59 @@ public struct ServiceSnapshot: Sendable {
         self.firing = firing
         self.latencyThreshold = latencyThreshold
         self.interval = interval
+    }
+}
+
+
+/// Probe outcomes counted since the engine started: the counters `/metrics` exports, from which
+/// Prometheus computes SLI error ratios over any window. They restart at zero with the process.
+public struct SLITotals: Sendable, Equatable {
+    /// Availability events: every probe.
+    public var probes = 0
+    /// Availability errors: probes that were down.
+    public var failed = 0
+    /// Latency events: probes that were available.
+    public var timed = 0
+    /// Latency errors: available probes at or over the latency threshold.
+    public var slow = 0
+
+    /// No probes yet.
+    public init() {}
+
+    /// Counts one probe.
+    public mutating func count(available: Bool, latency: Duration, threshold: Duration) {
+        probes += 1
+        guard available else {
+            failed += 1
+            return
+        }
+        timed += 1
+        if latency >= threshold { slow += 1 }
+    }
+}
+
+/// One site's view of a service in the fleet view: what the agent at that site last reported.
+public struct SiteState: Sendable, Equatable {
+    /// The agent's `--site`.
+    public var site: String
+    /// Its latest probe status.
+    public var status: ProbeStatus
+    /// Its latest probe duration.
+    public var latency: Duration?
+    /// Its latest HTTP status code (HTTP probes that got a response).
+    public var httpStatus: Int?
+    /// Availability budget remaining as that agent computes it.
+    public var budgetRemaining: Double?
+    /// When Prometheus last scraped it.
+    public var sampledAt: Date?
+
+    public init(site: String, status: ProbeStatus, latency: Duration? = nil, httpStatus: Int? = nil,
+                budgetRemaining: Double? = nil, sampledAt: Date? = nil) {
+        self.site = site
+        self.status = status
+        self.latency = latency
+        self.httpStatus = httpStatus
+        self.budgetRemaining = budgetRemaining
+        self.sampledAt = sampledAt
     }
 }

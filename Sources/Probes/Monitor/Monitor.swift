@@ -22,6 +22,7 @@ public struct Monitor: Sendable {
     private var spells: [String: CascadeObservation] = [:]
     private var recent: [String: Deque<ProbeResult>] = [:]
     private var budgetHistory: [String: Deque<Double>] = [:]
+    private var totals: [String: SLITotals] = [:]
     private var lastBudgetMinute: Int64 = .min
 
     /// The latest cascade analysis; recomputed only when some node changes health class.
@@ -71,6 +72,8 @@ public struct Monitor: Sendable {
         batch.add(result, latencyThreshold: service.slo.latency.threshold)
         slo.record(result)
         latency.record(result)
+        totals[result.service, default: SLITotals()].count(
+            available: result.status.isAvailable, latency: result.latency, threshold: service.slo.latency.threshold)
         updateSpell(result, threshold: service.slo.latency.threshold)
         let raw = alerts.evaluate(after: result, now: now, slo: &slo, latency: latency)
         if !raw.isEmpty { alertStateIsDirty = true }
@@ -319,7 +322,7 @@ public struct Monitor: Sendable {
             var status = last[service.name]?.status
             if service.probe == nil { status = role == .inferredRootCause ? .down : nil }
             let sloStatus = service.probe == nil ? nil : slo.status(of: service.name, now: now)
-            rows.append(ServiceSnapshot(
+            var row = ServiceSnapshot(
                 name: service.name, title: service.title, group: service.group, dependsOn: service.dependsOn,
                 dependents: dependents[service.name] ?? [], hasProbe: service.probe != nil, status: status,
                 lastResult: last[service.name], role: role, rootCauses: node?.rootCauses ?? [],
@@ -331,7 +334,9 @@ public struct Monitor: Sendable {
                 recent: Array(recent[service.name] ?? []),
                 budgetHistory: Array(budgetHistory[service.name] ?? []),
                 firing: (firingByService[service.name] ?? []).map(\.alert),
-                latencyThreshold: service.slo.latency.threshold, interval: service.probe?.interval))
+                latencyThreshold: service.slo.latency.threshold, interval: service.probe?.interval)
+            row.totals = totals[service.name] ?? SLITotals()
+            rows.append(row)
         }
         return BoardSnapshot(
             time: now, sloWindow: config.slo.window, services: rows, incidents: assessment.incidents,
