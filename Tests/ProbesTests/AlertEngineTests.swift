@@ -232,6 +232,34 @@ struct AlertEngineTests {
         #expect(second.contains { $0.rule == "page-1h" && $0.event == .resolved })
     }
 
+    @Test("the quiet shortcut: an SLI counts as quiet only once its last failure is out of every rule's reach")
+    func quietShortcut() {
+        var book = SLOBook(policies: [("svc", policy())])
+        for k in 0..<6 { book.record(service: "svc", available: true, latency: .milliseconds(50), at: at(Int64(k))) }
+        book.record(service: "svc", available: false, latency: .milliseconds(50), at: at(10))
+        // ticket-3d's long window (3 d) plus the coarsest bucket (1 h) still reaches the failure.
+        let reach: Int64 = 3 * 86_400 + 3600
+        #expect(!book.entries[0].isQuiet(at: t0 + 10 + reach))
+        #expect(book.entries[0].isQuiet(at: t0 + 10 + reach + 1))
+        // A failure of the latency SLI (slow but available) keeps it from being quiet too.
+        book.record(service: "svc", available: true, latency: .seconds(30), at: at(20))
+        #expect(!book.entries[0].isQuiet(at: t0 + 10 + reach + 1))
+    }
+
+    @Test("a firing burn-rate alert still resolves when its service has gone quiet")
+    func quietServiceStillResolves() {
+        var h = Harness(policy: policy())
+        h.healthyHistory(days: 1)
+        for i in 0..<10 { _ = h.probe(.down, at: Int64(i) * 10) }
+        #expect(h.engine.firing.contains { $0.key.rule == "ticket-3d" || $0.key.rule == "page-1h" })
+        // Long after every window has forgotten the failures, ticks alone resolve everything.
+        let later = 4 * 86_400 + 7200
+        let events = h.engine.evaluateBurnRates(now: at(Int64(later)), slo: &h.book)
+            + h.engine.evaluateBurnRates(now: at(Int64(later + 10)), slo: &h.book)
+        #expect(h.engine.firing.allSatisfy { $0.key.kind != .burnRate })
+        #expect(events.contains { $0.rule == "page-1h" && $0.event == .resolved })
+    }
+
     @Test("alert states survive a restart and still resolve")
     func exportAndRestore() throws {
         var h = Harness(policy: policy())

@@ -74,7 +74,14 @@ public struct AlertEngine: Sendable {
     /// Evaluates every service's burn-rate rules at `now`.
     public mutating func evaluateBurnRates(now: Date, slo: inout SLOBook) -> [AlertEvent] {
         var events: [AlertEvent] = []
-        for index in slo.entries.indices { evaluateBurnRates(at: index, now: now, slo: &slo, into: &events) }
+        let t = SLIWindow.seconds(now)
+        for index in slo.entries.indices {
+            // The healthy majority: nothing bad in reach of any rule and no alert state to carry on.
+            if slo.entries[index].isQuiet(at: t) && (services.isEmpty || services[slo.entries[index].name] == nil) {
+                continue
+            }
+            evaluateBurnRates(at: index, now: now, slo: &slo, into: &events)
+        }
         return events
     }
 
@@ -149,9 +156,14 @@ public struct AlertEngine: Sendable {
             let plans = entry.rulePlans
             let service = entry.name
             let resolveAfter = entry.policy.alerts.resolveAfter
+            let quietAfter = entry.quietAfterSeconds
             for sli in SLIKind.allCases {
                 let objective = entry.objective(sli)
                 entry.withSLI(sli) { rolling in
+                    // Nothing bad inside any rule's long window and nothing to remember: every burn
+                    // rate is zero, so the healthy majority costs a comparison, not a window sum.
+                    if rolling.lastBadSeconds < t - quietAfter
+                        && !alerts.burn.contains(where: { $0.key.sli == sli }) { return }
                     withUnsafeTemporaryAllocation(of: WindowCounts.self, capacity: rolling.layout.windows.count) {
                         counts in
                         rolling.keptCounts(now: t, into: counts)

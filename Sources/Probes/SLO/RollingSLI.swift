@@ -103,6 +103,9 @@ public struct RollingSLI: Sendable {
     var end0: Int64 = .min
     /// Time of the earliest result, `.max` before the first.
     var firstSeconds: Int64 = .max
+    /// Time of the latest bad event, `.min` before the first: a window that ends after it by more
+    /// than its own length (plus a bucket) holds no bad event, so its burn rate is zero unread.
+    public private(set) var lastBadSeconds: Int64 = .min
 
     /// 10 s buckets per 5 min and per 1 h bucket.
     private static let perFiveMinutes: Int64 = 30
@@ -131,6 +134,7 @@ public struct RollingSLI: Sendable {
     /// Records one result at time `t` (seconds since 1970).
     @inline(__always)
     public mutating func record(good: Bool, at t: Int64) {
+        if !good && t > lastBadSeconds { lastBadSeconds = t }
         if t >= start0 && t < end0 {
             live0.total &+= 1
             live0.good &+= good ? 1 : 0
@@ -145,6 +149,7 @@ public struct RollingSLI: Sendable {
         guard total > 0 else { return }
         let tot = UInt32(clamping: total)
         let x = SLICount(good: min(UInt32(clamping: max(good, 0)), tot), total: tot)
+        if x.good < x.total && t > lastBadSeconds { lastBadSeconds = t }
         if t >= start0 && t < end0 { live0.add(x) } else { recordSlow(x, at: t) }
     }
 

@@ -101,6 +101,9 @@ public struct SLOBook: Sendable {
         var name: String
         var policy: SLOPolicy
         var rulePlans: [RulePlan]
+        /// How long after an SLI's last bad event no rule's long window can still hold it: the
+        /// longest long window plus the coarsest bucket (a window's oldest bucket straddles its edge).
+        var quietAfterSeconds: Int64
         /// Probes at or over this latency (µs) are bad for the latency SLI.
         var thresholdMicros: Int64
         var availability: RollingSLI
@@ -116,6 +119,11 @@ public struct SLOBook: Sendable {
             case .availability: body(&availability)
             case .latency: body(&latency)
             }
+        }
+
+        /// No bad event of either SLI inside any rule's long window at `t`: every burn rate is zero.
+        func isQuiet(at t: Int64) -> Bool {
+            max(availability.lastBadSeconds, latency.lastBadSeconds) < t - quietAfterSeconds
         }
 
         func objective(_ sli: SLIKind) -> Double {
@@ -158,7 +166,9 @@ public struct SLOBook: Sendable {
             }
             plansByRules[planKey] = plans
             entries.append(Entry(
-                name: name, policy: policy, rulePlans: plans, thresholdMicros: threshold,
+                name: name, policy: policy, rulePlans: plans,
+                quietAfterSeconds: Int64(plans.map(\.longSeconds).max() ?? 0) + SLILayout.resolutions[2],
+                thresholdMicros: threshold,
                 availability: RollingSLI(layout: layout), latency: RollingSLI(layout: layout)))
         }
     }
