@@ -36,7 +36,7 @@ struct EstateLoopbackTests {
     }
 
     /// Runs `body` against a fresh estate on ephemeral ports and stops it afterwards.
-    func withEstate(upstreamTimeout: Duration = .seconds(1), _ body: (Estate) async throws -> Void) async throws {
+    func withEstate(upstreamTimeout: Duration = .seconds(5), _ body: (Estate) async throws -> Void) async throws {
         let estate = try await Estate.start(
             EstateLayout.standard.withEphemeralPorts(), upstreamTimeout: upstreamTimeout)
         do {

@@ -114,8 +114,10 @@ struct DashboardTmuxTests {
         try tmux.resize(width: 80, height: 24)
         screen = try await tmux.waitForScreen("80x24 layout") { screen in
             let rows = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            // The whole frame, not one tmux caught halfway through the redraw after the resize.
             return rows.count <= 24 && rows.allSatisfy { $0.count <= 80 } && screen.contains("ROOT credit-bureau ×3")
-                && !screen.contains("┌─")
+                && !screen.contains("┌─") && screen.contains("CAUSE")
+                && rows.last(where: { !$0.isEmpty })?.hasPrefix("q quit") == true
         }
         let small = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(small[0].hasPrefix("IncidentBoard"))

@@ -70,7 +70,21 @@ struct DemoScenarioTests {
 
     /// Runs `demo --headless --scenario <name> --format json` until `done` holds for the alert lines
     /// seen so far (or `timeout`), then stops it with SIGINT, as Ctrl-C would.
+    ///
+    /// The free ports are picked before the demo binds them, so a test running next door can take
+    /// one in between; the demo then exits 3 naming the port at once, and the run starts over on
+    /// new ports (a few times at most, so a real port bug still fails).
     static func play(
+        _ scenario: String, pace: Double, timeout: Duration, until done: ([AlertLine]) -> Bool
+    ) async throws -> Run {
+        var run = try await playOnce(scenario, pace: pace, timeout: timeout, until: done)
+        for _ in 0..<3 where run.exitStatus == 3 && run.stderr.contains(where: { $0.contains("is in use") }) {
+            run = try await playOnce(scenario, pace: pace, timeout: timeout, until: done)
+        }
+        return run
+    }
+
+    private static func playOnce(
         _ scenario: String, pace: Double, timeout: Duration, until done: ([AlertLine]) -> Bool
     ) async throws -> Run {
         let scratch = try Scratch()

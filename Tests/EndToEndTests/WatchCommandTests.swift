@@ -7,10 +7,13 @@ import Testing
 @Suite("watch --headless (built binary)")
 struct WatchCommandTests {
     /// bureau ← loans, cards; gift standalone. Probes every second, so a test runs in seconds.
+    /// The latency threshold is above the timeout: these tests are about down alerts, and a loaded
+    /// CI machine must not raise latency ones (a loopback answer has taken 900 ms there).
     static func config(_ server: LoopbackHTTPServer) -> String {
         """
         {
           "defaults": { "interval": "1s", "timeout": "900ms" },
+          "slo": { "latency": { "threshold": "5s" } },
           "services": [
             { "name": "bureau", "probe": { "type": "http", "url": "\(server.url("/bureau"))" } },
             { "name": "loans", "dependsOn": ["bureau"], "probe": { "type": "http", "url": "\(server.url("/loans"))" } },
@@ -130,7 +133,10 @@ struct WatchCommandTests {
         let config = try scratch.write("probes.json", Self.config(server))
         let state = scratch.file("state.sqlite")
         let watch = try RunningBinary(["watch", "--headless", "--config", config, "--state", state])
-        try await Task.sleep(for: .seconds(4))
+        // Four probes a second: about 4 s, however long a loaded machine takes to start the binary.
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(30)
+        while server.requests.count < 16 && clock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         watch.signal(SIGKILL)
         _ = await watch.waitForExit(timeout: .seconds(5))
         let served = server.requests.count

@@ -165,7 +165,8 @@ struct CommandCheckerTests {
         // The checker's own clock says when it gave up; the caller's wait also includes how long
         // the test process took to resume it, which a loaded machine stretches.
         #expect(result.latency < timeout + .milliseconds(500))
-        #expect(waited < timeout + .seconds(10))
+        // The plugin sleeps 100 s: anything well short of that shows nobody waited for it.
+        #expect(waited < timeout + .seconds(40))
 
         let pid = try #require(files.pid("pid"))
         let background = try #require(files.pid("background"))

@@ -24,10 +24,10 @@ func withLoopbackHTTP<T>(
     }
 }
 
-/// Polls `condition` for up to two seconds: for effects on the server side, which a probe's
-/// result does not wait for.
+/// Polls `condition` for up to ten seconds: for effects on the server side, which a probe's
+/// result does not wait for. Generous for a loaded CI machine; only a failing test waits it out.
 func eventually(_ condition: () -> Bool) async -> Bool {
-    for _ in 0..<200 {
+    for _ in 0..<1000 {
         if condition() { return true }
         try? await Task.sleep(for: .milliseconds(10))
     }
