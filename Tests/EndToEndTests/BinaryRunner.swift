@@ -1,4 +1,5 @@
 import Foundation
+import ProbesTesting
 import Synchronization
 import Testing
 
@@ -26,47 +27,24 @@ enum Binary {
         var stdoutLines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: true).map(String.init) }
     }
 
-    /// Reads a pipe to its end on a dedicated thread.
-    static func readToEnd(_ handle: FileHandle) async -> Data {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: handle.readDataToEndOfFile()) }
-        }
-    }
-
     /// Runs to completion (killed after `timeout`, which fails the test).
     static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
                     timeout: Duration = .seconds(60)) async throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["INCIDENTBOARD_CONFIG"] = nil
         for (k, v) in environment { env[k] = v }
-        process.environment = env
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Blocking reads run on threads of their own: on the cooperative pool (two threads on a
-        // two-core machine) they would stall every other test's timers.
-        async let outData = readToEnd(out.fileHandleForReading)
-        async let errData = readToEnd(err.fileHandleForReading)
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                process.terminate()
-                Issue.record("incidentboard \(arguments.joined(separator: " ")) did not finish within \(timeout)")
-                break
-            }
-            try await Task.sleep(for: .milliseconds(20))
+        return try await run(path, arguments, environment: env, directory: directory, timeout: timeout)
+    }
+
+    /// Runs any program to completion (killed after `timeout`, which fails the test).
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                    directory: String? = nil, timeout: Duration = .seconds(60)) async throws -> Outcome {
+        let ran = try await ExternalProgram.run(executable, arguments, environment: environment, directory: directory,
+                                             timeout: timeout)
+        if ran.timedOut {
+            Issue.record("\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout)")
         }
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus,
-                       stdout: String(decoding: await outData, as: UTF8.self),
-                       stderr: String(decoding: await errData, as: UTF8.self))
+        return Outcome(status: ran.status, stdout: ran.stdout, stderr: ran.stderr)
     }
 }
 
