@@ -20,6 +20,7 @@ struct CheckCommand: AsyncParsableCommand {
     var format: Format = .text
 
     @OptionGroup var options: ConfigOptions
+    @OptionGroup var sourceOptions: SourceOptions
 
     @Argument(help: ArgumentHelp("Services to check (default: all). What they depend on is checked too.",
                                  valueName: "service"))
@@ -40,11 +41,22 @@ struct CheckCommand: AsyncParsableCommand {
             printUnknown("unknown service \(unknown.names.joined(separator: ", "))")
             throw ExitCode(CheckStatus.unknown.exitCode)
         }
-        let runner = LiveProbeRunner(configuration: config)
-        let checkedAt = Date()
-        let results = await OneShotCheck.probe(names, in: config, runner: runner)
-        await runner.shutdown()
-        let report = CheckReport.assemble(config: config, selected: names, results: results, checkedAt: checkedAt)
+        let report: CheckReport
+        if let endpoint = try sourceOptions.endpoint() {
+            switch await FleetSession.check(config: config, selected: names, endpoint: endpoint) {
+            case .success(let fleet): report = fleet
+            case .failure(let problem):
+                StandardError.write("incidentboard: \(problem.message)")
+                printUnknown(problem.message)
+                throw ExitCode(CheckStatus.unknown.exitCode)
+            }
+        } else {
+            let runner = LiveProbeRunner(configuration: config)
+            let checkedAt = Date()
+            let results = await OneShotCheck.probe(names, in: config, runner: runner)
+            await runner.shutdown()
+            report = CheckReport.assemble(config: config, selected: names, results: results, checkedAt: checkedAt)
+        }
         let text =
             switch format {
             case .text: report.text()

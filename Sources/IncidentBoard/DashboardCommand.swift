@@ -19,9 +19,15 @@ struct DashboardCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOptions
     @OptionGroup var stateOptions: StateOptions
+    @OptionGroup var sourceOptions: SourceOptions
+    @OptionGroup var metricsOptions: MetricsOptions
 
     @Flag(help: "No colours (also when NO_COLOR is set); glyphs and text carry every state.")
     var noColor = false
+
+    func validate() throws {
+        try sourceOptions.rejectMetrics(metricsOptions)
+    }
 
     func run() async throws {
         guard Self.hasTerminal() else {
@@ -31,9 +37,13 @@ struct DashboardCommand: AsyncParsableCommand {
             throw ExitCode(UsageExit.code)
         }
         guard let config = options.load() else { throw ExitCode(UsageExit.code) }
+        if let endpoint = try sourceOptions.endpoint() {
+            return try await Self.runFleetDashboard(config: config, endpoint: endpoint, noColor: noColor)
+        }
         try await Self.runDashboard(
             config: config, configPath: options.configPath,
-            statePath: stateOptions.path(forConfig: options.configPath), noColor: noColor)
+            statePath: stateOptions.path(forConfig: options.configPath), noColor: noColor,
+            metrics: metricsOptions.settings)
     }
 
     static func hasTerminal() -> Bool {
@@ -45,15 +55,15 @@ struct DashboardCommand: AsyncParsableCommand {
     ///
     /// - Throws: `ExitCode(3)` when there is no usable terminal or the history cannot be opened
     ///   (the reason is on stderr).
-    static func runDashboard(config: ProbesConfig, configPath: String, statePath: String, noColor: Bool)
-        async throws {
+    static func runDashboard(config: ProbesConfig, configPath: String, statePath: String, noColor: Bool,
+                             metrics: MetricsSettings? = nil) async throws {
         guard hasTerminal() else {
             StandardError.write(
                 "incidentboard: dashboard: standard input and output must be a terminal; "
                     + "use `watch --headless` instead")
             throw ExitCode(UsageExit.code)
         }
-        let session = EngineSession(config: config, configPath: configPath, statePath: statePath)
+        var session = EngineSession(config: config, configPath: configPath, statePath: statePath)
         let store: HistoryStore
         do {
             store = try session.openStore()
@@ -61,36 +71,23 @@ struct DashboardCommand: AsyncParsableCommand {
             StandardError.write("incidentboard: \(error.description)")
             throw ExitCode(UsageExit.code)
         }
+        session.metrics = try await MetricsEndpoint.start(metrics, config: config)
         let feed = BoardFeed()
         // The services from the config at once, so the first frame is the board, not a blank screen.
         var blank = Monitor(config: config)
         feed.publish(blank.snapshot(now: Date()))
 
         let scheduler = Mutex<ProbeScheduler<ContinuousClock>?>(nil)
-        let engine = Task {
+        let engine = Task { [session] in
             let firing = await session.run(
                 store: store, onEvents: { _ in }, onSnapshot: { feed.publish($0) },
                 onStart: { started in scheduler.withLock { $0 = started } })
             feed.requestStop()
             return firing
         }
-        // SIGINT and SIGTERM end the engine (EngineSession turns them into cancellation), which stops
-        // the board, which restores the terminal. Ignored from here on, so that ncurses, starting
-        // before the engine has installed its handlers, leaves them alone instead of taking them over.
-        // (Not a second `Termination.cancelling`: setting SIG_IGN again after the dispatch sources
-        // exist would switch them off.)
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        // A dropped ssh connection hangs the terminal up: stop the same way, flushing history.
-        signal(SIGHUP, SIG_IGN)
-        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-        hangup.setEventHandler { engine.cancel() }
-        hangup.resume()
-        defer { hangup.cancel() }
-
-        let useColor = !noColor && !DashboardRunner.environmentForbidsColor()
+        let firing: Int
         do {
-            _ = try await DashboardRunner.run(feed: feed, useColor: useColor) { command in
+            firing = try await showBoard(feed: feed, engine: engine, noColor: noColor) { command in
                 guard let probes = scheduler.withLock({ $0 }) else { return }
                 switch command {
                 case .probeNow(let name): probes.probeNow(name)
@@ -99,13 +96,44 @@ struct DashboardCommand: AsyncParsableCommand {
                 }
             }
         } catch {
+            await session.metrics?.stop()
+            throw error
+        }
+        await session.metrics?.stop()
+        StandardError.write("incidentboard: stopped; history flushed; \(firing) alerts still firing")
+    }
+
+    /// Shows `feed` on the terminal until the user quits or `engine` ends (it asks the feed to
+    /// stop), then stops the engine and returns what it returned: the alerts still firing.
+    ///
+    /// SIGINT and SIGTERM end the engine (the engine turns them into cancellation), which stops the
+    /// board, which restores the terminal. They are ignored from here on so that ncurses, starting
+    /// before the engine has installed its handlers, leaves them alone instead of taking them over.
+    /// (Not a second `Termination.cancelling`: setting SIG_IGN again after the dispatch sources exist
+    /// would switch them off.) A hang-up (a dropped ssh connection) stops the same way.
+    ///
+    /// - Throws: `ExitCode(3)` when the terminal cannot be used (the reason is on stderr), after
+    ///   the engine has stopped.
+    static func showBoard(feed: BoardFeed, engine: Task<Int, Never>, noColor: Bool,
+                          onCommand: @escaping @Sendable (BoardCommand) -> Void) async throws -> Int {
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGHUP, SIG_IGN)
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        hangup.setEventHandler { engine.cancel() }
+        hangup.resume()
+        defer { hangup.cancel() }
+
+        let useColor = !noColor && !DashboardRunner.environmentForbidsColor()
+        do {
+            _ = try await DashboardRunner.run(feed: feed, useColor: useColor, onCommand: onCommand)
+        } catch {
             engine.cancel()
             _ = await engine.value
             StandardError.write("incidentboard: dashboard: \(error.description)")
             throw ExitCode(UsageExit.code)
         }
         engine.cancel()
-        let firing = await engine.value
-        StandardError.write("incidentboard: stopped; history flushed; \(firing) alerts still firing")
+        return await engine.value
     }
 }

@@ -40,6 +40,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "No colours on the dashboard (also when NO_COLOR is set).")
     var noColor = false
 
+    @OptionGroup var metricsOptions: MetricsOptions
+
     @Option(help: .hidden)
     var pace: Double?
 
@@ -108,10 +110,12 @@ struct DemoCommand: AsyncParsableCommand {
             if headless {
                 try await WatchCommand.runHeadless(
                     config: probes, configPath: config, statePath: history.path,
-                    format: format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json))
+                    format: format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json),
+                    metrics: metricsOptions.settings)
             } else {
                 try await DashboardCommand.runDashboard(
-                    config: probes, configPath: config, statePath: history.path, noColor: noColor)
+                    config: probes, configPath: config, statePath: history.path, noColor: noColor,
+                    metrics: metricsOptions.settings)
             }
         } catch {
             playing.cancel()

@@ -8,6 +8,8 @@ struct EngineSession {
     let configPath: String
     let statePath: String
     var concurrency: Int = ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit
+    /// The `/metrics` endpoint to feed each tick's board and the scheduler's statistics, if serving.
+    var metrics: MetricsEndpoint? = nil
 
     /// Opens the history (moving an unusable file aside with a warning on stderr).
     func openStore() throws(HistoryError) -> HistoryStore {
@@ -42,13 +44,24 @@ struct EngineSession {
             services: config.services.filter { $0.probe != nil }, runner: runner, clock: clock, wallStart: wallStart,
             concurrencyLimit: concurrency)
         onStart(scheduler)
+        metrics?.attach(scheduler)
         let loop = EngineLoop(
             scheduler: scheduler, clock: clock,
             now: { wallStart.addingTimeInterval(start.duration(to: clock.now).seconds) }, store: store)
         let startingMonitor = monitor
+        let snapshots: (@Sendable (BoardSnapshot) -> Void)?
+        if let metrics {
+            snapshots = { snapshot in
+                onSnapshot?(snapshot)
+                metrics.publish(snapshot)
+            }
+        } else {
+            snapshots = onSnapshot
+        }
         let task = Task {
-            await loop.run(monitor: startingMonitor, onEvents: onEvents, onSnapshot: onSnapshot,
-                           onWarning: { StandardError.write($0) })
+            // Only a screen needs the detailed board; `/metrics` alone gets the cheaper one.
+            await loop.run(monitor: startingMonitor, onEvents: onEvents, onSnapshot: snapshots,
+                           snapshotDetail: onSnapshot != nil, onWarning: { StandardError.write($0) })
         }
         let signals = Termination.cancelling(task)
         let final = await withTaskCancellationHandler {

@@ -25,26 +25,34 @@ struct WatchCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOptions
     @OptionGroup var stateOptions: StateOptions
+    @OptionGroup var sourceOptions: SourceOptions
+    @OptionGroup var metricsOptions: MetricsOptions
 
     @Option(help: ArgumentHelp("Most probes in flight at once.", valueName: "n"))
     var concurrency: Int = 256
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        try sourceOptions.rejectMetrics(metricsOptions)
     }
 
     func run() async throws {
         guard let config = options.load() else { throw ExitCode(UsageExit.code) }
+        if let endpoint = try sourceOptions.endpoint() {
+            return await Self.runFleet(config: config, configPath: options.configPath, endpoint: endpoint,
+                                       format: format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json))
+        }
         try await Self.runHeadless(
             config: config, configPath: options.configPath,
             statePath: stateOptions.path(forConfig: options.configPath),
-            format: format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json), concurrency: concurrency)
+            format: format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json), concurrency: concurrency,
+            metrics: metricsOptions.settings)
     }
 
     /// The headless mode, also used by `demo --headless`.
     static func runHeadless(config: ProbesConfig, configPath: String, statePath: String, format: Format,
-                            concurrency: Int = 256) async throws {
-        let session = EngineSession(
+                            concurrency: Int = 256, metrics: MetricsSettings? = nil) async throws {
+        var session = EngineSession(
             config: config, configPath: configPath, statePath: statePath, concurrency: concurrency)
         let store: HistoryStore
         do {
@@ -53,6 +61,7 @@ struct WatchCommand: AsyncParsableCommand {
             StandardError.write("incidentboard: \(error.description)")
             throw ExitCode(UsageExit.code)
         }
+        session.metrics = try await MetricsEndpoint.start(metrics, config: config)
         let redactor = config.redactor
         let probed = config.services.filter { $0.probe != nil }.count
         StandardError.write("incidentboard: watching \(probed) probes from \(configPath) (history: \(statePath))")
@@ -61,6 +70,7 @@ struct WatchCommand: AsyncParsableCommand {
                 StandardOutput.write(redactor.redact(format == .json ? event.jsonLine() : event.textLine()))
             }
         }
+        await session.metrics?.stop()
         StandardError.write("incidentboard: stopped; history flushed; \(firing) alerts still firing")
     }
 }

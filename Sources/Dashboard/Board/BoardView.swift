@@ -59,12 +59,16 @@ public struct BoardView: Sendable {
                 right.append(Span(" PAUSED ", style: paused))
                 right.append(Span("  "))
             }
+            if snapshot.sourceProblem != nil {
+                let stale = theme.resolve(Style(foreground: .yellow, attributes: [.bold, .reverse]))
+                right.append(Span(" STALE ", style: stale))
+                right.append(Span("  "))
+            }
             right.append(Span("SLO \(BoardFormat.window(snapshot.sloWindow))", style: theme.dimStyle))
             right.append(Span("  "))
             right.append(Span(BoardFormat.clock(snapshot.time, timeZone: timeZone), style: theme.headerStyle))
         }
-        let rightLine = Line(right, alignment: .right)
-        screen.put(rightLine, in: top, y: top.y)
+        var rightLine = Line(right, alignment: .right)
 
         var left: [Span] = [Span("IncidentBoard", style: theme.headerStyle), Span("  ")]
         if let snapshot {
@@ -76,6 +80,15 @@ public struct BoardView: Sendable {
         } else {
             left.append(Span("starting: waiting for the first probes", style: theme.dimStyle))
         }
+        // The source (fleet view) goes on the right in the longest form the left side leaves room for.
+        for form in Self.sourceForms(snapshot?.source) {
+            let candidate = Line([Span(form, style: theme.dimStyle), Span("  ")] + right, alignment: .right)
+            if Line(left).displayWidth + 2 + candidate.displayWidth <= top.width {
+                rightLine = candidate
+                break
+            }
+        }
+        screen.put(rightLine, in: top, y: top.y)
         let leftWidth = max(0, top.width - rightLine.displayWidth - 2)
         screen.put(Line(left).truncated(toWidth: leftWidth, ellipsis: glyphs.ellipsis), x: top.x, y: top.y, clip: top)
 
@@ -91,6 +104,20 @@ public struct BoardView: Sendable {
         if alerts.displayWidth > 0 { screen.put(alerts, in: second, y: second.y) }
         let incidentsWidth = max(0, second.width - (alerts.displayWidth > 0 ? alerts.displayWidth + 2 : 0))
         screen.put(incidentLine(snapshot, width: incidentsWidth), x: second.x, y: second.y, clip: second)
+    }
+
+    /// `prometheus http://127.0.0.1:9090`, then `prometheus 127.0.0.1:9090`, then `prometheus`; none
+    /// for local probing.
+    static func sourceForms(_ source: String?) -> [String] {
+        guard let source, !source.isEmpty else { return [] }
+        let words = source.split(separator: " ", maxSplits: 1).map(String.init)
+        guard words.count == 2 else { return [source] }
+        var forms = [source]
+        for scheme in ["https://", "http://"] where words[1].hasPrefix(scheme) {
+            forms.append(words[0] + " " + words[1].dropFirst(scheme.count))
+        }
+        forms.append(words[0])
+        return forms
     }
 
     /// `5 alerts firing (2 paging, 3 suppressed)`, then shorter forms; nothing when none fire.
@@ -237,6 +264,14 @@ public struct BoardView: Sendable {
         }
         let infoLine = Line(info, alignment: .right)
         if !info.isEmpty { screen.put(infoLine, in: area, y: area.y) }
+        let room = max(0, area.width - (info.isEmpty ? 0 : infoLine.displayWidth + 2))
+        // A source that cannot be read matters more than the key hints (they are under `?` too).
+        if let problem = snapshot?.sourceProblem {
+            let warning = theme.resolve(Style(foreground: .yellow, attributes: .bold))
+            let line = Line([Span(glyphs.degraded + " " + problem, style: warning)])
+            screen.put(line.truncated(toWidth: room, ellipsis: glyphs.ellipsis), x: area.x, y: area.y, clip: area)
+            return
+        }
         var hints: [Span] = []
         for (keys, action) in [
             ("q", "quit"), ("?", "help"), ("Enter", "detail"), ("/", "filter"), ("s", "sort"), ("c", "cascade"),
@@ -246,7 +281,6 @@ public struct BoardView: Sendable {
             hints.append(Span(keys, style: key))
             hints.append(Span(" " + action, style: theme.dimStyle))
         }
-        let room = max(0, area.width - (info.isEmpty ? 0 : infoLine.displayWidth + 2))
         screen.put(Line(hints).truncated(toWidth: room, ellipsis: glyphs.ellipsis), x: area.x, y: area.y, clip: area)
     }
 

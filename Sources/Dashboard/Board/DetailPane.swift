@@ -78,6 +78,10 @@ struct DetailPane {
             }
             lines.append(Line(spans))
         }
+        // The fleet view: what each site's agent reports.
+        if !service.sites.isEmpty {
+            lines += siteLines(service.sites, now: snapshot.time, width: width)
+        }
         lines.append(Line(""))
 
         // Where it sits in the graph.
@@ -181,6 +185,29 @@ struct DetailPane {
             }
         }
         return lines
+    }
+
+    /// One row per site: glyph, site, latency, budget, HTTP status, and the age of stale data.
+    private func siteLines(_ sites: [SiteState], now: Date, width: Int) -> [Line] {
+        let siteWidth = min(16, sites.map(\.site.displayWidth).max() ?? 0)
+        return sites.enumerated().flatMap { number, site -> [Line] in
+            var spans = [theme.statusSpan(site.status), Span(" " + Self.pad(site.site, siteWidth))]
+            spans.append(Span(Self.pad(BoardFormat.latency(site.latency), 7, right: true)))
+            if let budget = site.budgetRemaining {
+                let bar = BudgetBar(remaining: budget, theme: theme)
+                spans.append(Span("  budget ", style: theme.dimStyle))
+                spans.append(Span(Self.pad(bar.label, 4, right: true), style: bar.style))
+            }
+            if let code = site.httpStatus {
+                spans.append(Span("  HTTP \(code)", style: theme.dimStyle))
+            }
+            if let sampled = site.sampledAt, now.timeIntervalSince(sampled) >= 30 {
+                let age = Int(min(now.timeIntervalSince(sampled), 999_999))
+                let text = age < 120 ? "\(age)s" : age < 7200 ? "\(age / 60)m" : "\(age / 3600)h"
+                spans.append(Span("  \(text) old", style: theme.resolve(.fg(.yellow))))
+            }
+            return labelled(number == 0 ? "sites" : "", spans, width: width)
+        }
     }
 
     private func sliLine(_ name: String, _ status: SLIStatus) -> Line {

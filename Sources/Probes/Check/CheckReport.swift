@@ -43,6 +43,8 @@ public struct CheckReport: Sendable {
         /// Warning and critical latency thresholds for perfdata, in milliseconds.
         public var warnMs: Double
         public var critMs: Double
+        /// What each site reports in the fleet view (`check --source`); empty for a local check.
+        public var sites: [SiteState] = []
 
         public init(name: String, title: String?, status: ProbeStatus, latencyMs: Double?, error: String?,
                     rootCauses: [String], probed: Bool, warnMs: Double, critMs: Double) {
@@ -77,6 +79,9 @@ public struct CheckReport: Sendable {
     public var entries: [Entry]
     /// Ordered by blast radius, largest first.
     public var incidents: [Incident]
+    /// Where the results come from (`prometheus http://…`); `nil` for local probes. When set,
+    /// every service in the JSON carries a `sites` array.
+    public var source: String?
 
     public init(checkedAt: Date, entries: [Entry], incidents: [Incident]) {
         self.checkedAt = checkedAt
@@ -115,6 +120,7 @@ public struct CheckReport: Sendable {
             o.add("latencyMs", e.latencyMs.map { ($0 * 10).rounded() / 10 })
             o.add("error", e.error)
             o.add("rootCauses", strings: e.rootCauses)
+            if source != nil { o.add("sites", raw: Self.sitesJSON(e.sites)) }
             return o.text
         }
         root.add("services", raw: "[" + services.joined(separator: ",") + "]")
@@ -126,6 +132,7 @@ public struct CheckReport: Sendable {
             return o.text
         }
         root.add("incidents", raw: "[" + incidents.joined(separator: ",") + "]")
+        if let source { root.add("source", source) }
         return root.text
     }
 
@@ -145,7 +152,7 @@ public struct CheckReport: Sendable {
         var lines = ["INCIDENTBOARD \(status.rawValue.uppercased()) - \(summary)"
             + (perf.isEmpty ? "" : " | " + perf.joined(separator: " "))]
         for e in entries {
-            lines.append(entryLine(e))
+            lines.append(entryLine(e) + Self.sitesSuffix(e.sites))
         }
         return lines.joined(separator: "\n")
     }
@@ -187,7 +194,7 @@ public struct CheckReport: Sendable {
         return line
     }
 
-    private static func ms(_ value: Double) -> String {
+    static func ms(_ value: Double) -> String {
         let rounded = (value * 10).rounded() / 10
         return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }
@@ -196,7 +203,8 @@ public struct CheckReport: Sendable {
 
     /// A table for people: state line, then one row per entry with its cause.
     public func text() -> String {
-        var lines = ["\(status.rawValue.uppercased()): \(summary)  (\(Self.timestamp(checkedAt)))"]
+        var lines = ["\(status.rawValue.uppercased()): \(summary)  (\(Self.timestamp(checkedAt)))"
+            + (source.map { "  from \($0)" } ?? "")]
         let nameWidth = max(7, entries.map(\.name.count).max() ?? 0)
         lines.append("STATUS    " + "SERVICE".padding(toLength: nameWidth, withPad: " ", startingAt: 0)
             + "  LATENCY  DETAIL")
@@ -212,6 +220,7 @@ public struct CheckReport: Sendable {
             lines.append(e.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
                 + e.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  "
                 + String(repeating: " ", count: max(0, 7 - latency.count)) + latency + "  " + detail)
+            lines += siteLines(e.sites, nameWidth: nameWidth)
         }
         for incident in incidents {
             lines.append("incident: \(incident.rootCause)\(incident.inferred ? " (inferred)" : "") → "

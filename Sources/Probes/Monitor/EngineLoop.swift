@@ -35,8 +35,9 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
     /// - Parameters:
     ///   - monitor: the state to drive (restored from history already, if wanted).
     ///   - onEvents: alert transitions, attributed, in order.
-    ///   - onSnapshot: called after every tick with a fresh snapshot (and after results when
-    ///     `snapshotsAfterResults`); `nil` to build none.
+    ///   - onSnapshot: called after every tick with a fresh snapshot; `nil` to build none.
+    ///   - snapshotDetail: `false` builds the cheaper snapshot without what only a screen shows
+    ///     (see ``Monitor/snapshot(now:paused:detail:)``), for consumers such as `/metrics`.
     ///   - onWarning: one-line problems (history write failures) for stderr.
     /// - Returns: the monitor as it ended.
     @discardableResult
@@ -44,6 +45,7 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
         monitor initial: Monitor,
         onEvents: @escaping @Sendable ([AlertEvent]) -> Void,
         onSnapshot: (@Sendable (BoardSnapshot) -> Void)? = nil,
+        snapshotDetail: Bool = true,
         onWarning: @escaping @Sendable (String) -> Void = { _ in }
     ) async -> Monitor {
         var monitor = initial
@@ -76,7 +78,9 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
                         onWarning(warning)
                         lastWarning = warning
                     }
-                    if let onSnapshot { onSnapshot(monitor.snapshot(now: time, paused: scheduler.isPaused)) }
+                    if let onSnapshot {
+                        onSnapshot(monitor.snapshot(now: time, paused: scheduler.isPaused, detail: snapshotDetail))
+                    }
                 }
                 if Task.isCancelled { break }
             }

@@ -311,7 +311,10 @@ public struct Monitor: Sendable {
     // MARK: Output
 
     /// The board as of `now`.
-    public mutating func snapshot(now: Date, paused: Bool = false) -> BoardSnapshot {
+    /// - Parameter detail: `false` leaves out what only a screen shows (latency percentiles,
+    ///   sparkline, recent results, budget history): a `/metrics`-only board at 10,000 services
+    ///   costs a fraction of the full one.
+    public mutating func snapshot(now: Date, paused: Bool = false, detail: Bool = true) -> BoardSnapshot {
         refreshAssessment(now: now)
         var rows: [ServiceSnapshot] = []
         rows.reserveCapacity(config.services.count)
@@ -328,11 +331,11 @@ public struct Monitor: Sendable {
                 lastResult: last[service.name], role: role, rootCauses: node?.rootCauses ?? [],
                 blastRadius: assessment.incident(rootCause: service.name)?.blastRadius ?? 0,
                 availability: sloStatus?.availability, latencySLI: sloStatus?.latency,
-                latency5m: latency.summary(service: service.name, window: .seconds(300), now: now),
-                latency1h: latency.summary(service: service.name, window: .seconds(3600), now: now),
-                sparkline: latency.recent(service: service.name),
-                recent: Array(recent[service.name] ?? []),
-                budgetHistory: Array(budgetHistory[service.name] ?? []),
+                latency5m: detail ? latency.summary(service: service.name, window: .seconds(300), now: now) : nil,
+                latency1h: detail ? latency.summary(service: service.name, window: .seconds(3600), now: now) : nil,
+                sparkline: detail ? latency.recent(service: service.name) : [],
+                recent: detail ? Array(recent[service.name] ?? []) : [],
+                budgetHistory: detail ? Array(budgetHistory[service.name] ?? []) : [],
                 firing: (firingByService[service.name] ?? []).map(\.alert),
                 latencyThreshold: service.slo.latency.threshold, interval: service.probe?.interval)
             row.totals = totals[service.name] ?? SLITotals()
