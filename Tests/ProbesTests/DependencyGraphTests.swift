@@ -179,4 +179,61 @@ struct DependencyGraphTests {
         #expect(graph.topologicalOrder.isEmpty)
         #expect(graph.cycles().isEmpty)
     }
+
+    @Test func independentServicesHoldNoClosureWords() {
+        let graph = DependencyGraph(nodes: (0..<1_000).map { (name: "s\($0)", dependsOn: [String]()) })
+        #expect(graph.upstreamClosure.allSatisfy { $0.words.isEmpty })
+        #expect(graph.downstreamClosure.allSatisfy { $0.words.isEmpty })
+        // One edge far down the list: only the sets that hold a member have words.
+        let edged = DependencyGraph(nodes: (0..<1_000).map { i in
+            (name: "s\(i)", dependsOn: i == 5 ? ["s900"] : [String]())
+        })
+        #expect(edged.transitiveUpstreams(of: 5) == [900])
+        #expect(edged.transitiveDownstreams(of: 900) == [5])
+        #expect(edged.upstreamClosure[5].words.count == 900 / 64 + 1)
+        #expect(edged.downstreamClosure[900].words.count == 1)
+        #expect(edged.upstreamClosure.enumerated().allSatisfy { $0.offset == 5 || $0.element.words.isEmpty })
+    }
+}
+
+@Suite("NodeSet")
+struct NodeSetTests {
+    @Test func growsOnInsertAndUnion() {
+        var small = NodeSet()
+        small.insert(3)
+        var large = NodeSet(capacity: 10)
+        large.insert(200)
+        small.formUnion(large)
+        #expect(small.members == [3, 200])
+        #expect(small.contains(200) && !small.contains(199) && !small.contains(100_000))
+        small.insert(-1)
+        #expect(small.members == [3, 200])
+    }
+
+    @Test func equalityIgnoresTrailingEmptyWords() {
+        var a = NodeSet()
+        a.insert(1)
+        var b = NodeSet()
+        b.insert(1)
+        b.insert(500)
+        #expect(a != b)
+        b.remove(500)
+        #expect(a == b)
+        #expect(b == a)
+        b.remove(1)
+        #expect(b == NodeSet())
+        #expect(b.isEmpty)
+    }
+
+    @Test func intersectionOfDifferentLengths() {
+        var a = NodeSet()
+        [2, 70, 130].forEach { a.insert($0) }
+        var b = NodeSet()
+        b.insert(70)
+        #expect(a.intersects(b) && b.intersects(a))
+        var common: [Int] = []
+        b.forEachCommonMember(with: a) { common.append($0) }
+        #expect(common == [70])
+        #expect(!a.intersects(NodeSet()))
+    }
 }

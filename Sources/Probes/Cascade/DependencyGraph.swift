@@ -190,9 +190,9 @@ extension DependencyGraph {
     private static func closure(
         edges: [[Int]], component: [Int], members: [[Int]], order: [Int], capacity: Int
     ) -> [NodeSet] {
-        var reach = [NodeSet](repeating: NodeSet(capacity: 0), count: members.count)
+        var reach = [NodeSet](repeating: NodeSet(), count: members.count)
         for c in order {
-            var set = NodeSet(capacity: capacity)
+            var set = NodeSet()
             for v in members[c] {
                 for u in edges[v] {
                     set.insert(u)

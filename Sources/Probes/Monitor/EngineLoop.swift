@@ -33,7 +33,9 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
 
     /// Runs until the task is cancelled.
     /// - Parameters:
-    ///   - monitor: the state to drive (restored from history already, if wanted).
+    ///   - monitor: the state to drive (restored from history already, if wanted). It is taken, not
+    ///     copied: a caller that kept its own reference would make the first write to every SLI
+    ///     ring and history copy it, doubling the engine's memory (hand it over with `consume`).
     ///   - onEvents: alert transitions, attributed, in order.
     ///   - onSnapshot: called after every tick with a fresh snapshot; `nil` to build none.
     ///   - snapshotDetail: `false` builds the cheaper snapshot without what only a screen shows
@@ -42,13 +44,13 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
     /// - Returns: the monitor as it ended.
     @discardableResult
     public func run(
-        monitor initial: Monitor,
+        monitor initial: consuming Monitor,
         onEvents: @escaping @Sendable ([AlertEvent]) -> Void,
         onSnapshot: (@Sendable (BoardSnapshot) -> Void)? = nil,
         snapshotDetail: Bool = true,
         onWarning: @escaping @Sendable (String) -> Void = { _ in }
     ) async -> Monitor {
-        var monitor = initial
+        var monitor = consume initial
         let (inputs, continuation) = AsyncStream<Input>.makeStream(bufferingPolicy: .unbounded)
         let scheduler = self.scheduler
         let clock = self.clock
