@@ -26,7 +26,7 @@ struct DashboardCommand: AsyncParsableCommand {
     var noColor = false
 
     func validate() throws {
-        try sourceOptions.rejectMetrics(metricsOptions)
+        try sourceOptions.rejectLocalOnly(metrics: metricsOptions, state: stateOptions)
     }
 
     func run() async throws {

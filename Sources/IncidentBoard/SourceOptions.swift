@@ -17,13 +17,28 @@ struct SourceOptions: ParsableArguments {
         _ = try endpoint()
     }
 
-    /// `--metrics-listen` serves what this process probes; a fleet view probes nothing, so the
-    /// two together are a mistake worth naming rather than an endpoint that stays empty.
-    func rejectMetrics(_ metrics: MetricsOptions) throws(ValidationError) {
-        guard let source, source != "local", metrics.metricsListen != nil else { return }
-        throw ValidationError(
-            "--metrics-listen serves what this process probes, and with --source nothing is probed here; "
-                + "leave one of them out")
+    /// Options that only mean something when this process probes. A fleet view probes and records
+    /// nothing, so giving one of them with `--source` is a mistake worth naming rather than a
+    /// setting silently ignored (an endpoint that stays empty, a history that is never written).
+    /// - Parameter concurrency: `--concurrency` as given (`nil` when left to its default).
+    func rejectLocalOnly(metrics: MetricsOptions, state: StateOptions, concurrency: Int? = nil)
+        throws(ValidationError)
+    {
+        guard let source, source != "local" else { return }
+        if metrics.metricsListen != nil {
+            throw ValidationError(
+                "--metrics-listen serves what this process probes, and with --source nothing is probed here; "
+                    + "leave one of them out")
+        }
+        if state.state != nil {
+            throw ValidationError(
+                "--state is the history of local probing, and with --source nothing is probed or recorded here; "
+                    + "leave one of them out")
+        }
+        if concurrency != nil {
+            throw ValidationError(
+                "--concurrency limits local probes, and with --source nothing is probed here; leave one of them out")
+        }
     }
 
     /// The Prometheus server of `--source prometheus=URL`; `nil` for local probing.

@@ -28,12 +28,12 @@ struct WatchCommand: AsyncParsableCommand {
     @OptionGroup var sourceOptions: SourceOptions
     @OptionGroup var metricsOptions: MetricsOptions
 
-    @Option(help: ArgumentHelp("Most probes in flight at once.", valueName: "n"))
-    var concurrency: Int = 256
+    @Option(help: ArgumentHelp("Most probes in flight at once (default: 256).", valueName: "n"))
+    var concurrency: Int?
 
     func validate() throws {
-        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
-        try sourceOptions.rejectMetrics(metricsOptions)
+        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        try sourceOptions.rejectLocalOnly(metrics: metricsOptions, state: stateOptions, concurrency: concurrency)
     }
 
     func run() async throws {
@@ -45,7 +45,7 @@ struct WatchCommand: AsyncParsableCommand {
         try await Self.runHeadless(
             config: config, configPath: options.configPath,
             statePath: stateOptions.path(forConfig: options.configPath),
-            format: format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json), concurrency: concurrency,
+            format: format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json), concurrency: concurrency ?? 256,
             metrics: metricsOptions.settings)
     }
 

@@ -173,6 +173,29 @@ struct FleetEndToEndTests {
         await server.stop()
     }
 
+    /// A fleet view probes and records nothing: options of local probing are refused by name
+    /// rather than silently ignored, before anything is read or written.
+    @Test func optionsOfLocalProbingAreRefusedWithASource() async throws {
+        let scratch = try Scratch()
+        let config = try scratch.write("probes.json", #"{"services": [{"name": "a"}]}"#)
+        let state = scratch.file("history.sqlite")
+        let source = ["--source", "prometheus=http://127.0.0.1:1"]
+        let cases: [(command: String, extra: [String], option: String)] = [
+            ("watch", ["--metrics-listen", "127.0.0.1:0"], "--metrics-listen"),
+            ("watch", ["--state", state], "--state"),
+            ("watch", ["--concurrency", "4"], "--concurrency"),
+            ("dashboard", ["--metrics-listen", "127.0.0.1:0"], "--metrics-listen"),
+            ("dashboard", ["--state", state], "--state"),
+        ]
+        for (command, extra, option) in cases {
+            let outcome = try await Binary.run([command, "--config", config] + source + extra)
+            #expect(outcome.status == 3, "\(command) \(extra)")
+            #expect(outcome.stderr.hasPrefix("incidentboard: \(option) "), "\(outcome.stderr)")
+            #expect(outcome.stderr.contains("--source"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: state))
+    }
+
     @Test func aSourceThatIsNotAnHTTPURLIsAUsageError() async throws {
         let scratch = try Scratch()
         let config = try scratch.write("probes.json", #"{"services": [{"name": "a"}]}"#)
