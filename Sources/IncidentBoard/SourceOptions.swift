@@ -25,19 +25,13 @@ struct SourceOptions: ParsableArguments {
         throws(ValidationError)
     {
         guard let source, source != "local" else { return }
-        if metrics.metricsListen != nil {
-            throw ValidationError(
-                "--metrics-listen serves what this process probes, and with --source nothing is probed here; "
-                    + "leave one of them out")
-        }
-        if state.state != nil {
-            throw ValidationError(
-                "--state is the history of local probing, and with --source nothing is probed or recorded here; "
-                    + "leave one of them out")
-        }
-        if concurrency != nil {
-            throw ValidationError(
-                "--concurrency limits local probes, and with --source nothing is probed here; leave one of them out")
+        let given: [(isGiven: Bool, why: String)] = [
+            (metrics.metricsListen != nil, "--metrics-listen serves what this process probes"),
+            (state.state != nil, "--state is the history of local probing"),
+            (concurrency != nil, "--concurrency limits local probes"),
+        ]
+        if let option = given.first(where: \.isGiven) {
+            throw ValidationError("\(option.why), and with --source nothing is probed here; leave one of them out")
         }
     }
 

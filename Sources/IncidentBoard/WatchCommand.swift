@@ -28,7 +28,9 @@ struct WatchCommand: AsyncParsableCommand {
     @OptionGroup var sourceOptions: SourceOptions
     @OptionGroup var metricsOptions: MetricsOptions
 
-    @Option(help: ArgumentHelp("Most probes in flight at once (default: 256).", valueName: "n"))
+    @Option(help: ArgumentHelp(
+        "Most probes in flight at once (default: \(ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit)).",
+        valueName: "n"))
     var concurrency: Int?
 
     func validate() throws {
@@ -45,13 +47,14 @@ struct WatchCommand: AsyncParsableCommand {
         try await Self.runHeadless(
             config: config, configPath: options.configPath,
             statePath: stateOptions.path(forConfig: options.configPath),
-            format: format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json), concurrency: concurrency ?? 256,
+            format: format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json), concurrency: concurrency ?? ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit,
             metrics: metricsOptions.settings)
     }
 
     /// The headless mode, also used by `demo --headless`.
     static func runHeadless(config: ProbesConfig, configPath: String, statePath: String, format: Format,
-                            concurrency: Int = 256, metrics: MetricsSettings? = nil) async throws {
+                            concurrency: Int = ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit,
+                            metrics: MetricsSettings? = nil) async throws {
         var session = EngineSession(
             config: config, configPath: configPath, statePath: statePath, concurrency: concurrency)
         let store: HistoryStore

@@ -33,7 +33,7 @@ struct NodeSet: Sendable, Equatable {
     mutating func insert(_ index: Int) {
         guard index >= 0 else { return }
         let word = index >> 6
-        if word >= words.count { words.append(contentsOf: repeatElement(0, count: word + 1 - words.count)) }
+        grow(toWords: word + 1)
         words[word] |= 1 << UInt64(index & 63)
     }
 
@@ -44,10 +44,12 @@ struct NodeSet: Sendable, Equatable {
     }
 
     mutating func formUnion(_ other: NodeSet) {
-        if other.words.count > words.count {
-            words.append(contentsOf: repeatElement(0, count: other.words.count - words.count))
-        }
+        grow(toWords: other.words.count)
         for i in 0..<other.words.count { words[i] |= other.words[i] }
+    }
+
+    private mutating func grow(toWords count: Int) {
+        if count > words.count { words.append(contentsOf: repeatElement(0, count: count - words.count)) }
     }
 
     func intersects(_ other: NodeSet) -> Bool {
