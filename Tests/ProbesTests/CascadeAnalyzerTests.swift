@@ -166,18 +166,125 @@ struct CascadeAnalyzerTests {
         let cascade = F.analyzer(F.bureauEstate).analyze(
             ["credit-bureau": .slow(since: F.at(0)), "card-issuance": F.down(10, .refused)], now: F.at(20))
         #expect(cascade.role(of: "card-issuance") == .rootCause)
-        #expect(cascade.role(of: "credit-bureau") == .slow)
-        #expect(cascade.rootCauses(of: "credit-bureau").isEmpty)
-        #expect(cascade.rootCauseNames == ["card-issuance"])
+        // Slow on its own, it is a root of its own, with no victim.
+        #expect(cascade.role(of: "credit-bureau") == .slowRootCause)
+        #expect(cascade.incident(rootCause: "credit-bureau")?.impacted == [])
+        #expect(cascade.rootCauses(of: "card-issuance") == ["card-issuance"])
+        #expect(Set(cascade.rootCauseNames) == ["card-issuance", "credit-bureau"])
     }
 
-    @Test func slownessAloneIsNoIncident() {
+    @Test func slowChainNamesTheSlowUpstream() {
+        // Incident 3's first minutes: the bureau slows, cards slow behind it, gifts behind cards.
         let cascade = F.analyzer(F.bureauEstate).analyze(
-            ["credit-bureau": .slow(since: F.at(0)), "card-issuance": .slow(since: F.at(5))], now: F.at(20))
-        #expect(cascade.incidents.isEmpty)
-        #expect(cascade.role(of: "credit-bureau") == .slow)
-        #expect(cascade.role(of: "card-issuance") == .slow)
-        #expect(cascade.rootCauses(of: "card-issuance").isEmpty)
+            [
+                "credit-bureau": .slow(since: F.at(0)), "card-issuance": .slow(since: F.at(5)),
+                "gift-payment": .slow(since: F.at(9)),
+            ], now: F.at(20))
+        #expect(cascade.role(of: "credit-bureau") == .slowRootCause)
+        #expect(cascade.role(of: "card-issuance") == .impacted)
+        #expect(cascade.rootCauses(of: "card-issuance") == ["credit-bureau"])
+        #expect(cascade.rootCauses(of: "gift-payment") == ["credit-bureau"])
+        #expect(cascade.incidents == [
+            CascadeIncident(
+                rootCause: "credit-bureau", cause: .slow, impacted: ["card-issuance", "gift-payment"],
+                onset: F.at(0)),
+        ])
+    }
+
+    @Test func victimSlowBeforeItsUpstreamIsItsOwnRoot() {
+        // The card service was already slow a minute before the bureau slowed.
+        let cascade = F.analyzer(F.bureauEstate).analyze(
+            ["credit-bureau": .slow(since: F.at(100)), "card-issuance": .slow(since: F.at(40))], now: F.at(120))
+        #expect(cascade.role(of: "card-issuance") == .slowRootCause)
+        #expect(cascade.rootCauses(of: "card-issuance") == ["card-issuance"])
+        #expect(cascade.role(of: "credit-bureau") == .slowRootCause)
+        #expect(cascade.incidents.allSatisfy { $0.impacted.isEmpty })
+    }
+
+    @Test func slowServiceBehindFastUpstreamsIsItsOwnRoot() {
+        let cascade = F.analyzer(F.bureauEstate).analyze(
+            ["loan-application": .slow(since: F.at(3))], now: F.at(20))
+        #expect(cascade.role(of: "loan-application") == .slowRootCause)
+        #expect(cascade.rootCauses(of: "loan-application") == ["loan-application"])
+        #expect(cascade.incidents == [
+            CascadeIncident(rootCause: "loan-application", cause: .slow, impacted: [], onset: F.at(3)),
+        ])
+    }
+
+    @Test func slowDiamondNamesTheTopOnce() {
+        let estate: [(String, [String])] = [
+            ("bureau", []), ("loans", ["bureau"]), ("cards", ["bureau"]), ("portal", ["loans", "cards"]),
+        ]
+        let cascade = F.analyzer(estate).analyze(
+            [
+                "bureau": .slow(since: F.at(0)), "loans": .slow(since: F.at(4)), "cards": .slow(since: F.at(6)),
+                "portal": .slow(since: F.at(8)),
+            ], now: F.at(30))
+        #expect(cascade.rootCauses(of: "portal") == ["bureau"])
+        #expect(cascade.role(of: "loans") == .impacted)
+        #expect(cascade.role(of: "cards") == .impacted)
+        #expect(cascade.incidents.map(\.rootCause) == ["bureau"])
+        #expect(cascade.incidents.first?.impacted == ["cards", "loans", "portal"])
+    }
+
+    @Test func slowRootThatGoesDownStaysOneIncident() {
+        let analyzer = F.analyzer(F.bureauEstate)
+        let slow = analyzer.analyze(
+            ["credit-bureau": .slow(since: F.at(0)), "loan-application": .slow(since: F.at(6)),
+             "card-issuance": .slow(since: F.at(8))], now: F.at(20))
+        // The spell goes on: same onset, now failing; its victims time out.
+        let down = analyzer.analyze(
+            ["credit-bureau": F.down(0, .refused), "loan-application": F.down(6, .timeout),
+             "card-issuance": .slow(since: F.at(8))], now: F.at(60))
+        #expect(slow.incidents.map(\.cause) == [.slow])
+        #expect(down.incidents.map(\.cause) == [.failing])
+        #expect(slow.incidents.map(\.rootCause) == down.incidents.map(\.rootCause))
+        #expect(slow.incidents.map(\.onset) == down.incidents.map(\.onset))
+        #expect(slow.incidents.first?.impacted == down.incidents.first?.impacted)
+        #expect(down.rootCauses(of: "card-issuance") == ["credit-bureau"])
+    }
+
+    @Test func probelessDependencyIsInferredFromSlowDependents() {
+        let estate: [(String, [String])] = [
+            ("card-network", []), ("card-issuance", ["card-network"]), ("gift-payment", ["card-network"]),
+        ]
+        let analyzer = F.analyzer(estate, unprobed: ["card-network"])
+        let one = analyzer.analyze(["card-issuance": .slow(since: F.at(10))], now: F.at(30))
+        #expect(one.role(of: "card-network") == .unobserved)
+        #expect(one.role(of: "card-issuance") == .slowRootCause)
+        let two = analyzer.analyze(
+            ["card-issuance": .slow(since: F.at(10)), "gift-payment": .slow(since: F.at(13))], now: F.at(30))
+        #expect(two.role(of: "card-network") == .inferredRootCause)
+        #expect(two.rootCauses(of: "gift-payment") == ["card-network"])
+        #expect(two.incidents == [
+            CascadeIncident(
+                rootCause: "card-network", cause: .inferred, impacted: ["card-issuance", "gift-payment"],
+                onset: F.at(10)),
+        ])
+    }
+
+    @Test func slowVictimsStayWithARecoveredRootForTheGracePeriod() {
+        let analyzer = F.analyzer(F.bureauEstate)
+        let observations: [String: CascadeObservation] = [
+            "credit-bureau": .recovered(at: F.at(100), troubledSince: F.at(0)),
+            "card-issuance": .slow(since: F.at(5)),
+            "loan-application": .recovered(at: F.at(104), troubledSince: F.at(6)),
+        ]
+        let within = analyzer.analyze(observations, now: F.at(120))
+        #expect(within.role(of: "credit-bureau") == .recoveredRootCause)
+        #expect(within.rootCauses(of: "card-issuance") == ["credit-bureau"])
+        // A victim that recovered has left the incident.
+        #expect(within.role(of: "loan-application") == .healthy)
+        #expect(within.incidents.first?.impacted == ["card-issuance"])
+        // Still slow well after the grace period: its own problem now.
+        let after = analyzer.analyze(observations, now: F.at(200))
+        #expect(after.role(of: "card-issuance") == .slowRootCause)
+        #expect(after.role(of: "credit-bureau") == .healthy)
+        // Everyone back: no incident left.
+        let back = analyzer.analyze(
+            observations.merging(["card-issuance": .recovered(at: F.at(110), troubledSince: F.at(5))]) { $1 },
+            now: F.at(120))
+        #expect(back.incidents.isEmpty)
     }
 
     @Test func slowBecauseOfAFailingUpstreamIsImpacted() {

@@ -122,6 +122,8 @@ struct MonitorTests {
         t.round(failing: [])
         t.round(failing: ["pay", "shop"])
         t.round(failing: ["pay", "shop"])
+        // The inference has to hold for its delay before it pages.
+        t.idle(seconds: 3)
         let hub = try #require(t.firing("hub"))
         #expect(hub.rootCause == "hub" && !hub.suppressed)
         #expect(hub.summary.contains("inferred"))
@@ -140,6 +142,12 @@ struct MonitorTests {
         t.round(failing: [])
         t.round(failing: ["loans"])
         t.round(failing: ["loans"])
+        // Held for its group wait first: its upstream gets one more probe to show trouble.
+        let early = t.firing("loans")
+        #expect(early == nil)
+        let wait = t.monitor.groupWait(for: "loans")
+        #expect(wait == .seconds(7))
+        t.idle(seconds: 7)
         let loans = try #require(t.firing("loans"))
         #expect(loans.rootCause == "loans" && !loans.suppressed)
     }
@@ -194,5 +202,144 @@ struct MonitorTests {
             let resolved = try #require(restarted.resolved(service))
             #expect(resolved.rootCause == "bureau")
         }
+    }
+
+    // MARK: Slowness
+
+    /// One round at `now`: each probed service answers in `latencies[name]` ms (20 ms otherwise);
+    /// the `failing` ones time out. Over 500 ms is slow, as the default threshold says.
+    static func slowRound(
+        _ t: inout Timeline, latencies: [String: Int], failing: Set<String> = [], order: [String]? = nil
+    ) {
+        for name in order ?? ["bureau", "loans", "cards", "pay", "shop", "gift"] {
+            let ms = latencies[name] ?? 20
+            let failed = failing.contains(name)
+            let slow = ms > 500
+            let result = ProbeResult(
+                service: name, startedAt: t.now, status: failed ? .down : slow ? .degraded : .up,
+                latency: .milliseconds(failed ? 1000 : ms), error: failed ? "timeout after 1000 ms" : nil,
+                failure: failed ? .timeout : nil)
+            t.events += t.monitor.ingest(result, now: t.now)
+            t.events += t.monitor.tick(now: t.now)
+        }
+        t.now += 5
+    }
+
+    @Test func slowRootIsToldFirstAndItsSlowVictimsAreSuppressed() throws {
+        var t = try Timeline()
+        for _ in 0..<3 { Self.slowRound(&t, latencies: [:]) }
+        // The victims cross the threshold first: their latency is the bureau's plus their own, and
+        // they are probed before it in each round.
+        let slow = ["bureau": 700, "loans": 760, "cards": 780]
+        let victimsFirst = ["loans", "cards", "bureau", "pay", "shop", "gift"]
+        for _ in 0..<4 { Self.slowRound(&t, latencies: slow, order: victimsFirst) }
+        t.idle(seconds: 10)
+        let firing = t.events.filter { $0.event == .firing }
+        #expect(firing.first?.service == "bureau", "\(firing.map(\.service))")
+        #expect(firing.first?.alert == .latency)
+        #expect(firing.first?.suppressed == false)
+        for event in firing where event.service != "bureau" {
+            #expect(event.suppressed, "\(event)")
+            #expect(event.rootCause == "bureau", "\(event)")
+        }
+        #expect(Set(firing.map(\.service)).isSuperset(of: ["loans", "cards"]))
+        let snapshot = t.monitor.snapshot(now: t.now)
+        #expect(snapshot.incidents.map(\.rootCause) == ["bureau"])
+        #expect(snapshot.incidents.first?.cause == .slow)
+
+        // Slow, then down: the same incident, and nothing new pages.
+        let before = t.events.count
+        for _ in 0..<3 { Self.slowRound(&t, latencies: slow, failing: ["bureau", "loans", "cards"]) }
+        let later = t.events[before...].filter { $0.event == .firing }
+        #expect(later.allSatisfy { $0.service == "bureau" || $0.suppressed }, "\(later)")
+        let down = t.monitor.snapshot(now: t.now)
+        #expect(down.incidents.map(\.rootCause) == ["bureau"])
+        #expect(down.incidents.first?.onset == snapshot.incidents.first?.onset)
+
+        // Recovery: every firing gets its resolved, within two minutes of the latency window.
+        for _ in 0..<40 { Self.slowRound(&t, latencies: [:]) }
+        t.idle(seconds: 5)
+        for event in t.events where event.event == .firing {
+            let resolved = t.events.contains {
+                $0.event == .resolved && $0.service == event.service && $0.alert == event.alert
+                    && $0.rule == event.rule && $0.sli == event.sli
+            }
+            #expect(resolved, "no resolved for \(event)")
+        }
+    }
+
+    @Test func slowServiceBehindFastUpstreamsAlertsAsItsOwnRoot() throws {
+        var t = try Timeline()
+        for _ in 0..<3 { Self.slowRound(&t, latencies: [:]) }
+        for _ in 0..<4 { Self.slowRound(&t, latencies: ["loans": 900]) }
+        t.idle(seconds: 10)
+        let event = try #require(t.events.first { $0.event == .firing && $0.service == "loans" })
+        #expect(event.alert == .latency)
+        #expect(event.rootCause == "loans")
+        #expect(!event.suppressed)
+        #expect(t.monitor.snapshot(now: t.now).service(named: "loans")?.role == .slowRootCause)
+    }
+
+    @Test func latencyTroubleDoesNotEndOnOneFastProbe() throws {
+        var t = try Timeline()
+        Self.slowRound(&t, latencies: ["bureau": 900, "loans": 950])
+        #expect(t.monitor.snapshot(now: t.now).service(named: "bureau")?.role == .slowRootCause)
+        // One fast probe: still in latency trouble, the victim still attributed.
+        Self.slowRound(&t, latencies: ["loans": 950])
+        let snapshot = t.monitor.snapshot(now: t.now)
+        #expect(snapshot.service(named: "bureau")?.role == .slowRootCause)
+        #expect(snapshot.service(named: "loans")?.rootCauses == ["bureau"])
+        // A second one in a row ends it (the victim stays attributed for its grace period).
+        Self.slowRound(&t, latencies: ["loans": 950])
+        #expect(t.monitor.snapshot(now: t.now).service(named: "bureau")?.role == .recoveredRootCause)
+    }
+
+    @Test func inferredRootWaitsForItsEvidenceToHold() throws {
+        var t = try Timeline()
+        t.round(failing: [])
+        t.round(failing: ["pay", "shop"])
+        // Inferred at once, but not paged yet: the evidence has not held for a probe of each.
+        #expect(t.monitor.snapshot(now: t.now).service(named: "hub")?.role == .inferredRootCause)
+        let early = t.firing("hub")
+        #expect(early == nil)
+        let delay = t.monitor.inferenceDelay(for: "hub")
+        #expect(delay == .seconds(7))
+        t.round(failing: ["pay", "shop"])
+        t.idle(seconds: 5)
+        let hub = try #require(t.firing("hub"))
+        let firing = t.events.filter { $0.event == .firing }
+        #expect(firing.first?.service == "hub", "\(firing.map(\.service))")
+        for victim in ["pay", "shop"] {
+            let event = try #require(t.firing(victim))
+            #expect(event.suppressed && event.rootCause == "hub")
+            #expect(event.time >= hub.time)
+        }
+    }
+
+    @Test func longRunsBookkeepingIsBoundedByServicesNotMinutes() throws {
+        var monitor = Monitor(config: try MonitorTests.config())
+        var now = MonitorTests.t0
+        func run(minutes: Int) {
+            for minute in 0..<minutes {
+                for name in ["bureau", "loans", "gift"] {
+                    let slow = minute % 3 == 0
+                    let down = minute % 17 == 0
+                    _ = monitor.ingest(
+                        ProbeResult(service: name, startedAt: now, status: down ? .down : slow ? .degraded : .up,
+                                    latency: .milliseconds(slow ? 900 : 100), failure: down ? .condition : nil),
+                        now: now)
+                }
+                _ = monitor.tick(now: now)
+                _ = monitor.takeBatch()
+                now += 60
+            }
+        }
+        run(minutes: 2 * 1440)
+        let afterTwoDays = StorageCensus.elements(in: monitor)
+        run(minutes: 20 * 1440)
+        // 20 days are 28,800 probes per service: anything kept per minute or per probe shows as
+        // thousands here; what moves a little is which alert states are pending at the moment.
+        let growth = StorageCensus.elements(in: monitor) - afterTwoDays
+        #expect(abs(growth) < 20, "grew by \(growth) elements")
     }
 }

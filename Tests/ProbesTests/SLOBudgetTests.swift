@@ -70,7 +70,8 @@ struct SLOBudgetTests {
         let latencyValue = book.counts(service: "credit-bureau", sli: .latency, now: at(10))
         let latency = try #require(latencyValue)
         #expect(latency.total == 4)
-        #expect(latency.good == 2)
+        // 500 ms is exactly the threshold: fast (slow is over it).
+        #expect(latency.good == 3)
         let availabilityValue = book.counts(service: "credit-bureau", sli: .availability, now: at(10))
         let availability = try #require(availabilityValue)
         #expect(availability.total == 6)
@@ -96,26 +97,33 @@ struct SLOBudgetTests {
         #expect(book.memoryFootprint < 4 * 16 * 1024)
     }
 
-    @Test("per-minute counts for the store, and a rebuilt book that matches")
+    @Test("the history's minute aggregates rebuild a book that matches the live one")
     func minutesRoundTrip() throws {
-        var book = SLOBook(policies: [("deposit-event", policy())])
+        let policy = policy()
+        var book = SLOBook(policies: [("deposit-event", policy)])
+        var batch = HistoryBatch()
         for i in 0..<600 {
-            book.record(service: "deposit-event", available: i % 7 != 0, latency: .milliseconds(i % 2 == 0 ? 100 : 700),
-                        at: at(Int64(i)))
+            let result = ProbeResult(
+                service: "deposit-event", startedAt: at(Int64(i)), status: i % 7 != 0 ? .up : .down,
+                latency: .milliseconds(i % 2 == 0 ? 100 : 700))
+            book.record(result)
+            batch.add(result, latencyThreshold: policy.latency.threshold)
         }
-        let minutes = book.takeCompletedMinutes(now: at(600))
-        #expect(minutes.count == 20)
-        let first = try #require(minutes.first { $0.sli == .availability })
-        #expect(first.minute == t0)
-        #expect(first.total == 60)
-        #expect(first.good == 60 - 9)
-        #expect(book.takeCompletedMinutes(now: at(600)).isEmpty)
+        let minutes = try #require(batch.aggregates["deposit-event"]).values.sorted { $0.minute < $1.minute }
+        #expect(minutes.count == 10)
+        let first = try #require(minutes.first)
+        #expect(first.minute * 60 == t0)
+        #expect(first.availabilityTotal == 60)
+        #expect(first.availabilityGood == 60 - 9)
 
-        var rebuilt = SLOBook(policies: [("deposit-event", policy())])
-        for sli in SLIKind.allCases {
-            rebuilt.restore(service: "deposit-event", sli: sli,
-                            aggregates: minutes.filter { $0.sli == sli }.map(\.aggregate), now: at(600))
-        }
+        var rebuilt = SLOBook(policies: [("deposit-event", policy)])
+        rebuilt.restore(service: "deposit-event", sli: .availability, aggregates: minutes.map {
+            SLIAggregate(start: $0.minute * 60, seconds: 60, good: Int($0.availabilityGood),
+                         total: Int($0.availabilityTotal))
+        }, now: at(600))
+        rebuilt.restore(service: "deposit-event", sli: .latency, aggregates: minutes.map {
+            SLIAggregate(start: $0.minute * 60, seconds: 60, good: Int($0.latencyGood), total: Int($0.latencyTotal))
+        }, now: at(600))
         for sli in SLIKind.allCases {
             for window in [Duration.seconds(3600), .seconds(86_400), nil] {
                 let aValue = book.counts(service: "deposit-event", sli: sli, window: window, now: at(600))
@@ -126,6 +134,27 @@ struct SLOBudgetTests {
                 #expect(abs(a.good - b.good) < 1e-9)
             }
         }
+    }
+
+    @Test("a long run's bookkeeping is bounded by services, not by minutes")
+    func memoryDoesNotGrowWithTime() {
+        var book = SLOBook(policies: [("a", policy()), ("b", policy())])
+        func run(days: Int64, from start: Int64) {
+            // One probe a minute per service, a third of them slow, some down.
+            for minute in 0..<(days * 1440) {
+                let t = start + minute * 60
+                for service in ["a", "b"] {
+                    book.record(service: service, available: minute % 11 != 0,
+                                latency: .milliseconds(minute % 3 == 0 ? 900 : 100), at: at(t))
+                }
+            }
+        }
+        run(days: 2, from: 0)
+        let afterTwoDays = (book.memoryFootprint, StorageCensus.elements(in: book))
+        run(days: 40, from: 2 * 86_400)
+        // 40 days are 57,600 probes per service: anything kept per minute or per probe shows here.
+        #expect(book.memoryFootprint == afterTwoDays.0)
+        #expect(StorageCensus.elements(in: book) == afterTwoDays.1)
     }
 
     @Test("burn rate queries for a service and a rule window")

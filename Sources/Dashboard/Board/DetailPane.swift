@@ -40,6 +40,28 @@ struct DetailPane {
         }
     }
 
+    /// For a victim, its latency beside each root's (5 min p50/p99):
+    /// `loan-application p50 1.2s p99 1.3s ← credit-bureau p50 1.2s p99 1.3s`.
+    func latencyChain(of service: ServiceSnapshot, in snapshot: BoardSnapshot, width: Int) -> [Line] {
+        guard service.role == .impacted, let own = service.latency5m else { return [] }
+        let byName = Dictionary(snapshot.services.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        func figures(_ name: String, _ summary: LatencySummary?) -> [Span] {
+            guard let summary else { return [Span(name, style: theme.headerStyle), Span(" --", style: theme.dimStyle)] }
+            return [
+                Span(name, style: theme.headerStyle),
+                Span(" p50 ", style: theme.dimStyle), Span(BoardFormat.latency(summary.p50)),
+                Span(" p99 ", style: theme.dimStyle), Span(BoardFormat.latency(summary.p99)),
+            ]
+        }
+        var out: [Line] = []
+        for (number, root) in service.rootCauses.enumerated() {
+            let spans = figures(service.name, own) + [Span(" \(theme.glyphs.causeArrow) ", style: theme.dimStyle)]
+                + figures(root, byName[root]?.latency5m)
+            out += labelled(number == 0 ? "latency" : "", spans, width: width)
+        }
+        return out
+    }
+
     /// The scroll offset actually used: never past the last page.
     static func clampedOffset(_ offset: Int, lineCount: Int, height: Int) -> Int {
         min(max(0, offset), max(0, lineCount - max(1, height)))
@@ -99,6 +121,7 @@ struct DetailPane {
                 lines += labelled(number == 0 ? "upstream path" : "", spans, width: width)
             }
         }
+        lines += latencyChain(of: service, in: snapshot, width: width)
         lines += labelled("upstreams", pieces: neighbours(service.dependsOn, in: snapshot), width: width)
         lines += labelled("dependents", pieces: neighbours(service.dependents, in: snapshot), width: width)
 

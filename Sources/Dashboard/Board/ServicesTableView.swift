@@ -162,7 +162,7 @@ struct ServicesTableView {
         return theme.dimStyle
     }
 
-    /// `ROOT ×5`, `← credit-bureau`, `inferred ×2`, `slow`: why a service is in the state it is.
+    /// `ROOT ×5`, `← credit-bureau`, `inferred ×2`, `ROOT slow`: why a service is in the state it is.
     func causeCell(_ service: ServiceSnapshot, primaryRoot: String?) -> Line {
         let glyphs = theme.glyphs
         let radius = service.blastRadius > 0 ? " \(glyphs.times)\(service.blastRadius)" : ""
@@ -173,8 +173,6 @@ struct ServicesTableView {
             return Line("")
         case .unobserved:
             return Line("no probe", style: theme.dimStyle)
-        case .slow:
-            return Line("slow", style: yellow)
         case .rootCause:
             return Line("ROOT" + radius, style: red)
         case .slowRootCause:

@@ -1,15 +1,18 @@
 import Foundation
 
 /// The alert state machines of every service: `down` after consecutive failed probes, `latency`
-/// when the 5 min p99 is over the threshold, and the multi-window multi-burn-rate rules of each
+/// when the last minute's p99 is over the threshold, and the multi-window multi-burn-rate rules of each
 /// service's ``AlertPolicy`` on both SLIs. Transitions come back as ``AlertEvent``s.
 ///
 /// Policies come from the ``SLOBook``; every evaluation takes its time, so a virtual clock works.
 /// Every `firing` is followed by a `resolved` once the condition clears (or the service or rule
 /// leaves the config).
 public struct AlertEngine: Sendable {
-    /// The window of the `latency` alert's p99.
-    public static let latencyWindow: Duration = .seconds(300)
+    /// The window of the `latency` alert's p99: the last minute (the latency histograms are kept
+    /// per minute, so in effect the current minute and the one before it). Short, so that a
+    /// victim's latency alert resolves a minute or two after its root recovers; budgets over
+    /// longer windows are the burn-rate rules' job.
+    public static let latencyWindow: Duration = .seconds(60)
 
     /// The alerts of one service that are not quietly inactive.
     struct ServiceAlerts: Sendable {

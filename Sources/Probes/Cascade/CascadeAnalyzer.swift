@@ -9,17 +9,19 @@ import Foundation
 ///   earlier. Unexplained, a failing node is a **root cause**; explained, it is **impacted**
 ///   and attributed to the root causes its explainers lead to (a diamond's bottom names the
 ///   top once).
-/// - A slow upstream explains downstream slowness, timeouts and the service's own error
-///   answers, not a refused or broken connection (see ``CascadeObservation``). A slow node that
-///   explains a failure is a root cause although it is only slow; one that explains none is
-///   just ``CascadeRole/slow``.
-/// - A declared dependency without a probe is inferred unhealthy when two or more failing
-///   nodes downstream of it are otherwise unexplained and began failing together (their
+/// - Slowness counts as trouble: a slow upstream explains downstream slowness, timeouts and the
+///   service's own error answers, not a refused or broken connection (see ``CascadeObservation``).
+///   A slow node that nothing upstream explains is a root cause although it is only slow
+///   (``CascadeRole/slowRootCause``), with or without victims: every seed incident starts slow,
+///   and that is when on-call needs the name. When it goes from slow to down its spell, and so
+///   its onset and its victims, carry on: it stays the same incident.
+/// - A declared dependency without a probe is inferred in trouble when two or more troubled
+///   (failing or slow) nodes downstream of it are otherwise unexplained and began together (their
 ///   onsets within the onset margin of each other). Its inferred onset is the earliest of that
 ///   pair; it then explains every unexplained downstream failure not clearly older. Nearer
 ///   dependencies are tried first and take their evidence with them; only probed failures
 ///   count as evidence, never another inference.
-/// - Recovery. A root that recovers while its victims still fail keeps them for a grace period
+/// - Recovery. A root that recovers while its victims are still in trouble keeps them for a grace period
 ///   of ``CascadePolicy/recoveryGrace(victimInterval:)`` (two of the victim's probe intervals,
 ///   at least 30 s) and shows as ``CascadeRole/recoveredRootCause``. An on-call engineer wants
 ///   that: victims are only seen recovering at their next probe, and lifting suppression at the
@@ -198,7 +200,7 @@ public struct CascadeAnalyzer: Sendable {
                         found.append(r)
                     }
                 }
-                if !explained, trouble[v] == .unhealthy {
+                if !explained {
                     graph.upstreamClosure[v].forEachCommonMember(with: recovered) { r in
                         guard foundFor[r] != v, stillExplains(recovered: r, v) else { return }
                         foundFor[r] = v
@@ -217,14 +219,15 @@ public struct CascadeAnalyzer: Sendable {
             for p in graph.topologicalIndices.reversed() where !analyzer.probed[p] {
                 var candidates: [Int] = []
                 graph.downstreamClosure[p].forEachCommonMember(with: troubled) { v in
-                    if analyzer.probed[v], trouble[v] == .unhealthy, roots[v] == [v], !claimed.contains(v) {
+                    if analyzer.probed[v], roots[v] == [v], !claimed.contains(v) {
                         candidates.append(v)
                     }
                 }
                 guard candidates.count >= 2 else { continue }
                 candidates.sort { (onset[$0] ?? .distantPast) < (onset[$1] ?? .distantPast) }
                 guard let start = togetherStart(candidates) else { continue }
-                trouble[p] = .unhealthy
+                // Slow dependents together make a slow dependency; one failing makes it unhealthy.
+                trouble[p] = candidates.contains { trouble[$0] == .unhealthy } ? .unhealthy : .slow
                 troubled.insert(p)
                 inferred[p] = true
                 onset[p] = onset[candidates[start]]
@@ -251,9 +254,9 @@ public struct CascadeAnalyzer: Sendable {
 
         func assessment() -> CascadeAssessment {
             let n = graph.count
-            // A root that is only slow or recovered heads an incident only if a failure leads to it.
+            // A recovered root heads an incident only while a victim in trouble still leads to it.
             var confirmed = [Bool](repeating: false, count: n)
-            for v in 0..<n where trouble[v] == .unhealthy {
+            for v in 0..<n where trouble[v] != .none {
                 for r in roots[v] { confirmed[r] = true }
             }
             var roles = [CascadeRole](repeating: .healthy, count: n)
@@ -269,12 +272,10 @@ public struct CascadeAnalyzer: Sendable {
                     }
                     continue
                 }
-                let mine = roots[v].filter { confirmed[$0] }
-                if mine == [v] {
+                let mine = roots[v]
+                if mine == [v] || mine.isEmpty {
                     rootLists[v] = [v]
                     roles[v] = inferred[v] ? .inferredRootCause : trouble[v] == .slow ? .slowRootCause : .rootCause
-                } else if mine.isEmpty {
-                    roles[v] = .slow
                 } else {
                     roles[v] = .impacted
                     rootLists[v] = mine

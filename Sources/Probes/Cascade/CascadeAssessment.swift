@@ -6,12 +6,10 @@ public enum CascadeRole: String, Sendable, Equatable, Codable, CaseIterable {
     case healthy
     /// A declared dependency without a probe, not inferred unhealthy.
     case unobserved
-    /// Slow, explaining no failure and explained by none: worth a look, not an incident.
-    case slow
     /// Failing, and no trouble upstream explains it.
     case rootCause
-    /// Only slow, but failures downstream are attributed to it (the credit bureau that slowed
-    /// before it stopped).
+    /// Only slow (latency over its threshold, or degraded), and nothing upstream explains it: the
+    /// credit bureau that slowed before it stopped, or a service slow on its own.
     case slowRootCause
     /// A dependency without a probe, inferred unhealthy because several of its dependents
     /// fail together with nothing else to explain them.
@@ -26,7 +24,7 @@ public enum CascadeRole: String, Sendable, Equatable, Codable, CaseIterable {
     public var isRootCause: Bool {
         switch self {
         case .rootCause, .slowRootCause, .inferredRootCause, .recoveredRootCause: true
-        case .healthy, .unobserved, .slow, .impacted: false
+        case .healthy, .unobserved, .impacted: false
         }
     }
 }
@@ -140,8 +138,7 @@ public struct CascadeAssessment: Sendable, Equatable {
     /// A root cause's alert names itself and is never suppressed. A victim's alert names, of
     /// its root causes, the first by blast radius that has a firing alert (so the name shown is
     /// the one being paged for), or the first by blast radius when none has; it is suppressed
-    /// when that root cause's alert is firing. A slow service outside any incident names
-    /// itself; a healthy one gets `nil`.
+    /// when that root cause's alert is firing. A healthy service gets `nil`.
     ///
     /// - Important: Suppression only mutes the page. The alert still fires and still resolves.
     ///   A root with no probe (inferred) has no alert of its own unless the alert engine raises
@@ -151,7 +148,7 @@ public struct CascadeAssessment: Sendable, Equatable {
         switch node.role {
         case .healthy, .unobserved:
             return AlertAttribution(rootCause: nil, suppressed: false)
-        case .slow, .rootCause, .slowRootCause, .inferredRootCause, .recoveredRootCause:
+        case .rootCause, .slowRootCause, .inferredRootCause, .recoveredRootCause:
             return AlertAttribution(rootCause: service, suppressed: false)
         case .impacted:
             let ranked = incidents.map(\.rootCause).filter { node.rootCauses.contains($0) }

@@ -9,7 +9,7 @@ extension CheckReport {
         var observations: [String: CascadeObservation] = [:]
         for (name, result) in results {
             guard let service = config.service(named: name) else { continue }
-            let slow = result.latency > service.slo.latency.threshold
+            let slow = service.slo.latency.isSlow(result.latency)
             observations[name] = CascadeObservation(
                 status: result.status, latencyOverThreshold: slow,
                 onset: result.status != .up || slow ? result.startedAt : nil, failure: result.failure)
@@ -44,7 +44,10 @@ extension CheckReport {
         }
         let incidents = assessment.incidents
             .filter { selected.contains($0.rootCause) }
-            .map { Incident(rootCause: $0.rootCause, impacted: $0.impacted.filter(selected.contains), inferred: $0.inferred) }
+            .map {
+                Incident(rootCause: $0.rootCause, impacted: $0.impacted.filter(selected.contains), inferred: $0.inferred,
+                         state: Incident.state(of: $0.cause))
+            }
         return CheckReport(checkedAt: checkedAt, entries: entries, incidents: incidents)
     }
 }

@@ -67,11 +67,25 @@ public struct CheckReport: Sendable {
         public var impacted: [String]
         /// The root cause is a probe-less dependency inferred from its dependents.
         public var inferred: Bool
+        /// How the root is in trouble: `slow`, `down`, `inferred` (or `recovered`, with victims
+        /// still in their grace period).
+        public var state: String
 
-        public init(rootCause: String, impacted: [String], inferred: Bool) {
+        public init(rootCause: String, impacted: [String], inferred: Bool, state: String? = nil) {
             self.rootCause = rootCause
             self.impacted = impacted.sorted()
             self.inferred = inferred
+            self.state = state ?? (inferred ? "inferred" : "down")
+        }
+
+        /// The `state` of CONTRACT.md for a cause of the analysis.
+        public static func state(of cause: CascadeIncident.Cause) -> String {
+            switch cause {
+            case .failing: "down"
+            case .slow: "slow"
+            case .inferred: "inferred"
+            case .recovered: "recovered"
+            }
         }
     }
 
@@ -129,6 +143,7 @@ public struct CheckReport: Sendable {
             o.add("rootCause", i.rootCause)
             o.add("impacted", strings: i.impacted)
             if i.inferred { o.add("inferred", true) }
+            o.add("state", i.state)
             return o.text
         }
         root.add("incidents", raw: "[" + incidents.joined(separator: ",") + "]")
@@ -185,13 +200,26 @@ public struct CheckReport: Sendable {
 
     private func entryLine(_ e: CheckReport.Entry) -> String {
         var line = "\(e.name): \(e.status.rawValue.uppercased())"
-        if let ms = e.latencyMs { line += " \(Self.ms(ms)) ms" }
+        if let ms = e.latencyMs { line += " \(Self.ms(ms)) ms" + latencyChain(e) }
         if !e.probed && e.status != .down { line += " (no probe)" }
         if let error = e.error { line += " - \(error)" }
         if !e.rootCauses.isEmpty && e.rootCauses != [e.name] {
             line += " (caused by \(e.rootCauses.joined(separator: ", ")))"
         }
         return line
+    }
+
+    /// For a victim that answered, its roots' latencies as one probe each saw them:
+    /// ` ← credit-bureau 1190 ms` (a root that did not answer shows its state instead). Empty for
+    /// an entry that is not a victim.
+    func latencyChain(_ e: Entry) -> String {
+        guard e.status.isAvailable, !e.rootCauses.isEmpty, e.rootCauses != [e.name] else { return "" }
+        let roots = e.rootCauses.map { name -> String in
+            guard let root = entries.first(where: { $0.name == name }) else { return name }
+            if root.status.isAvailable, let ms = root.latencyMs { return "\(name) \(Self.ms(ms)) ms" }
+            return "\(name) (\(incidents.first { $0.rootCause == name }?.state ?? root.status.rawValue))"
+        }
+        return " ← " + roots.joined(separator: ", ")
     }
 
     static func ms(_ value: Double) -> String {
@@ -215,7 +243,9 @@ public struct CheckReport: Sendable {
                 let radius = incidents.first { $0.rootCause == e.name }?.impacted.count ?? 0
                 detail += (detail.isEmpty ? "" : "  ") + "ROOT CAUSE ×\(radius)"
             } else if !e.rootCauses.isEmpty {
-                detail += (detail.isEmpty ? "" : "  ") + "← " + e.rootCauses.joined(separator: ", ")
+                let chain = latencyChain(e)
+                detail += (detail.isEmpty ? "" : "  ")
+                    + (chain.isEmpty ? "← " + e.rootCauses.joined(separator: ", ") : String(chain.dropFirst()))
             }
             lines.append(e.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
                 + e.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  "

@@ -64,7 +64,7 @@ public final class LiveProbeRunner: ProbeRunner {
             result = await runCommand(command, service: service.name, timeout: probe.timeout, startedAt: startedAt)
         }
         let threshold = service.slo.latency.threshold
-        if result.status == .up, result.latency > threshold {
+        if result.status == .up, LatencySLO.isSlow(result.latency, threshold: threshold) {
             result.status = .degraded
             result.error = "slow: \(Self.wholeMilliseconds(result.latency)) ms over "
                 + "\(Self.wholeMilliseconds(threshold)) ms threshold"

@@ -186,8 +186,10 @@ public struct SLOPolicy: Sendable, Equatable {
     }
 }
 
-/// The latency SLI: probes answering under `threshold`, among good probes.
+/// The latency SLI: probes answering within `threshold`, among good probes.
 public struct LatencySLO: Sendable, Equatable {
+    /// The slowest latency that still counts as fast: a probe is slow when its latency is *over*
+    /// this, and one exactly at it is fast (as Prometheus's `le` buckets count it).
     public var threshold: Duration
     /// Percent of good probes that must be under the threshold.
     public var objective: Double
@@ -198,6 +200,15 @@ public struct LatencySLO: Sendable, Equatable {
         self.threshold = threshold
         self.objective = objective
     }
+
+    /// Whether a good probe that took `latency` is slow: the one definition of slow that the
+    /// live SLIs, the board's totals, the history's minutes, `check`, `slo` and the cascade use.
+    @inlinable
+    public func isSlow(_ latency: Duration) -> Bool { Self.isSlow(latency, threshold: threshold) }
+
+    /// Whether `latency` is over `threshold` (exactly at it is fast).
+    @inlinable
+    public static func isSlow(_ latency: Duration, threshold: Duration) -> Bool { latency > threshold }
 }
 
 /// `slo.alerts`: multi-window, multi-burn-rate rules plus the fast alerts.

@@ -51,7 +51,7 @@ enum MetricsServiceFamily: Int, CaseIterable {
             "SLI events since the process started (availability: every probe; latency: every available probe)."
         case .sliErrors:
             "Bad SLI events since the process started (availability: down probes; latency: available probes "
-                + "at or over the latency threshold)."
+                + "over the latency threshold)."
         case .objective: "SLO objective as a ratio (0.999 for 99.9 %)."
         case .budgetRemaining: "Error budget remaining over the SLO window (1: untouched, below 0: overspent)."
         case .burnRate: "Error budget burn rate over the window (window=\"slo\": the whole SLO window)."

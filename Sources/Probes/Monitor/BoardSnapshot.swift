@@ -117,7 +117,7 @@ public struct SLITotals: Sendable, Equatable {
     public var failed = 0
     /// Latency events: probes that were available.
     public var timed = 0
-    /// Latency errors: available probes at or over the latency threshold.
+    /// Latency errors: available probes over the latency threshold (``LatencySLO/isSlow(_:)``).
     public var slow = 0
 
     /// No probes yet.
@@ -131,7 +131,7 @@ public struct SLITotals: Sendable, Equatable {
             return
         }
         timed += 1
-        if latency >= threshold { slow += 1 }
+        if LatencySLO.isSlow(latency, threshold: threshold) { slow += 1 }
     }
 }
 

@@ -6,9 +6,22 @@ import Foundation
 /// replays run it on a virtual clock.
 ///
 /// Alerts leave the Monitor attributed and, where the Alertmanager inhibit model says so,
-/// suppressed. A victim's alert that fires before its root cause's is held back briefly (as
-/// Alertmanager's `group_wait` does) so that on-call sees the root first and the victims as
-/// suppressed, instead of a page per victim.
+/// suppressed. Every kind of alert (`down`, `latency`, `burn-rate`) is routed alike, so that the
+/// root's alert comes first:
+/// - A service with upstreams whose alert fires unsuppressed is held back briefly (as
+///   Alertmanager's `group_wait` does): long enough for each upstream to be probed once more
+///   (``groupWait``), since a victim often crosses its threshold a probe before its upstream does
+///   (its latency is the upstream's plus its own).
+/// - A victim's alert is held until its root cause has had time to fire (the root's `downAfter`
+///   probes from its onset, plus a timeout), then goes out suppressed as soon as the root fires,
+///   or unsuppressed when the hold runs out with the root still silent.
+/// - A probe-less root inferred from its dependents alerts only once the inference has held for
+///   ``inferenceDelay`` (a probe of each dependent and its timeout), so one unlucky probe does
+///   not invent a root; its victims are held at least that long.
+///
+/// Latency trouble, for the cascade, starts with a service's first slow probe (quick) and ends
+/// only after ``slowSpellExitProbes`` fast probes in a row (no flapping on a latency that hovers
+/// at the threshold).
 public struct Monitor: Sendable {
     public let config: ProbesConfig
     private var slo: SLOBook
@@ -20,6 +33,14 @@ public struct Monitor: Sendable {
 
     private var last: [String: ProbeResult] = [:]
     private var spells: [String: CascadeObservation] = [:]
+    /// Per slow service, fast probes in a row so far and the start of the first of them.
+    private var fastRun: [String: (count: Int, since: Date)] = [:]
+    /// Per service with upstreams, the group wait of its unsuppressed alerts, in seconds.
+    private let groupWaits: [String: TimeInterval]
+    /// Per probe-less dependency, how long an inference must hold before it alerts, in seconds.
+    private let inferenceDelays: [String: TimeInterval]
+    /// Probe-less dependencies inferred in trouble now, and since when.
+    private var inferredSince: [String: Date] = [:]
     private var recent: [String: Deque<ProbeResult>] = [:]
     private var budgetHistory: [String: Deque<Double>] = [:]
     private var totals: [String: SLITotals] = [:]
@@ -31,8 +52,15 @@ public struct Monitor: Sendable {
 
     /// Firing alerts the world has been told about, with the attribution they were told with.
     private var told: [AlertKey: AlertEvent] = [:]
-    /// Victims' firing alerts waiting for their root cause's alert.
-    private var held: [AlertKey: (event: AlertEvent, until: Date)] = [:]
+    /// Firing alerts held back: victims waiting for their root cause's alert, and services with
+    /// upstreams waiting out their group wait.
+    private var held: [AlertKey: HeldAlert] = [:]
+
+    private struct HeldAlert: Sendable {
+        var event: AlertEvent
+        var since: Date
+        var until: Date
+    }
     private var alertStateIsDirty = false
     private var batch = HistoryBatch()
 
@@ -40,6 +68,11 @@ public struct Monitor: Sendable {
     public static let recentKept = 60
     /// Budget samples (one a minute) kept per service for the burn-down chart.
     public static let budgetSamplesKept = 180
+
+    /// Fast probes in a row that end a service's latency trouble.
+    public static let slowSpellExitProbes = 2
+    /// The longest any alert is held back, in seconds.
+    public static let longestHold: TimeInterval = 300
 
     /// Keys of the two rows of alert state in the store.
     static let engineStateKey = "alert-engine"
@@ -57,6 +90,39 @@ public struct Monitor: Sendable {
         for s in config.services { for up in s.dependsOn { deps[up, default: []].append(s.name) } }
         dependents = deps
         assessment = CascadeAssessment(nodes: [], incidents: [])
+        let graph = analyzer.graph
+        var waits: [String: TimeInterval] = [:]
+        var delays: [String: TimeInterval] = [:]
+        for s in config.services {
+            guard let i = graph.index(of: s.name) else { continue }
+            var wait: TimeInterval = 0
+            for u in graph.upstreamClosure[i].members {
+                guard let probe = services[graph.names[u]]?.probe else { continue }
+                wait = max(wait, probe.interval.seconds + probe.timeout.seconds + 1)
+            }
+            if wait > 0 { waits[s.name] = min(wait, Self.longestHold) }
+            if s.probe == nil {
+                var delay: TimeInterval = 1
+                for d in deps[s.name] ?? [] {
+                    guard let probe = services[d]?.probe else { continue }
+                    delay = max(delay, probe.interval.seconds + probe.timeout.seconds + 1)
+                }
+                delays[s.name] = min(delay, Self.longestHold)
+            }
+        }
+        groupWaits = waits
+        inferenceDelays = delays
+    }
+
+    /// How long an alert of `service` that fires unsuppressed is held back for its upstreams to be
+    /// probed once more (zero for a service without upstreams).
+    public func groupWait(for service: String) -> Duration {
+        .milliseconds(Int64((groupWaits[service] ?? 0) * 1000))
+    }
+
+    /// How long a probe-less dependency must stay inferred in trouble before its alert fires.
+    public func inferenceDelay(for dependency: String) -> Duration {
+        .milliseconds(Int64((inferenceDelays[dependency] ?? 0) * 1000))
     }
 
     // MARK: Input
@@ -103,14 +169,25 @@ public struct Monitor: Sendable {
     }
 
     private mutating func updateSpell(_ result: ProbeResult, threshold: Duration) {
-        let observed = CascadeObservation(status: result.status, latencyOverThreshold: result.latency > threshold)
+        let slow = result.status.isAvailable && LatencySLO.isSlow(result.latency, threshold: threshold)
+        let observed = CascadeObservation(status: result.status, latencyOverThreshold: slow)
         let previous = spells[result.service]
         var next = previous ?? .healthy
+        if observed.health != .healthy { fastRun[result.service] = nil }
         switch (previous?.health ?? .healthy, observed.health) {
         case (.healthy, .healthy):
             break
         case (.healthy, _):
             next = CascadeObservation(health: observed.health, onset: result.startedAt, failure: result.failure)
+        case (.slow, .healthy):
+            // Latency trouble ends after a few fast probes in a row, dated from the first of them.
+            let run = fastRun[result.service].map { ($0.count + 1, $0.since) } ?? (1, result.startedAt)
+            if run.0 >= Self.slowSpellExitProbes {
+                fastRun[result.service] = nil
+                next = .recovered(at: run.1, troubledSince: previous?.onset)
+            } else {
+                fastRun[result.service] = (run.0, run.1)
+            }
         case (_, .healthy):
             next = .recovered(at: result.startedAt, troubledSince: previous?.onset)
         default:
@@ -148,9 +225,12 @@ public struct Monitor: Sendable {
             switch event.event {
             case .firing:
                 let attribution = assessment.alertAttribution(service: event.service, firing: firingServices)
-                if assessment.role(of: event.service) == .impacted && !attribution.suppressed {
-                    held[key] = (event, now.addingTimeInterval(holdTime(for: event.service)))
-                    continue
+                if !attribution.suppressed {
+                    let hold = HeldAlert(event: event, since: now, until: now.addingTimeInterval(groupWaits[event.service] ?? 0))
+                    if let until = holdUntil(hold, now: now), until > now {
+                        held[key] = HeldAlert(event: event, since: now, until: until)
+                        continue
+                    }
                 }
                 out.append(tell(event, key: key, attribution: attribution))
             case .resolved:
@@ -178,36 +258,53 @@ public struct Monitor: Sendable {
         return told
     }
 
-    /// Held alerts go out as soon as their root cause fires (suppressed), when the service stops
-    /// being a victim, or when the hold expires (not suppressed: nobody else was paged).
+    /// Held alerts go out as soon as their root cause fires (suppressed), or when the hold runs out
+    /// (unsuppressed: nobody else was paged). A held alert whose service turns out to be a victim
+    /// is held until its root has had its chance to fire.
     private mutating func releaseHeld(now: Date) -> [AlertEvent] {
         guard !held.isEmpty else { return [] }
         refreshAssessment(now: now)
         var out: [AlertEvent] = []
         for key in held.keys.sorted() {
-            guard let (event, until) = held[key] else { continue }
-            let attribution = assessment.alertAttribution(service: event.service, firing: firingServices)
-            let stillVictim = assessment.role(of: event.service) == .impacted
-            if attribution.suppressed || !stillVictim || until <= now {
+            guard var hold = held[key] else { continue }
+            let attribution = assessment.alertAttribution(service: hold.event.service, firing: firingServices)
+            hold.until = holdUntil(hold, now: now) ?? hold.until
+            if attribution.suppressed || hold.until <= now {
                 held[key] = nil
-                var delayed = event
+                var delayed = hold.event
                 delayed.time = now
                 out.append(tell(delayed, key: key, attribution: attribution))
+            } else {
+                held[key] = hold
             }
         }
         return out
     }
 
-    /// Long enough for an upstream that just started failing to reach its own `down` alert.
-    private func holdTime(for service: String) -> TimeInterval {
-        let roots = assessment.rootCauses(of: service)
-        var longest: TimeInterval = 1
-        for root in roots {
-            guard let config = services[root], let probe = config.probe else { continue }
-            let needed = Double(config.slo.alerts.downAfter) * probe.interval.seconds + probe.timeout.seconds + 1
-            longest = max(longest, needed)
+    /// Until when a held alert waits: its group wait, and for a victim until each of its root
+    /// causes has had time to fire (never more than ``longestHold`` after it was first held).
+    private func holdUntil(_ hold: HeldAlert, now: Date) -> Date? {
+        var until = hold.until
+        if assessment.role(of: hold.event.service) == .impacted {
+            for root in assessment.rootCauses(of: hold.event.service) {
+                if let deadline = rootAlertDeadline(root, now: now) { until = max(until, deadline) }
+            }
         }
-        return min(longest, 300)
+        return min(until, hold.since.addingTimeInterval(Self.longestHold))
+    }
+
+    /// By when a root cause in trouble should have fired its own alert: a probed root within its
+    /// `downAfter` probes of its onset plus a timeout; an inferred one once its inference delay
+    /// has passed.
+    private func rootAlertDeadline(_ root: String, now: Date) -> Date? {
+        guard let config = services[root] else { return nil }
+        guard let probe = config.probe else {
+            let since = inferredSince[root] ?? now
+            return since.addingTimeInterval((inferenceDelays[root] ?? 1) + 1)
+        }
+        let onset = assessment.incident(rootCause: root)?.onset ?? now
+        let needed = Double(config.slo.alerts.downAfter) * probe.interval.seconds + probe.timeout.seconds + 1
+        return onset.addingTimeInterval(min(needed, Self.longestHold))
     }
 
     /// A declared dependency without a probe has no alert of its own; while it is inferred to be
@@ -217,9 +314,13 @@ public struct Monitor: Sendable {
         var out: [AlertEvent] = []
         let inferred = Dictionary(
             assessment.incidents.filter(\.inferred).map { ($0.rootCause, $0) }, uniquingKeysWith: { a, _ in a })
+        for name in inferredSince.keys where inferred[name] == nil { inferredSince[name] = nil }
         for (name, incident) in inferred.sorted(by: { $0.key < $1.key }) {
             let key = AlertKey(service: name, kind: .down)
-            guard told[key] == nil else { continue }
+            let since = inferredSince[name] ?? now
+            inferredSince[name] = since
+            // The inference must hold a while before it pages: one unlucky probe invents no root.
+            guard told[key] == nil, now.timeIntervalSince(since) >= inferenceDelays[name] ?? 0 else { continue }
             let event = AlertEvent(
                 time: now, event: .firing, alert: .down, service: name, severity: .critical,
                 observed: Double(incident.impacted.count),

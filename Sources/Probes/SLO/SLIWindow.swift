@@ -4,7 +4,7 @@ import Foundation
 public enum SLIKind: String, Sendable, Codable, CaseIterable, Hashable {
     /// Good probes among all probes (good = ``ProbeStatus/isAvailable``).
     case availability
-    /// Probes answering under the latency threshold among good probes.
+    /// Probes answering within the latency threshold (not over it) among good probes.
     case latency
 }
 

@@ -51,34 +51,8 @@ public struct ServiceSLOStatus: Sendable, Equatable {
     public var service: String
     /// Good probes among all probes.
     public var availability: SLIStatus
-    /// Probes under the latency threshold among good probes.
+    /// Probes within the latency threshold (not over it) among good probes.
     public var latency: SLIStatus
-}
-
-/// Per-minute counts of one service's SLI, handed out for the history store.
-public struct SLIMinute: Sendable, Equatable, Codable {
-    /// The service's name.
-    public var service: String
-    /// Which SLI.
-    public var sli: SLIKind
-    /// Start of the minute, seconds since 1970 (a multiple of 60).
-    public var minute: Int64
-    /// Good events in the minute.
-    public var good: Int
-    /// All events in the minute.
-    public var total: Int
-
-    /// Creates a minute record.
-    public init(service: String, sli: SLIKind, minute: Int64, good: Int, total: Int) {
-        self.service = service
-        self.sli = sli
-        self.minute = minute
-        self.good = good
-        self.total = total
-    }
-
-    /// The same counts as an aggregate for ``SLOBook/restore(service:sli:aggregates:now:)``.
-    public var aggregate: SLIAggregate { SLIAggregate(start: minute, seconds: 60, good: good, total: total) }
 }
 
 /// The availability and latency SLIs of every probed service, their budgets and burn rates.
@@ -104,14 +78,10 @@ public struct SLOBook: Sendable {
         /// How long after an SLI's last bad event no rule's long window can still hold it: the
         /// longest long window plus the coarsest bucket (a window's oldest bucket straddles its edge).
         var quietAfterSeconds: Int64
-        /// Probes at or over this latency (µs) are bad for the latency SLI.
-        var thresholdMicros: Int64
+        /// Good probes over this latency are bad for the latency SLI (``LatencySLO/isSlow(_:)``).
+        var threshold: Duration
         var availability: RollingSLI
         var latency: RollingSLI
-        /// The minute being accumulated for the store, and its counts per SLI.
-        var minute: Int64 = .min
-        var minuteAvailability = SLICount.zero
-        var minuteLatency = SLICount.zero
 
         /// Runs `body` on one SLI's counters in place (a get/set subscript would copy them).
         mutating func withSLI<R>(_ sli: SLIKind, _ body: (inout RollingSLI) -> R) -> R {
@@ -133,8 +103,6 @@ public struct SLOBook: Sendable {
 
     var entries: [Entry] = []
     var indices: [String: Int] = [:]
-    /// Completed minutes not yet taken by the store.
-    var completedMinutes: [SLIMinute] = []
 
     /// A book for every service that has a probe, with its effective SLO policy.
     public init(services: [ServiceConfig]) {
@@ -153,7 +121,6 @@ public struct SLOBook: Sendable {
             let key = [SLIWindow.seconds(policy.window)] + extra.map(SLIWindow.seconds).sorted()
             let layout = layouts[key] ?? SLILayout(sloWindow: policy.window, extraWindows: extra)
             layouts[key] = layout
-            let threshold = SLIWindow.microseconds(policy.latency.threshold)
             indices[name] = entries.count
             let planKey = "\(policy.window)|" + rules.map {
                 "\($0.name),\($0.severity),\($0.longWindow),\($0.shortWindow),\($0.budgetConsumed)"
@@ -168,7 +135,7 @@ public struct SLOBook: Sendable {
             entries.append(Entry(
                 name: name, policy: policy, rulePlans: plans,
                 quietAfterSeconds: Int64(plans.map(\.longSeconds).max() ?? 0) + SLILayout.resolutions[2],
-                thresholdMicros: threshold,
+                threshold: policy.latency.threshold,
                 availability: RollingSLI(layout: layout), latency: RollingSLI(layout: layout)))
         }
     }
@@ -192,17 +159,15 @@ public struct SLOBook: Sendable {
                at: result.startedAt)
     }
 
-    /// Counts one probe: availability always, latency (under the threshold?) when it was good.
+    /// Counts one probe: availability always, latency (not slow?) when it was good.
     public mutating func record(service: String, available: Bool, latency: Duration, at time: Date) {
         guard let i = indices[service] else { return }
         let t = SLIWindow.seconds(time)
         entries[i].availability.record(good: available, at: t)
-        var fast = false
         if available {
-            fast = SLIWindow.microseconds(latency) < entries[i].thresholdMicros
+            let fast = !LatencySLO.isSlow(latency, threshold: entries[i].threshold)
             entries[i].latency.record(good: fast, at: t)
         }
-        accumulateMinute(i, at: t, available: available, fast: fast)
     }
 
     /// Counts a weighted aggregate in one SLI: `total` events of which `good` were good, at a time
@@ -211,39 +176,6 @@ public struct SLOBook: Sendable {
         guard let i = indices[service] else { return }
         let t = SLIWindow.seconds(time)
         entries[i].withSLI(sli) { $0.record(good: good, total: total, at: t) }
-    }
-
-    private mutating func accumulateMinute(_ i: Int, at t: Int64, available: Bool, fast: Bool) {
-        let minute = SLIWindow.floorDiv(t, 60) * 60
-        if minute != entries[i].minute {
-            flushMinute(i)
-            entries[i].minute = minute
-        }
-        entries[i].minuteAvailability.add(SLICount(good: available ? 1 : 0, total: 1))
-        if available { entries[i].minuteLatency.add(SLICount(good: fast ? 1 : 0, total: 1)) }
-    }
-
-    private mutating func flushMinute(_ i: Int) {
-        let minute = entries[i].minute
-        guard minute != .min else { return }
-        let counts = [(SLIKind.availability, entries[i].minuteAvailability), (.latency, entries[i].minuteLatency)]
-        for (sli, c) in counts where c.total > 0 {
-            completedMinutes.append(SLIMinute(
-                service: entries[i].name, sli: sli, minute: minute, good: Int(c.good), total: Int(c.total)))
-        }
-        entries[i].minuteAvailability = .zero
-        entries[i].minuteLatency = .zero
-        entries[i].minute = .min
-    }
-
-    /// Hands out the per-minute counts of minutes that ended at or before `now`, for the store.
-    /// A late result for a minute already handed out comes back as another record for that minute:
-    /// the store adds them up.
-    public mutating func takeCompletedMinutes(now: Date) -> [SLIMinute] {
-        let t = SLIWindow.seconds(now)
-        for i in entries.indices where entries[i].minute != .min && entries[i].minute + 60 <= t { flushMinute(i) }
-        defer { completedMinutes.removeAll(keepingCapacity: true) }
-        return completedMinutes
     }
 
     /// Rebuilds one SLI of a service from stored aggregates (see ``RollingSLI/restore(_:now:)``).

@@ -8,7 +8,7 @@ public struct MinuteAggregate: Sendable, Equatable {
     /// Availability SLI: available probes and all probes.
     public var availabilityGood: Int64
     public var availabilityTotal: Int64
-    /// Latency SLI: available probes under the threshold, and available probes.
+    /// Latency SLI: available probes not slow (``LatencySLO/isSlow(_:)``), and available probes.
     public var latencyGood: Int64
     public var latencyTotal: Int64
 
@@ -33,7 +33,7 @@ public struct MinuteAggregate: Sendable, Equatable {
         guard result.status.isAvailable else { return }
         availabilityGood += 1
         latencyTotal += 1
-        if result.latency <= latencyThreshold { latencyGood += 1 }
+        if !LatencySLO.isSlow(result.latency, threshold: latencyThreshold) { latencyGood += 1 }
     }
 }
 
