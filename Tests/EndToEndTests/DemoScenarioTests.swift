@@ -121,6 +121,18 @@ struct DemoScenarioTests {
         #expect(run.stderr.contains { $0.contains("demo estate stopped") })
     }
 
+    /// The root's alert comes first, whatever its kind (every incident starts slow, so usually its
+    /// `latency` alert), and every other service's `firing` is suppressed and names the root.
+    static func expectRootFirst(_ run: Run, root: String) {
+        let firing = run.alerts.filter { $0.event == "firing" }
+        #expect(firing.first?.service == root, "the first page is the root's: \(run.transcript)")
+        #expect(firing.first?.suppressed == false, run.transcript)
+        for alert in firing where alert.service != root {
+            #expect(alert.suppressed && alert.rootCause == root, "\(alert) in \(run.transcript)")
+        }
+        #expect(firing.filter { !$0.suppressed }.allSatisfy { $0.service == root }, run.transcript)
+    }
+
     @Test func creditBureauCascadeNamesTheCreditBureauAndSuppressesItsVictims() async throws {
         let run = try await Self.play("credit-bureau-cascade", pace: 2, timeout: .seconds(90)) {
             $0.contains { $0.is("resolved", "down", "credit-bureau") }
@@ -136,6 +148,10 @@ struct DemoScenarioTests {
         // Nothing that went down is blamed on anything but the credit bureau.
         let downs = run.alerts.filter { $0.event == "firing" && $0.alert == "down" }
         #expect(downs.allSatisfy { $0.rootCause == "credit-bureau" }, run.transcript)
+        // It slowed before it stopped: its latency alert is the first page, and the victims'
+        // latency alerts are suppressed under it too.
+        Self.expectRootFirst(run, root: "credit-bureau")
+        #expect(run.index("firing", "latency", "credit-bureau") == 0, run.transcript)
         #expect(run.first("resolved", "down", "credit-bureau") != nil, run.transcript)
         // The progress of the timeline went to stderr, the alerts alone to stdout.
         #expect(run.stderr.contains(
@@ -153,6 +169,7 @@ struct DemoScenarioTests {
             let alert = try #require(run.first("firing", "down", victim), run.transcript)
             #expect(alert.rootCause == "auth-vendor" && alert.suppressed, run.transcript)
         }
+        Self.expectRootFirst(run, root: "auth-vendor")
         // Transfers answer 200 OK; only the body's refusal message gives them away.
         let transfers = try #require(run.first("firing", "down", "transfers"))
         #expect(transfers.summary.contains("수취 은행의 사유"), run.transcript)
@@ -186,6 +203,7 @@ struct DemoScenarioTests {
         // The cash-out service behind the portal fails as its victim, not as a page of its own.
         let cashout = try #require(run.first("firing", "down", "card-point-cashout"), run.transcript)
         #expect(cashout.rootCause == "point-portal" && cashout.suppressed, run.transcript)
+        Self.expectRootFirst(run, root: "point-portal")
         #expect(run.first("resolved", "down", "point-portal") != nil, run.transcript)
     }
 

@@ -342,4 +342,38 @@ struct MonitorTests {
         let growth = StorageCensus.elements(in: monitor) - afterTwoDays
         #expect(abs(growth) < 20, "grew by \(growth) elements")
     }
+
+    @Test func resultExactlyAtTheThresholdCountsAlikeLiveRestoredAndInTheHistory() throws {
+        let dir = NSTemporaryDirectory() + "incidentboard-threshold-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let config = try MonitorTests.config()
+        var live = Monitor(config: config)
+        let now = MonitorTests.t0.addingTimeInterval(30)
+        // 499, 500 (exactly the threshold: fast) and 501 ms (slow), then a failure.
+        let latencies: [Int64?] = [499, 500, 501, nil]
+        for (i, ms) in latencies.enumerated() {
+            let result = ProbeResult(
+                service: "bureau", startedAt: MonitorTests.t0.addingTimeInterval(Double(i)),
+                status: ms == nil ? .down : .up, latency: .milliseconds(ms ?? 1000), failure: ms == nil ? .timeout : nil)
+            _ = live.ingest(result, now: result.startedAt)
+        }
+        let batch = live.takeBatch()
+        let minute = try #require(batch.aggregates["bureau"]?.values.first)
+        #expect(minute.latencyTotal == 3 && minute.latencyGood == 2)
+        #expect(minute.availabilityTotal == 4 && minute.availabilityGood == 3)
+        let board = try #require(live.snapshot(now: now).service(named: "bureau"))
+        #expect(board.totals.timed == 3 && board.totals.slow == 1)
+        let liveStatus = try #require(live.sloStatuses(now: now).first { $0.service == "bureau" })
+        #expect(liveStatus.latency.counts.total == 3 && liveStatus.latency.counts.good == 2)
+
+        // A restart from the history: what `slo` does too (restore, then the statuses).
+        let store = try HistoryStore(path: dir + "/state.sqlite") { _ in }
+        try store.write(batch)
+        var restored = Monitor(config: config)
+        _ = try restored.restore(from: store, now: now)
+        let restoredStatus = try #require(restored.sloStatuses(now: now).first { $0.service == "bureau" })
+        #expect(restoredStatus.latency.counts.good == 2 && restoredStatus.latency.counts.total == 3)
+        #expect(restoredStatus.availability.counts.good == 3 && restoredStatus.availability.counts.total == 4)
+    }
 }

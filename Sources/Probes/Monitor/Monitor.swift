@@ -21,7 +21,8 @@ import Foundation
 ///
 /// Latency trouble, for the cascade, starts with a service's first slow probe (quick) and ends
 /// only after ``slowSpellExitProbes`` fast probes in a row (no flapping on a latency that hovers
-/// at the threshold).
+/// at the threshold). A service with upstreams that is slow with nothing upstream in trouble is
+/// named a root only once its slowness has lasted its group wait (its upstreams probed again).
 public struct Monitor: Sendable {
     public let config: ProbesConfig
     private var slo: SLOBook
@@ -49,6 +50,8 @@ public struct Monitor: Sendable {
     /// The latest cascade analysis; recomputed only when some node changes health class.
     public private(set) var assessment: CascadeAssessment
     private var assessmentIsStale = true
+    /// Whether the latest analysis left out slowness that had not settled yet.
+    private var hasUnsettled = false
 
     /// Firing alerts the world has been told about, with the attribution they were told with.
     private var told: [AlertKey: AlertEvent] = [:]
@@ -199,12 +202,36 @@ public struct Monitor: Sendable {
     }
 
     private mutating func refreshAssessment(now: Date) {
-        // Recovery grace periods end with time, not with results, so a recovered root is
-        // re-examined on every refresh while one is on record.
+        // Recovery grace periods and settling slowness end with time, not with results, so they
+        // are re-examined on every refresh while one is on record.
         let hasRecovered = assessment.incidents.contains { $0.cause == .recovered }
-        guard assessmentIsStale || hasRecovered else { return }
-        assessment = analyzer.analyze(spells, now: now)
+        guard assessmentIsStale || hasRecovered || hasUnsettled else { return }
+        assessment = settledAssessment(now: now)
         assessmentIsStale = false
+    }
+
+    /// The analysis, leaving out slowness whose cause is not settled yet: a service with upstreams
+    /// that turned slow less than its group wait ago, with nothing upstream in trouble, is not
+    /// named a root until its upstreams have been probed once more. A victim's latency is its
+    /// upstream's plus its own, so it often crosses its threshold a probe before the upstream
+    /// does; naming it for those seconds would put the wrong name at the top of the board.
+    private mutating func settledAssessment(now: Date) -> CascadeAssessment {
+        var observations = spells
+        var result = analyzer.analyze(observations, now: now)
+        hasUnsettled = false
+        for _ in 0..<observations.count {
+            let unsettled = result.incidents.filter { incident in
+                guard incident.cause == .slow, let onset = incident.onset,
+                    let wait = groupWaits[incident.rootCause]
+                else { return false }
+                return now.timeIntervalSince(onset) < wait
+            }
+            guard !unsettled.isEmpty else { break }
+            hasUnsettled = true
+            for incident in unsettled { observations[incident.rootCause] = .healthy }
+            result = analyzer.analyze(observations, now: now)
+        }
+        return result
     }
 
     // MARK: Attribution and suppression
