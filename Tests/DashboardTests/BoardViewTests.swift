@@ -53,6 +53,29 @@ struct BoardViewTests {
         #expect(screen.lines.contains { $0.contains("inferred ×2") })
     }
 
+    @Test("a slow root: the header names it while it is only slow, its victims point to it")
+    func slowRoot() throws {
+        let size = TerminalSize(width: 80, height: 24)
+        let screen = Self.render(BoardFixtures.slowRoot, size: size)
+        try expectGolden(screen, "board-slow-root-80x24")
+        #expect(screen.lines[1].hasPrefix("ROOT credit-bureau ×3 (slow)"))
+        let text = screen.lines.joined(separator: "\n")
+        #expect(text.components(separatedBy: "← credit-bureau").count - 1 == 3)
+    }
+
+    @Test("a slow victim's detail pane shows its latency beside its root's")
+    func slowVictimDetail() throws {
+        let size = TerminalSize(width: 80, height: 24)
+        // loan-application is the sixth row in tree order.
+        let keys: [Key] = [.char("j"), .char("j"), .char("j"), .char("j"), .char("j"), .enter]
+        let screen = Self.render(BoardFixtures.slowRoot, keys, size: size)
+        try expectGolden(screen, "board-slow-root-detail-80x24")
+        let text = screen.lines.joined(separator: "\n")
+        #expect(text.contains("loan-application · 대출 신청"))
+        #expect(text.contains("latency       loan-application p50 1.2s p99 1.5s"), "\(text)")
+        #expect(text.contains("← credit-bureau p50 1.2s p99 1.4s"), "\(text)")
+    }
+
     @Test("filter active", arguments: sizes)
     func filter(size: TerminalSize) throws {
         let screen = Self.render(BoardFixtures.oneRoot, [.char("/"), .char("c"), .char("a"), .char("r")], size: size)

@@ -239,6 +239,40 @@ struct DemoScenarioTests {
         #expect(await tmux.waitForExit(timeout: .seconds(15)), "q ends the demo")
     }
 
+    /// Incident 3 on the dashboard, in a real terminal: while the credit bureau is only slow the
+    /// header already names it (and nothing else before it), and loan-application's detail pane
+    /// shows its latency beside the bureau's.
+    @Test(.enabled(if: Tmux.isAvailable))
+    func dashboardNamesTheSlowCreditBureauAndShowsTheLatencyChain() async throws {
+        let scratch = try Scratch()
+        let tmux = try Tmux(columns: 120, rows: 40)
+        defer { tmux.kill() }
+        try tmux.start([
+            Binary.path, "demo", "--scenario", "credit-bureau-cascade", "--config", try Self.estateConfig(in: scratch),
+            "--state", scratch.file("demo.sqlite"),
+        ])
+        var headers: [String] = []
+        let screen = await tmux.waitForScreen(timeout: .seconds(60)) { screen in
+            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            if lines.count > 1 { headers.append(String(lines[1])) }
+            return lines.count > 1 && lines[1].hasPrefix("ROOT credit-bureau") && lines[1].contains("(slow)")
+        }
+        #expect(headers.last?.hasPrefix("ROOT credit-bureau") == true, "\(screen)")
+        #expect(headers.last?.contains("(slow)") == true, "named while only slow: \(screen)")
+        let wrong = headers.filter { $0.hasPrefix("ROOT") && !$0.hasPrefix("ROOT credit-bureau") }
+        #expect(wrong.isEmpty, "the header named a victim first: \(wrong)")
+        // loan-application is the sixth row in tree order.
+        for _ in 0..<5 { tmux.send("j") }
+        tmux.send("Enter")
+        let detail = await tmux.waitForScreen(timeout: .seconds(20)) {
+            $0.contains("loan-application · 대출 신청") && $0.contains("← credit-bureau p50")
+        }
+        #expect(detail.contains("latency       loan-application p50"), "\(detail)")
+        #expect(detail.contains("← credit-bureau p50"), "\(detail)")
+        tmux.send("q")
+        #expect(await tmux.waitForExit(timeout: .seconds(15)), "q ends the demo")
+    }
+
     @Test func portInUseIsNamedAndExits3() async throws {
         let squatter = try await LoopbackHTTPServer.start()
         let scratch = try Scratch()

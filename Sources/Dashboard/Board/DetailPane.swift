@@ -55,9 +55,12 @@ struct DetailPane {
         }
         var out: [Line] = []
         for (number, root) in service.rootCauses.enumerated() {
-            let spans = figures(service.name, own) + [Span(" \(theme.glyphs.causeArrow) ", style: theme.dimStyle)]
-                + figures(root, byName[root]?.latency5m)
-            out += labelled(number == 0 ? "latency" : "", spans, width: width)
+            // Two pieces, so that a narrow pane puts the root's figures on a line of their own.
+            let pieces = [
+                figures(service.name, own),
+                [Span(theme.glyphs.causeArrow + " ", style: theme.dimStyle)] + figures(root, byName[root]?.latency5m),
+            ]
+            out += labelled(number == 0 ? "latency" : "", pieces: pieces, width: width)
         }
         return out
     }

@@ -189,4 +189,31 @@ enum BoardFixtures {
         base.firing.append(alert("open-banking", root: "open-banking", suppressed: false))
         return base
     }
+
+    /// Incident 3's first minutes: the credit bureau only slow (p50 1.19 s), three services slow
+    /// behind it; the bureau's latency alert pages, the victims' are suppressed.
+    static var slowRoot: BoardSnapshot {
+        let victims = ["account-opening", "card-issuance", "loan-application"]
+        func slow(_ p50: Double, root: String? = nil, radius: Int = 0) -> Look {
+            Look(
+                status: .degraded, role: root == nil ? .slowRootCause : .impacted, rootCauses: root.map { [$0] } ?? [],
+                blastRadius: radius, p50: p50, p99: p50 * 1.2, good: 99.97, budget: 0.8, burn1h: 4.2,
+                error: "slow: \(Int(p50)) ms over 500 ms threshold", firing: [.latency])
+        }
+        var looks: [String: Look] = ["credit-bureau": slow(1190, radius: 3)]
+        looks["loan-application"] = slow(1240, root: "credit-bureau")
+        looks["card-issuance"] = slow(1260, root: "credit-bureau")
+        looks["account-opening"] = slow(1230, root: "credit-bureau")
+        func latencyAlert(_ service: String, suppressed: Bool) -> AlertEvent {
+            AlertEvent(
+                time: time, event: .firing, alert: .latency, service: service, severity: .warning, observed: 1400,
+                summary: "\(service) p99 latency 1400 ms over 500 ms (1m)", rootCause: "credit-bureau",
+                suppressed: suppressed)
+        }
+        return snapshot(
+            looks,
+            incidents: [CascadeIncident(rootCause: "credit-bureau", cause: .slow, impacted: victims, onset: time)],
+            firing: [latencyAlert("credit-bureau", suppressed: false)]
+                + victims.map { latencyAlert($0, suppressed: true) })
+    }
 }
