@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "incidentboard", targets: ["IncidentBoard"]),
         .library(name: "Probes", targets: ["Probes"]),
         .library(name: "Dashboard", targets: ["Dashboard"]),
+        .library(name: "CascadeLab", targets: ["CascadeLab"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,6 +37,11 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
+        ),
+        // Root-cause accuracy measured on simulated incidents (scripts/bench/cascade-lab).
+        .target(
+            name: "CascadeLab",
+            dependencies: ["Probes"]
         ),
         .target(
             name: "CNcursesw",
@@ -83,6 +89,10 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["IncidentBoard", "ProbesTesting", "Probes"]
+        ),
+        .testTarget(
+            name: "CascadeLabTests",
+            dependencies: ["CascadeLab", "Probes"]
         ),
         .testTarget(
             name: "DemoEstateTests",

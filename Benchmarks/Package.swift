@@ -3,6 +3,7 @@
 // the main package so that CI and everyday builds do not compile them:
 //     cd Benchmarks && swift package benchmark            # every suite in Benchmarks/<Name>/
 //     swift build -c release --product probe-load         # used by scripts/bench/probe-vs-peers
+//     swift build -c release --product cascade-lab        # used by scripts/bench/cascade-lab
 import PackageDescription
 
 // A path dependency is named by its folder, which is whatever the clone was called.
@@ -33,6 +34,11 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         )
     } + [
+        .executableTarget(
+            name: "cascade-lab",
+            dependencies: [.product(name: "CascadeLab", package: mainPackage)],
+            path: "Sources/CascadeLabCommand"
+        ),
         .executableTarget(
             name: "probe-load",
             dependencies: [.product(name: "Probes", package: mainPackage)],

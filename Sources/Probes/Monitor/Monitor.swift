@@ -9,9 +9,9 @@ import Foundation
 /// suppressed. Every kind of alert (`down`, `latency`, `burn-rate`) is routed alike, so that the
 /// root's alert comes first:
 /// - A service with upstreams whose alert fires unsuppressed is held back briefly (as
-///   Alertmanager's `group_wait` does): long enough for each upstream to be probed once more
-///   (``groupWait``), since a victim often crosses its threshold a probe before its upstream does
-///   (its latency is the upstream's plus its own).
+///   Alertmanager's `group_wait` does) until each direct upstream has been probed once more since
+///   its trouble began, at most ``groupWait``: a victim often crosses its threshold a probe before
+///   its upstream does (its latency is the upstream's plus its own).
 /// - A victim's alert is held until its root cause has had time to fire (the root's `downAfter`
 ///   probes from its onset, plus a timeout), then goes out suppressed as soon as the root fires,
 ///   or unsuppressed when the hold runs out with the root still silent.
@@ -93,14 +93,14 @@ public struct Monitor: Sendable {
         for s in config.services { for up in s.dependsOn { deps[up, default: []].append(s.name) } }
         dependents = deps
         assessment = CascadeAssessment(nodes: [], incidents: [])
-        let graph = analyzer.graph
         var waits: [String: TimeInterval] = [:]
         var delays: [String: TimeInterval] = [:]
         for s in config.services {
-            guard let i = graph.index(of: s.name) else { continue }
+            // Direct upstreams only: trouble further up shows in them (or the analysis explains it
+            // through a healthy middle, as it does for failures).
             var wait: TimeInterval = 0
-            for u in graph.upstreamClosure[i].members {
-                guard let probe = services[graph.names[u]]?.probe else { continue }
+            for u in s.dependsOn {
+                guard let probe = services[u]?.probe else { continue }
                 wait = max(wait, probe.interval.seconds + probe.timeout.seconds + 1)
             }
             if wait > 0 { waits[s.name] = min(wait, Self.longestHold) }
@@ -181,7 +181,16 @@ public struct Monitor: Sendable {
         case (.healthy, .healthy):
             break
         case (.healthy, _):
-            next = CascadeObservation(health: observed.health, onset: result.startedAt, failure: result.failure)
+            // Trouble back soon after a recovery is the same spell flapping: it keeps its onset,
+            // or a flapping root would look newer than the victims it has been hurting all along.
+            var onset = result.startedAt
+            if let recovered = previous?.recoveredAt, let began = previous?.onset,
+                let interval = services[result.service]?.probe?.interval,
+                result.startedAt.timeIntervalSince(recovered) <= analyzer.policy.onsetMargin(upstreamInterval: interval)
+            {
+                onset = began
+            }
+            next = CascadeObservation(health: observed.health, onset: onset, failure: result.failure)
         case (.slow, .healthy):
             // Latency trouble ends after a few fast probes in a row, dated from the first of them.
             let run = fastRun[result.service].map { ($0.count + 1, $0.since) } ?? (1, result.startedAt)
@@ -224,7 +233,7 @@ public struct Monitor: Sendable {
                 guard incident.cause == .slow, let onset = incident.onset,
                     let wait = groupWaits[incident.rootCause]
                 else { return false }
-                return now.timeIntervalSince(onset) < wait
+                return now.timeIntervalSince(onset) < wait && !upstreamsClearedSince(onset, of: incident.rootCause)
             }
             guard !unsettled.isEmpty else { break }
             hasUnsettled = true
@@ -287,7 +296,8 @@ public struct Monitor: Sendable {
 
     /// Held alerts go out as soon as their root cause fires (suppressed), or when the hold runs out
     /// (unsuppressed: nobody else was paged). A held alert whose service turns out to be a victim
-    /// is held until its root has had its chance to fire.
+    /// is held until its root has had its chance to fire. One whose service is out of trouble again
+    /// waits out its hold: if it resolves meanwhile, neither its `firing` nor its `resolved` is told.
     private mutating func releaseHeld(now: Date) -> [AlertEvent] {
         guard !held.isEmpty else { return [] }
         refreshAssessment(now: now)
@@ -308,23 +318,53 @@ public struct Monitor: Sendable {
         return out
     }
 
-    /// Until when a held alert waits: its group wait, and for a victim until each of its root
-    /// causes has had time to fire (never more than ``longestHold`` after it was first held).
+    /// Until when a held alert waits: its group wait, which ends early once every direct upstream
+    /// with a probe has been probed since the service's trouble began, and for a victim until each
+    /// of its root causes has had time to fire, and never before a root's own held alert goes out
+    /// (never more than ``longestHold`` after it was first held).
     private func holdUntil(_ hold: HeldAlert, now: Date) -> Date? {
+        let service = hold.event.service
         var until = hold.until
-        if assessment.role(of: hold.event.service) == .impacted {
-            for root in assessment.rootCauses(of: hold.event.service) {
-                if let deadline = rootAlertDeadline(root, now: now) { until = max(until, deadline) }
+        if let spell = spells[service], spell.health != .healthy, let onset = spell.onset,
+            upstreamsClearedSince(onset, of: service)
+        {
+            until = now
+        }
+        if assessment.role(of: service) == .impacted {
+            for root in assessment.rootCauses(of: service) {
+                if let deadline = rootAlertDeadline(root, victim: service, now: now) { until = max(until, deadline) }
+                for (key, rootHold) in held where key.service == root {
+                    until = max(until, rootHold.until.addingTimeInterval(1))
+                }
             }
         }
         return min(until, hold.since.addingTimeInterval(Self.longestHold))
     }
 
+    /// Whether every direct upstream of `service` with a probe has been probed since `onset` and is
+    /// out of trouble: then nothing upstream can still explain the service's trouble, and its
+    /// group wait need not run out.
+    private func upstreamsClearedSince(_ onset: Date, of service: String) -> Bool {
+        guard let config = services[service] else { return true }
+        for upstream in config.dependsOn where services[upstream]?.probe != nil {
+            guard let seen = last[upstream]?.startedAt, seen >= onset,
+                (spells[upstream]?.health ?? .healthy) == .healthy
+            else { return false }
+        }
+        return true
+    }
+
     /// By when a root cause in trouble should have fired its own alert: a probed root within its
     /// `downAfter` probes of its onset plus a timeout; an inferred one once its inference delay
-    /// has passed.
-    private func rootAlertDeadline(_ root: String, now: Date) -> Date? {
+    /// has passed. A root that has just recovered (a flapping one, say) keeps its victim's alert
+    /// for the victim's recovery grace: it fails again and fires, or the victim recovers, or the
+    /// victim becomes a root of its own.
+    private func rootAlertDeadline(_ root: String, victim: String, now: Date) -> Date? {
         guard let config = services[root] else { return nil }
+        if assessment.incident(rootCause: root)?.cause == .recovered, let recovered = spells[root]?.recoveredAt {
+            let interval = services[victim]?.probe?.interval ?? .zero
+            return recovered.addingTimeInterval(analyzer.policy.recoveryGrace(victimInterval: interval))
+        }
         guard let probe = config.probe else {
             let since = inferredSince[root] ?? now
             return since.addingTimeInterval((inferenceDelays[root] ?? 1) + 1)
@@ -431,6 +471,37 @@ public struct Monitor: Sendable {
             }
         }
         return route(events, now: now)
+    }
+
+    /// Counts `days` of all-good probing before `now` for every probed service, at its probe rate,
+    /// as if the engine had been running. For simulations (the cascade lab) that must behave as an agent with a history does:
+    /// with a few minutes of data the budget is gone at the first failure, and the burn-rate
+    /// rules wait until their long window holds more than a short window of data.
+    public mutating func assumeHealthyHistory(days: Int, now: Date) {
+        let nowMinute = Int64((now.timeIntervalSince1970 / 60).rounded(.down))
+        let firstDetailed = nowMinute - 6 * 60
+        let firstHour = (nowMinute - Int64(days) * 1440) / 60 * 60
+        for service in config.services {
+            guard let probe = service.probe else { continue }
+            let perMinute = max(1, Int((60 / max(probe.interval.seconds, 0.001)).rounded()))
+            func record(minute: Int64, probes: Int) {
+                let at = Date(timeIntervalSince1970: TimeInterval(minute * 60))
+                for sli in SLIKind.allCases {
+                    slo.record(service: service.name, sli: sli, good: probes, total: probes, at: at)
+                }
+            }
+            // Coarser further back, where only the long windows look: six hours a record beyond the
+            // last day, an hour a record beyond the last six hours, then ten minutes, and the
+            // last hour minute by minute.
+            var minute = firstHour
+            for (step, until) in [(360, nowMinute - 1440), (60, firstDetailed), (10, nowMinute - 60), (1, nowMinute)]
+            {
+                while minute + Int64(step) <= until {
+                    record(minute: minute, probes: perMinute * step)
+                    minute += Int64(step)
+                }
+            }
+        }
     }
 
     /// Alerts the world has been told are firing (they stay firing across a restart by design).
