@@ -60,7 +60,7 @@ struct DemoCommand: AsyncParsableCommand {
             let width = DemoPlan.catalogue.map(\.name.count).max() ?? 0
             for entry in DemoPlan.catalogue {
                 let name = entry.name.padding(toLength: width + 2, withPad: " ", startingAt: 0)
-                StandardOutput.write(name + entry.summary)
+                try StandardOutput.write(name + entry.summary)
             }
             return
         }

@@ -41,7 +41,7 @@ struct WatchCommand: AsyncParsableCommand {
     func run() async throws {
         guard let config = options.load() else { throw ExitCode(UsageExit.code) }
         if let endpoint = try sourceOptions.endpoint() {
-            return await Self.runFleet(config: config, configPath: options.configPath, endpoint: endpoint,
+            return try await Self.runFleet(config: config, configPath: options.configPath, endpoint: endpoint,
                                        format: format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json))
         }
         try await Self.runHeadless(
@@ -68,12 +68,39 @@ struct WatchCommand: AsyncParsableCommand {
         let redactor = config.redactor
         let probed = config.services.filter { $0.probe != nil }.count
         StandardError.write("incidentboard: watching \(probed) probes from \(configPath) (history: \(statePath))")
-        let firing = await session.run(store: store) { events in
-            for event in events {
-                StandardOutput.write(redactor.redact(format == .json ? event.jsonLine() : event.textLine()))
+        let output = OutputFailure()
+        let running = Task { [session] in
+            await session.run(store: store) { events in
+                for event in events {
+                    output.write(redactor.redact(format == .json ? event.jsonLine() : event.textLine()))
+                }
             }
         }
+        // stdout failing stops the engine as SIGTERM does: history flushed, alert states kept.
+        output.whenFailed { running.cancel() }
+        output.watchForReaderLeaving()
+        let firing = await withTaskCancellationHandler {
+            await running.value
+        } onCancel: {
+            running.cancel()
+        }
         await session.metrics?.stop()
-        StandardError.write("incidentboard: stopped; history flushed; \(firing) alerts still firing")
+        try finish(output, firing: firing, flushed: true)
+    }
+
+    /// The last line on stderr, and the exit status: 0, also when stdout's reader left (it chose
+    /// to stop); 1 when stdout could not be written.
+    static func finish(_ output: OutputFailure, firing: Int, flushed: Bool) throws(ExitCode) {
+        let stopped = "stopped; " + (flushed ? "history flushed; " : "") + "\(firing) alerts still firing"
+        guard let error = output.error else {
+            StandardError.write("incidentboard: \(stopped)")
+            return
+        }
+        if error.readerLeft {
+            StandardError.write("incidentboard: stdout closed by its reader; \(stopped)")
+            return
+        }
+        StandardError.write("incidentboard: \(error.description); \(stopped)")
+        throw ExitCode(1)
     }
 }
