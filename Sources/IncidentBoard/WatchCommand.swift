@@ -51,10 +51,13 @@ struct WatchCommand: AsyncParsableCommand {
             metrics: metricsOptions.settings)
     }
 
-    /// The headless mode, also used by `demo --headless`.
+    /// The headless mode, also used by `demo --headless` (which holds the state's lock already and
+    /// passes it as `held`).
     static func runHeadless(config: ProbesConfig, configPath: String, statePath: String, format: Format,
                             concurrency: Int = ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit,
-                            metrics: MetricsSettings? = nil) async throws {
+                            metrics: MetricsSettings? = nil, lock held: StateLock? = nil) async throws {
+        let lock = try held ?? EngineSession.lock(statePath)
+        defer { if held == nil { lock.release() } }
         var session = EngineSession(
             config: config, configPath: configPath, statePath: statePath, concurrency: concurrency)
         let store: HistoryStore
