@@ -1,0 +1,177 @@
+import Foundation
+import NIOCore
+import Synchronization
+import Testing
+
+@testable import Probes
+
+/// The `/metrics` endpoint against clients that hold connections: idle hoards, slowloris, storms
+/// (issue 16). The limits are the server's, the timeouts short so that tests wait little.
+@Suite("Metrics server under abuse")
+struct MetricsServerAbuseTests {
+    static func started(limits: ServerLimits = MetricsServer.defaultLimits) async throws -> (MetricsServer, Int) {
+        let config = try MetricsServerTests.config()
+        let exposition = MetricsExposition(config: config, site: "test", version: "0.0.0")
+        let server = MetricsServer(address: MetricsListenAddress(host: "127.0.0.1", port: 0), exposition: exposition,
+                                   limits: limits)
+        let bound = try await server.start()
+        return (server, bound.port)
+    }
+
+    /// Waits until `condition` holds (10 s at most).
+    static func eventually(_ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return condition()
+    }
+
+    @Test func aScrapeIsAnsweredWhileTheLimitsWorthOfIdleConnectionsIsHeld() async throws {
+        let (server, port) = try await Self.started()
+        let hoard = HeldConnections(port: port, count: MetricsServer.maxConnections)
+        #expect(hoard.opened == MetricsServer.maxConnections)
+        #expect(await Self.eventually { server.gate.count == MetricsServer.maxConnections })
+        let response = await RawHTTP.get(port: port, "/metrics")
+        #expect(response?.status == 200)
+        #expect(server.gate.evictedCount >= 1)
+        // The evicted one is the oldest: the server closed it.
+        #expect(await hoard.isClosedByServer(0))
+        hoard.close()
+        await server.stop()
+    }
+
+    @Test func twoHundredConnectionsAtOnceLeaveTheServerServing() async throws {
+        let (server, port) = try await Self.started()
+        let storm = HeldConnections(port: port, count: 200, partialRequestEvery: 2)
+        #expect(storm.opened >= 150)
+        #expect(await Self.eventually { server.gate.count <= MetricsServer.maxConnections })
+        let during = await RawHTTP.get(port: port, "/metrics")
+        #expect(during?.status == 200)
+        storm.close()
+        let after = await RawHTTP.get(port: port, "/metrics")
+        #expect(after?.status == 200)
+        await server.stop()
+    }
+
+    @Test func slowAndIdleClientsAreCutByTheTimeouts() async throws {
+        let limits = ServerLimits(maxConnections: 32, requestTimeout: .milliseconds(300),
+                                  keepAliveTimeout: .milliseconds(300), responseTimeout: .seconds(30))
+        let (server, port) = try await Self.started(limits: limits)
+        // A connection that says nothing, and one that trickles half a request (slowloris).
+        let clients = HeldConnections(port: port, count: 2, partialRequestEvery: 2)
+        let trickling = Task.detached {
+            for _ in 0..<40 {
+                clients.send(1, "X")
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        #expect(await clients.isClosedByServer(0))
+        #expect(await clients.isClosedByServer(1), "a request still arriving after the timeout is cut")
+        trickling.cancel()
+        #expect(await Self.eventually { server.gate.count == 0 })
+        clients.close()
+        await server.stop()
+    }
+
+    @Test func aKeptAliveConnectionIsClosedAfterTheKeepAliveTimeout() async throws {
+        let limits = ServerLimits(maxConnections: 32, requestTimeout: .seconds(10),
+                                  keepAliveTimeout: .milliseconds(300), responseTimeout: .seconds(30))
+        let (server, port) = try await Self.started(limits: limits)
+        let client = HeldConnections(port: port, count: 1)
+        client.send(0, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        // The answer arrives and the connection stays open for the next request, then idles out.
+        #expect(await client.isClosedByServer(0))
+        #expect(client.received(0).hasPrefix("HTTP/1.1 200 OK"))
+        client.close()
+        await server.stop()
+    }
+
+    @Test func stopDuringAStormEndsCleanly() async throws {
+        let (server, port) = try await Self.started()
+        let storm = HeldConnections(port: port, count: 100, partialRequestEvery: 3)
+        await server.stop()
+        #expect(server.gate.count == 0)
+        storm.close()
+    }
+}
+
+/// Plain sockets to a loopback port, opened at once and held (blocking, with receive timeouts).
+final class HeldConnections: Sendable {
+    private let descriptors: [Int32]
+    private let buffers: [ReceivedBytes]
+
+    var opened: Int { descriptors.count }
+
+    init(port: Int, count: Int, partialRequestEvery: Int = 0) {
+        var opened: [Int32] = []
+        for index in 0..<count {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { continue }
+            var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard connected == 0 else {
+                Glibc.close(fd)
+                continue
+            }
+            opened.append(fd)
+            if partialRequestEvery > 0 && index % partialRequestEvery == partialRequestEvery - 1 {
+                Self.send(fd, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            }
+        }
+        descriptors = opened
+        buffers = opened.map { _ in ReceivedBytes() }
+    }
+
+    private static func send(_ fd: Int32, _ text: String) {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    func send(_ index: Int, _ text: String) { Self.send(descriptors[index], text) }
+
+    /// What connection `index` has received so far.
+    func received(_ index: Int) -> String { String(decoding: buffers[index].bytes.withLock { $0 }, as: UTF8.self) }
+
+    /// Reads connection `index` until the server closes it (true) or 10 s pass (false).
+    func isClosedByServer(_ index: Int) async -> Bool {
+        let fd = descriptors[index]
+        let buffer = buffers[index]
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                let deadline = Date().addingTimeInterval(10)
+                var chunk = [UInt8](repeating: 0, count: 65536)
+                while Date() < deadline {
+                    let n = recv(fd, &chunk, chunk.count, 0)
+                    if n > 0 {
+                        buffer.bytes.withLock { $0 += chunk[0..<n] }
+                        continue
+                    }
+                    if n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                        continuation.resume(returning: true)
+                        return
+                    }
+                }
+                continuation.resume(returning: false)
+            }
+        }
+    }
+
+    func close() {
+        for fd in descriptors { Glibc.close(fd) }
+    }
+}
+
+final class ReceivedBytes: Sendable {
+    let bytes = Mutex<[UInt8]>([])
+}
