@@ -134,6 +134,16 @@ struct ReliabilityTests {
 
     // MARK: one agent per state file
 
+    /// Waits until `condition` holds (30 s at most).
+    static func eventually(_ condition: () async -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
     /// Waits until a stderr line of `agent` satisfies `predicate`.
     static func waitForStderr(_ agent: RunningBinary, timeout: Duration = .seconds(30),
                               _ predicate: (String) -> Bool) async -> Bool {
@@ -173,13 +183,36 @@ struct ReliabilityTests {
         first.signal(SIGKILL)
         _ = await first.waitForExit()
         #expect(FileManager.default.fileExists(atPath: state + ".lock"))
-        let third = try RunningBinary(["watch", "--headless", "--format", "json", "--config", config, "--state", state])
+        let port = try #require(FreePort.find())
+        let third = try RunningBinary(["watch", "--headless", "--format", "json", "--config", config, "--state", state,
+                                       "--metrics-listen", "127.0.0.1:\(port)"])
         #expect(await Self.waitForStderr(third) { $0.contains("incidentboard: watching") }, "\(third.stderrLines)")
         let lockText = try String(contentsOfFile: state + ".lock", encoding: .utf8)
         #expect(lockText == "\(third.pid)\n")
+        // Its engine runs (and handles SIGTERM) once its probes show on /metrics.
+        #expect(await Self.eventually {
+            await Scrape.get(port: port, "/metrics")?.body.contains("probe_success{service=\"alpha\"") == true
+        })
         third.signal(SIGTERM)
         #expect(await third.waitForExit() == 0)
         #expect(!FileManager.default.fileExists(atPath: state + ".lock"))
+        await server.stop()
+    }
+
+    @Test func aDashboardOnAStateHeldByAWatchIsRefusedNamingIt() async throws {
+        let (server, scratch, config) = try await Self.failing()
+        let state = scratch.file("state.sqlite")
+        let watch = try RunningBinary(["watch", "--headless", "--format", "json", "--config", config, "--state", state])
+        #expect(await Self.waitForStderr(watch) { $0.contains("incidentboard: watching") }, "\(watch.stderrLines)")
+        let tmux = BoardTmux(width: 250, height: 20)
+        defer { tmux.kill() }
+        try tmux.start("'\(Binary.path)' dashboard --config '\(config)' --state '\(state)'; echo EXIT=$?; sleep 600")
+        let screen = try await tmux.waitForScreen("refusal") { $0.contains("EXIT=") }
+        #expect(screen.contains("EXIT=3"), "\(screen)")
+        #expect(screen.contains("in use by another incidentboard agent (pid \(watch.pid),"), "\(screen)")
+        #expect(watch.isRunning)
+        watch.signal(SIGTERM)
+        #expect(await watch.waitForExit() == 0)
         await server.stop()
     }
 
