@@ -58,6 +58,8 @@ public final class ConnectionGate: Sendable {
 
     /// Connections open now.
     public var count: Int { state.withLock { $0.entries.count } }
+    /// Connections being answered now (a whole request in, its response not yet out).
+    public var answeringCount: Int { state.withLock { $0.entries.values.filter(\.answering).count } }
     /// Connections closed so far to make room for newer ones.
     public var evictedCount: Int { state.withLock { $0.evicted } }
     /// Connections refused so far (all were being answered, or the server was stopping).
