@@ -8,7 +8,8 @@ struct CheckCommand: AsyncParsableCommand {
         abstract: "Probe once (all services, or the named ones and what they depend on), print, exit with the status.",
         discussion: """
             Exit codes (Nagios): 0 every checked service up, 1 at least one degraded and none down, \
-            2 at least one down, 3 UNKNOWN (config unreadable or invalid, or the check itself failed).
+            2 at least one down, 3 UNKNOWN (config unreadable or invalid, the check itself failed, or its \
+            output could not be written).
             """
     )
 

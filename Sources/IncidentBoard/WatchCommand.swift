@@ -8,8 +8,10 @@ struct WatchCommand: AsyncParsableCommand {
         abstract: "Probe continuously and write alerts to stdout as they fire and resolve, one line each.",
         discussion: """
             Every alert transition is one line on stdout, flushed at once: JSON (one object per line) or \
-            text. Diagnostics go to stderr. Runs until SIGINT or SIGTERM, then flushes history and exits 0. \
-            With the same --state a restart resumes SLO budgets and alert states without re-firing.
+            text. Diagnostics go to stderr. Runs until SIGINT or SIGTERM, then flushes history and exits 0; \
+            a closed stdout (its reader left) stops it the same way, any other output error exits 1. \
+            With the same --state a restart resumes SLO budgets and alert states without re-firing; a second \
+            agent on a --state in use exits 3, naming the pid that holds it.
             """
     )
 
