@@ -53,6 +53,11 @@ struct ReliabilityTests {
         #expect(slo.status == 0, "\(slo.stderr)")
         #expect(slo.stdout.contains("\"alpha\""), "\(slo.stdout)")
         #expect(!FileManager.default.fileExists(atPath: state + ".lock"), "a clean exit removes the lock file")
+        // The SLO report from that history, onto a full disk: one line, exit 3.
+        let full = try await Self.shell(
+            "exec \"$BIN\" slo --config \(Self.quoted(config)) --state \(Self.quoted(state)) > /dev/full")
+        #expect(full.status == 3)
+        #expect(full.stderr == "incidentboard: stdout: No space left on device\n", "\(full.stderr)")
         await server.stop()
     }
 
