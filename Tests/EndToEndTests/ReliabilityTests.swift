@@ -115,6 +115,33 @@ struct ReliabilityTests {
         await server.stop()
     }
 
+    /// `demo --headless` writes its alerts as `watch` does: a reader that leaves ends it with 0, a full
+    /// disk with 1, the estate stopped either way. (Pace 10: the cascade's first alert in seconds.)
+    @Test(arguments: [("| head -1; exit ${PIPESTATUS[0]}", Int32(0)), ("> /dev/full", Int32(1))])
+    func demoHeadlessOnAClosedPipeOrAFullDisk(redirect: String, expected: Int32) async throws {
+        var outcome: Binary.Outcome?
+        // The free ports are picked before the demo binds them: a test next door may take one (exit 3).
+        for _ in 0..<3 where outcome == nil || outcome?.stderr.contains("is in use") == true {
+            let scratch = try Scratch()
+            let config = try DemoScenarioTests.estateConfig(in: scratch)
+            outcome = try await Self.shell(
+                "export INCIDENTBOARD_DEMO_PACE=10; \"$BIN\" demo --headless --scenario credit-bureau-cascade "
+                    + "--format json --config \(Self.quoted(config)) --state \(Self.quoted(scratch.file("demo.sqlite"))) "
+                    + redirect)
+        }
+        let run = try #require(outcome)
+        #expect(run.status == expected, "\(run.stderr)")
+        #expect(run.stderr.contains("incidentboard: demo estate stopped") || expected != 0, "\(run.stderr)")
+        let last = run.stderr.split(separator: "\n").first { $0.contains("stopped; history flushed;") }
+        if expected == 0 {
+            #expect(last?.hasPrefix("incidentboard: stdout closed by its reader; stopped;") == true, "\(run.stderr)")
+        } else {
+            #expect(last?.hasPrefix("incidentboard: stdout: No space left on device; stopped;") == true,
+                    "\(run.stderr)")
+        }
+        #expect(!run.stderr.contains("Fatal error"), "\(run.stderr)")
+    }
+
     /// Runs the binary with stdout a pipe whose reading end is already closed: every write is EPIPE.
     static func runWithClosedStdout(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
         let process = Process()
