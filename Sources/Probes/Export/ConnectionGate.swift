@@ -47,6 +47,7 @@ public final class ConnectionGate: Sendable {
         var closed = false
         var evicted = 0
         var refused = 0
+        var timedOut = 0
     }
 
     public let limits: ServerLimits
@@ -62,6 +63,8 @@ public final class ConnectionGate: Sendable {
     public var answeringCount: Int { state.withLock { $0.entries.values.filter(\.answering).count } }
     /// Connections closed so far to make room for newer ones.
     public var evictedCount: Int { state.withLock { $0.evicted } }
+    /// Connections closed so far by a timeout (a request or a response too slow).
+    public var timedOutCount: Int { state.withLock { $0.timedOut } }
     /// Connections refused so far (all were being answered, or the server was stopping).
     public var refusedCount: Int { state.withLock { $0.refused } }
 
@@ -106,6 +109,10 @@ public final class ConnectionGate: Sendable {
         }
     }
 
+    func noteTimedOut() {
+        state.withLock { $0.timedOut += 1 }
+    }
+
     /// Refuses every new connection from now on and closes the open ones.
     public func closeAll() {
         let open = state.withLock { state in
@@ -134,6 +141,8 @@ final class ConnectionDeadline: ChannelDuplexHandler {
 
     private let gate: ConnectionGate
     private var timer: Scheduled<Void>?
+    /// Requests in whose response has not yet gone out (more than one when the client pipelines).
+    private var pending = 0
 
     init(gate: ConnectionGate) {
         self.gate = gate
@@ -154,6 +163,7 @@ final class ConnectionDeadline: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .end = unwrapInboundIn(data) {
+            pending += 1
             gate.setAnswering(context.channel, true)
             if let timeout = gate.limits.responseTimeout {
                 arm(context, timeout)
@@ -171,22 +181,29 @@ final class ConnectionDeadline: ChannelDuplexHandler {
         }
         // The response is done once its end is on the wire; the next request's clock starts then.
         let written = promise ?? context.eventLoop.makePromise()
-        let gate = gate
-        let channel = context.channel
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let contextBound = NIOLoopBound(context, eventLoop: context.eventLoop)
         written.futureResult.whenSuccess {
-            guard channel.isActive else { return }
-            gate.setAnswering(channel, false)
-            loopBound.value.arm(contextBound.value, gate.limits.keepAliveTimeout)
+            loopBound.value.responded(contextBound.value)
         }
         context.write(data, promise: written)
+    }
+
+    /// A response is out: the connection waits for its next request, unless a pipelined one is
+    /// already being answered.
+    private func responded(_ context: ChannelHandlerContext) {
+        pending = max(0, pending - 1)
+        guard pending == 0, context.channel.isActive else { return }
+        gate.setAnswering(context.channel, false)
+        arm(context, gate.limits.keepAliveTimeout)
     }
 
     private func arm(_ context: ChannelHandlerContext, _ timeout: TimeAmount) {
         disarm()
         let channel = context.channel
+        let gate = gate
         timer = context.eventLoop.scheduleTask(in: timeout) {
+            gate.noteTimedOut()
             channel.close(promise: nil)
         }
     }
