@@ -8,7 +8,8 @@ struct CheckCommand: AsyncParsableCommand {
         abstract: "Probe once (all services, or the named ones and what they depend on), print, exit with the status.",
         discussion: """
             Exit codes (Nagios): 0 every checked service up, 1 at least one degraded and none down, \
-            2 at least one down, 3 UNKNOWN (config unreadable or invalid, or the check itself failed).
+            2 at least one down, 3 UNKNOWN (config unreadable or invalid, the check itself failed, or its \
+            output could not be written).
             """
     )
 
@@ -28,7 +29,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let config = options.load() else {
-            printUnknown("\(options.configPath): invalid config (see stderr)")
+            try printUnknown("\(options.configPath): invalid config (see stderr)")
             throw ExitCode(CheckStatus.unknown.exitCode)
         }
         let names: [String]
@@ -38,7 +39,7 @@ struct CheckCommand: AsyncParsableCommand {
             for (name, hint) in zip(unknown.names, unknown.hints) {
                 StandardError.write("incidentboard: \(name): no such service in \(options.configPath)\(hint)")
             }
-            printUnknown("unknown service \(unknown.names.joined(separator: ", "))")
+            try printUnknown("unknown service \(unknown.names.joined(separator: ", "))")
             throw ExitCode(CheckStatus.unknown.exitCode)
         }
         let report: CheckReport
@@ -47,7 +48,7 @@ struct CheckCommand: AsyncParsableCommand {
             case .success(let fleet): report = fleet
             case .failure(let problem):
                 StandardError.write("incidentboard: \(problem.message)")
-                printUnknown(problem.message)
+                try printUnknown(problem.message)
                 throw ExitCode(CheckStatus.unknown.exitCode)
             }
         } else {
@@ -63,15 +64,27 @@ struct CheckCommand: AsyncParsableCommand {
             case .json: report.json()
             case .nagios: report.nagios()
             }
-        StandardOutput.write(config.redactor.redact(text))
+        try Self.print(config.redactor.redact(text), status: report.status.exitCode)
         throw ExitCode(report.status.exitCode)
     }
 
+    /// Writes the report. An output that fails is one line on stderr and exit 3 (UNKNOWN: the result
+    /// did not reach anyone); a reader that left keeps the check's own status.
+    private static func print(_ text: String, status: Int32) throws(ExitCode) {
+        do {
+            try StandardOutput.write(text)
+        } catch {
+            if !error.readerLeft { StandardError.write("incidentboard: \(error.description)") }
+            throw ExitCode(error.exitCode(otherwise: status))
+        }
+    }
+
     /// UNKNOWN in the requested format, so a scheduler reading stdout still gets an answer.
-    private func printUnknown(_ reason: String) {
+    private func printUnknown(_ reason: String) throws(ExitCode) {
+        let unknown = CheckStatus.unknown.exitCode
         switch format {
         case .text: break
-        case .nagios: StandardOutput.write("INCIDENTBOARD UNKNOWN - \(reason)")
+        case .nagios: try Self.print("INCIDENTBOARD UNKNOWN - \(reason)", status: unknown)
         case .json:
             var o = JSONText()
             o.add("status", "unknown")
@@ -79,7 +92,7 @@ struct CheckCommand: AsyncParsableCommand {
             o.add("services", raw: "[]")
             o.add("incidents", raw: "[]")
             o.add("error", reason)
-            StandardOutput.write(o.text)
+            try Self.print(o.text, status: unknown)
         }
     }
 }

@@ -53,16 +53,18 @@ struct DashboardCommand: AsyncParsableCommand {
     /// Runs the board against the live engine until the user quits, or SIGINT/SIGTERM arrives;
     /// history is flushed and the terminal restored either way. Also used by `demo`.
     ///
-    /// - Throws: `ExitCode(3)` when there is no usable terminal or the history cannot be opened
-    ///   (the reason is on stderr).
+    /// - Throws: `ExitCode(3)` when there is no usable terminal, another agent holds the state file
+    ///   or the history cannot be opened (the reason is on stderr).
     static func runDashboard(config: ProbesConfig, configPath: String, statePath: String, noColor: Bool,
-                             metrics: MetricsSettings? = nil) async throws {
+                             metrics: MetricsSettings? = nil, lock held: StateLock? = nil) async throws {
         guard hasTerminal() else {
             StandardError.write(
                 "incidentboard: dashboard: standard input and output must be a terminal; "
                     + "use `watch --headless` instead")
             throw ExitCode(UsageExit.code)
         }
+        let lock = try held ?? EngineSession.lock(statePath)
+        defer { if held == nil { lock.release() } }
         var session = EngineSession(config: config, configPath: configPath, statePath: statePath)
         let store: HistoryStore
         do {

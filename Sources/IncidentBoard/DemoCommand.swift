@@ -60,7 +60,7 @@ struct DemoCommand: AsyncParsableCommand {
             let width = DemoPlan.catalogue.map(\.name.count).max() ?? 0
             for entry in DemoPlan.catalogue {
                 let name = entry.name.padding(toLength: width + 2, withPad: " ", startingAt: 0)
-                StandardOutput.write(name + entry.summary)
+                try StandardOutput.write(name + entry.summary)
             }
             return
         }
@@ -76,6 +76,13 @@ struct DemoCommand: AsyncParsableCommand {
         if !self.headless && headless {
             StandardError.write("incidentboard: demo: no terminal for the dashboard; running headless")
         }
+        let history = DemoHistory(requested: state)
+        // Before the estate starts: a second demo on the same --state stops here, naming the first.
+        let lock = try EngineSession.lock(history.path)
+        defer {
+            history.removeIfTemporary()
+            lock.release()
+        }
         let (layout, notes) = EstateLayout.standard.adopting(probes)
         for note in notes { StandardError.write("incidentboard: demo: \(config): \(note)") }
         let estate: Estate
@@ -85,8 +92,6 @@ struct DemoCommand: AsyncParsableCommand {
             StandardError.write("incidentboard: \(error.description)")
             throw ExitCode(UsageExit.code)
         }
-        let history = DemoHistory(requested: state)
-        defer { history.removeIfTemporary() }
         do {
             try history.prepare(config: probes)
         } catch {
@@ -111,11 +116,11 @@ struct DemoCommand: AsyncParsableCommand {
                 try await WatchCommand.runHeadless(
                     config: probes, configPath: config, statePath: history.path,
                     format: format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json),
-                    metrics: metricsOptions.settings)
+                    metrics: metricsOptions.settings, lock: lock)
             } else {
                 try await DashboardCommand.runDashboard(
                     config: probes, configPath: config, statePath: history.path, noColor: noColor,
-                    metrics: metricsOptions.settings)
+                    metrics: metricsOptions.settings, lock: lock)
             }
         } catch {
             playing.cancel()

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Probes
 import Synchronization
@@ -12,7 +13,19 @@ struct EngineSession {
     /// The `/metrics` endpoint to feed each tick's board and the scheduler's statistics, if serving.
     var metrics: MetricsEndpoint? = nil
 
-    /// Opens the history (moving an unusable file aside with a warning on stderr).
+    /// Takes the state file for this agent (``StateLock``), or says on stderr who holds it.
+    /// - Throws: `ExitCode(3)` when another agent holds it or the lock file cannot be made.
+    static func lock(_ statePath: String) throws(ExitCode) -> StateLock {
+        do {
+            return try StateLock.acquire(statePath: statePath)
+        } catch {
+            StandardError.write("incidentboard: \(error.description)")
+            throw ExitCode(UsageExit.code)
+        }
+    }
+
+    /// Opens the history (moving an unusable file aside with a warning on stderr). Call with the
+    /// state's lock held: only the agent that holds it may move a file aside.
     func openStore() throws(HistoryError) -> HistoryStore {
         try HistoryStore(path: statePath) { StandardError.write($0) }
     }

@@ -21,6 +21,9 @@ struct IncidentBoardCommand: AsyncParsableCommand {
 
     /// Argument errors exit 3 (CONTRACT.md: usage error), not ArgumentParser's 64.
     static func main() async {
+        // A reader that leaves (`| head -1`) must arrive as EPIPE from write, never as a signal that
+        // kills the process before history is flushed.
+        signal(SIGPIPE, SIG_IGN)
         var command: any ParsableCommand
         do {
             command = try parseAsRoot()
@@ -39,6 +42,10 @@ struct IncidentBoardCommand: AsyncParsableCommand {
             }
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
+        } catch let output as OutputError {
+            // A one-shot command's output failed: quiet success when its reader left, else one line.
+            if !output.readerLeft { StandardError.write("incidentboard: \(output.description)") }
+            Foundation.exit(output.exitCode(otherwise: 0))
         } catch let invalid as ValidationError {
             StandardError.write("incidentboard: \(invalid.message)")
             Foundation.exit(UsageExit.code)
@@ -54,20 +61,6 @@ struct IncidentBoardCommand: AsyncParsableCommand {
 /// CONTRACT.md: usage and config errors exit 3.
 enum UsageExit {
     static let code: Int32 = 3
-}
-
-/// Diagnostics for people go to stderr, one line each; stdout carries only the command's output.
-enum StandardError {
-    static func write(_ line: String) {
-        FileHandle.standardError.write(Data((line.hasSuffix("\n") ? line : line + "\n").utf8))
-    }
-}
-
-/// Writes to stdout and flushes, so pipelines see each line as it is produced.
-enum StandardOutput {
-    static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
-    }
 }
 
 /// `--config`, shared by every command that reads probes.json.

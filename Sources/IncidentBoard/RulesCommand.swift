@@ -31,7 +31,7 @@ struct RulesCommand: ParsableCommand {
         guard let config = options.load() else { throw ExitCode(UsageExit.code) }
         let rules = PrometheusRules(config: config, source: options.configPath)
         guard let outputDir else {
-            StandardOutput.write(rules.yaml)
+            try StandardOutput.write(rules.yaml)
             return
         }
         let alertmanager = AlertmanagerConfig(config: config, source: options.configPath)

@@ -50,7 +50,7 @@ struct SLOReportCommand: AsyncParsableCommand {
             throw ExitCode(UsageExit.code)
         }
         let report = SLOReport(generatedAt: now, statuses: monitor.sloStatuses(now: now))
-        StandardOutput.write(format == .json ? report.json() : report.text())
+        try StandardOutput.write(format == .json ? report.json() : report.text())
     }
 }
 
@@ -112,7 +112,7 @@ struct SLOSimulateCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        StandardOutput.write(format == .json ? simulation.json() : simulation.text())
+        try StandardOutput.write(format == .json ? simulation.json() : simulation.text())
     }
 }
 

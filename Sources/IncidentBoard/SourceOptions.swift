@@ -111,17 +111,27 @@ enum FleetSession {
 extension WatchCommand {
     /// `watch --headless --source prometheus=URL`: the fleet monitor's alert lines on stdout.
     static func runFleet(config: ProbesConfig, configPath: String, endpoint: PrometheusSource.Endpoint,
-                         format: Format) async {
+                         format: Format) async throws {
         let redactor = config.redactor
         StandardError.write(
             "incidentboard: watching \(config.services.count) entries of \(configPath) through prometheus "
                 + endpoint.display)
-        let firing = await FleetSession.run(config: config, endpoint: endpoint) { events in
-            for event in events {
-                StandardOutput.write(redactor.redact(format == .json ? event.jsonLine() : event.textLine()))
+        let output = OutputFailure()
+        let running = Task {
+            await FleetSession.run(config: config, endpoint: endpoint) { events in
+                for event in events {
+                    output.write(redactor.redact(format == .json ? event.jsonLine() : event.textLine()))
+                }
             }
         }
-        StandardError.write("incidentboard: stopped; \(firing) alerts still firing")
+        output.whenFailed { running.cancel() }
+        output.watchForReaderLeaving()
+        let firing = await withTaskCancellationHandler {
+            await running.value
+        } onCancel: {
+            running.cancel()
+        }
+        try finish(output, firing: firing, flushed: false)
     }
 }
 

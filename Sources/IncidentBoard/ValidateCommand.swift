@@ -17,6 +17,6 @@ struct ValidateCommand: ParsableCommand {
         let declared = config.services.count - probed
         var line = "\(options.configPath): valid: \(config.services.count) entries, \(probed) probed"
         if declared > 0 { line += ", \(declared) declared without a probe" }
-        StandardOutput.write(line)
+        try StandardOutput.write(line)
     }
 }

@@ -8,8 +8,10 @@ struct WatchCommand: AsyncParsableCommand {
         abstract: "Probe continuously and write alerts to stdout as they fire and resolve, one line each.",
         discussion: """
             Every alert transition is one line on stdout, flushed at once: JSON (one object per line) or \
-            text. Diagnostics go to stderr. Runs until SIGINT or SIGTERM, then flushes history and exits 0. \
-            With the same --state a restart resumes SLO budgets and alert states without re-firing.
+            text. Diagnostics go to stderr. Runs until SIGINT or SIGTERM, then flushes history and exits 0; \
+            a closed stdout (its reader left) stops it the same way, any other output error exits 1. \
+            With the same --state a restart resumes SLO budgets and alert states without re-firing; a second \
+            agent on a --state in use exits 3, naming the pid that holds it.
             """
     )
 
@@ -41,7 +43,7 @@ struct WatchCommand: AsyncParsableCommand {
     func run() async throws {
         guard let config = options.load() else { throw ExitCode(UsageExit.code) }
         if let endpoint = try sourceOptions.endpoint() {
-            return await Self.runFleet(config: config, configPath: options.configPath, endpoint: endpoint,
+            return try await Self.runFleet(config: config, configPath: options.configPath, endpoint: endpoint,
                                        format: format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json))
         }
         try await Self.runHeadless(
@@ -51,10 +53,13 @@ struct WatchCommand: AsyncParsableCommand {
             metrics: metricsOptions.settings)
     }
 
-    /// The headless mode, also used by `demo --headless`.
+    /// The headless mode, also used by `demo --headless` (which holds the state's lock already and
+    /// passes it as `held`).
     static func runHeadless(config: ProbesConfig, configPath: String, statePath: String, format: Format,
                             concurrency: Int = ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit,
-                            metrics: MetricsSettings? = nil) async throws {
+                            metrics: MetricsSettings? = nil, lock held: StateLock? = nil) async throws {
+        let lock = try held ?? EngineSession.lock(statePath)
+        defer { if held == nil { lock.release() } }
         var session = EngineSession(
             config: config, configPath: configPath, statePath: statePath, concurrency: concurrency)
         let store: HistoryStore
@@ -68,12 +73,39 @@ struct WatchCommand: AsyncParsableCommand {
         let redactor = config.redactor
         let probed = config.services.filter { $0.probe != nil }.count
         StandardError.write("incidentboard: watching \(probed) probes from \(configPath) (history: \(statePath))")
-        let firing = await session.run(store: store) { events in
-            for event in events {
-                StandardOutput.write(redactor.redact(format == .json ? event.jsonLine() : event.textLine()))
+        let output = OutputFailure()
+        let running = Task { [session] in
+            await session.run(store: store) { events in
+                for event in events {
+                    output.write(redactor.redact(format == .json ? event.jsonLine() : event.textLine()))
+                }
             }
         }
+        // stdout failing stops the engine as SIGTERM does: history flushed, alert states kept.
+        output.whenFailed { running.cancel() }
+        output.watchForReaderLeaving()
+        let firing = await withTaskCancellationHandler {
+            await running.value
+        } onCancel: {
+            running.cancel()
+        }
         await session.metrics?.stop()
-        StandardError.write("incidentboard: stopped; history flushed; \(firing) alerts still firing")
+        try finish(output, firing: firing, flushed: true)
+    }
+
+    /// The last line on stderr, and the exit status: 0, also when stdout's reader left (it chose
+    /// to stop); 1 when stdout could not be written.
+    static func finish(_ output: OutputFailure, firing: Int, flushed: Bool) throws(ExitCode) {
+        let stopped = "stopped; " + (flushed ? "history flushed; " : "") + "\(firing) alerts still firing"
+        guard let error = output.error else {
+            StandardError.write("incidentboard: \(stopped)")
+            return
+        }
+        if error.readerLeft {
+            StandardError.write("incidentboard: stdout closed by its reader; \(stopped)")
+            return
+        }
+        StandardError.write("incidentboard: \(error.description); \(stopped)")
+        throw ExitCode(1)
     }
 }

@@ -1,22 +1,38 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Probes
 import Synchronization
 
 /// One loopback HTTP listener of the estate, on raw SwiftNIO. It can be closed and reopened on
 /// the same port while the estate runs: closed, clients get "connection refused" (a hard-down
 /// upstream), and connections that were open are cut as well, so pooled clients notice too.
+///
+/// Connections are bounded as the `/metrics` endpoint's are (``ConnectionGate``), with limits
+/// for the estate (``limits``): a scan or a flood of connections cannot end the demo.
 final class EndpointServer: Sendable {
     typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+
+    /// A connection to serve, or one refused, closed without ever being wrapped.
+    enum Accepted: Sendable {
+        case serve(Connection)
+        case refuse(any Channel)
+    }
 
     private struct State {
         var port: Int
         var listener: (any Channel)?
         var serving: Task<Void, Never>?
-        var connections: [ObjectIdentifier: any Channel] = [:]
-        /// Bumped on every open and close, so a connection accepted by an old listener is cut.
-        var generation = 0
+        /// The connections of the listener open now; a fresh gate for every open, closed with it,
+        /// so a connection accepted by an old listener is cut.
+        var gate: ConnectionGate?
     }
+
+    /// Room for every pooled client of the estate and the agent; kept-alive connections outlive
+    /// the clients' pool timeouts (30 and 60 s), so a pooled request never meets a closing socket;
+    /// no response timeout, since slow answers are what the scenarios play.
+    static let limits = ServerLimits(
+        maxConnections: 256, requestTimeout: .seconds(10), keepAliveTimeout: .seconds(75), responseTimeout: nil)
 
     /// The server's name in messages.
     let name: String
@@ -42,15 +58,20 @@ final class EndpointServer: Sendable {
     func open() async throws(EstateError) {
         let port = state.withLock { $0.listener == nil ? $0.port : nil }
         guard let port else { return }
-        let listener: NIOAsyncChannel<Connection, Never>
+        let listener: NIOAsyncChannel<Accepted, Never>
+        let gate = ConnectionGate(limits: Self.limits)
         do {
             listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelOption(.backlog, value: 256)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .bind(host: "127.0.0.1", port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                        return try Connection(wrappingChannelSynchronously: channel)
+                        guard gate.admit(channel) else { return .refuse(channel) }
+                        let sync = channel.pipeline.syncOperations
+                        try sync.configureHTTPServerPipeline(withErrorHandling: true)
+                        try sync.addHandler(gate.deadlineHandler())
+                        return .serve(try Connection(wrappingChannelSynchronously: channel))
                     }
                 }
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
@@ -58,65 +79,53 @@ final class EndpointServer: Sendable {
         } catch {
             throw .cannotListen(port: port, server: name, reason: String(describing: error))
         }
-        let generation = state.withLock { state -> Int in
-            state.generation += 1
+        state.withLock { state in
             state.listener = listener.channel
+            state.gate = gate
             if let bound = listener.channel.localAddress?.port { state.port = bound }
-            return state.generation
         }
-        let task = Task { await self.serve(listener, generation: generation) }
+        let task = Task { await self.serve(listener) }
         state.withLock { $0.serving = task }
     }
 
     /// Closes the listener and every open connection, and waits until in-flight requests end.
+    ///
+    /// The accept loop is not cancelled: it ends when the listener closes, after taking every
+    /// connection already accepted, so that each one's writer is finished by `executeThenClose`;
+    /// then requests in flight are cancelled, so that a scripted slow answer does not hold the close.
     func close() async {
-        let (listener, connections, serving) = state.withLock { state in
-            state.generation += 1
+        let (listener, gate, serving) = state.withLock { state in
             defer {
                 state.listener = nil
-                state.connections = [:]
+                state.gate = nil
                 state.serving = nil
             }
-            return (state.listener, Array(state.connections.values), state.serving)
+            return (state.listener, state.gate, state.serving)
         }
+        gate?.closeAll()
         try? await listener?.close()
-        for connection in connections { connection.close(promise: nil) }
-        serving?.cancel()
         await serving?.value
     }
 
-    private func serve(_ listener: NIOAsyncChannel<Connection, Never>, generation: Int) async {
+    private func serve(_ listener: NIOAsyncChannel<Accepted, Never>) async {
         await withDiscardingTaskGroup { group in
             do {
                 try await listener.executeThenClose { inbound in
-                    for try await connection in inbound {
-                        guard track(connection.channel, generation: generation) else {
-                            connection.channel.close(promise: nil)
-                            continue
-                        }
-                        group.addTask {
-                            await self.handle(connection)
-                            self.untrack(connection.channel)
+                    for try await accepted in inbound {
+                        switch accepted {
+                        case .refuse(let channel):
+                            channel.close(promise: nil)
+                        case .serve(let connection):
+                            group.addTask { await self.handle(connection) }
                         }
                     }
                 }
             } catch {
                 // The listener was closed under the loop: the node went hard-down or the estate stops.
             }
+            // Requests still in flight end now (a scripted slow answer would hold the close).
             group.cancelAll()
         }
-    }
-
-    private func track(_ channel: any Channel, generation: Int) -> Bool {
-        state.withLock { state in
-            guard state.generation == generation else { return false }
-            state.connections[ObjectIdentifier(channel)] = channel
-            return true
-        }
-    }
-
-    private func untrack(_ channel: any Channel) {
-        _ = state.withLock { $0.connections.removeValue(forKey: ObjectIdentifier(channel)) }
     }
 
     private func handle(_ connection: Connection) async {

@@ -7,15 +7,24 @@ import Synchronization
 ///
 /// `GET /metrics` answers the exposition (text format 0.0.4), streamed chunk by chunk for large
 /// boards; `/` a short page pointing there; other paths 404 and other methods 405. Requests are
-/// bounded (headers 16 KB, bodies 64 KB, 32 connections, 30 s without a byte read), and whatever a
-/// client sends, the worst it gets is a 400 and a closed connection.
+/// bounded (headers 16 KB, bodies 64 KB), and whatever a client sends, the worst it gets is a 400
+/// and a closed connection. Connections are bounded by a ``ConnectionGate`` (``defaultLimits``):
+/// 32 at once, the oldest one not being answered evicted for a new one, so a scrape is answered
+/// while another client holds them all; a whole request within 10 s of connecting (30 s after a
+/// previous response on a kept-alive connection), and a response taken within 30 s.
 public final class MetricsServer: Sendable {
     typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+
+    /// What the child channel initializer hands the accept loop: a connection to serve, or one the
+    /// gate refused, closed there without ever being wrapped.
+    enum Accepted: Sendable {
+        case serve(Connection)
+        case refuse(any Channel)
+    }
 
     private struct State {
         var listener: (any Channel)?
         var serving: Task<Void, Never>?
-        var connections: [ObjectIdentifier: any Channel] = [:]
         var bound: MetricsListenAddress?
         var stopped = false
     }
@@ -25,13 +34,17 @@ public final class MetricsServer: Sendable {
     private let exposition: MetricsExposition
     private let group: any EventLoopGroup
     private let state = Mutex(State())
+    /// The connections open now, and the limits on them.
+    let gate: ConnectionGate
 
     /// Largest request body accepted (a scrape has none).
     static let maxBodyBytes = 64 * 1024
-    /// Most connections at once; more are closed as they arrive.
+    /// Most connections at once; at the limit a new one evicts the oldest not being answered.
     static let maxConnections = 32
-    /// A connection that sends nothing for this long is closed.
-    static let idleTimeout = TimeAmount.seconds(30)
+    /// The limits of a server made without others.
+    public static let defaultLimits = ServerLimits(
+        maxConnections: maxConnections, requestTimeout: .seconds(10), keepAliveTimeout: .seconds(30),
+        responseTimeout: .seconds(30))
     /// Header limits far below NIO's defaults (80 KB): a scrape sends a few hundred bytes.
     static let requestLimits = {
         var limits = NIOHTTPDecoderLimitConfiguration()
@@ -45,10 +58,12 @@ public final class MetricsServer: Sendable {
 
     /// A server for `exposition` on `address`; nothing listens until ``start()``.
     public init(address: MetricsListenAddress, exposition: MetricsExposition,
-                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                limits: ServerLimits = MetricsServer.defaultLimits) {
         self.address = address
         self.exposition = exposition
         self.group = group
+        self.gate = ConnectionGate(limits: limits)
     }
 
     /// Where the server listens once started (with the port the system chose when asked for 0).
@@ -62,22 +77,23 @@ public final class MetricsServer: Sendable {
     public func start() async throws(MetricsServerError) -> MetricsListenAddress {
         if let bound = state.withLock({ $0.listener == nil ? nil : $0.bound }) { return bound }
         guard !state.withLock({ $0.stopped }) else { throw .stopped }
-        let listener: NIOAsyncChannel<Connection, Never>
+        let listener: NIOAsyncChannel<Accepted, Never>
         do {
             let limits = Self.requestLimits
+            let gate = gate
             listener = try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .serverChannelOption(.backlog, value: 64)
+                .serverChannelOption(.backlog, value: 256)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .bind(host: address.host, port: address.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        guard gate.admit(channel) else { return .refuse(channel) }
                         let sync = channel.pipeline.syncOperations
-                        try sync.addHandler(IdleStateHandler(readTimeout: Self.idleTimeout))
-                        try sync.addHandler(IdleConnectionCloser())
                         try sync.configureHTTPServerPipeline(
                             withErrorHandling: true, withEncoderConfiguration: .init(),
                             withDecoderLimitConfiguration: limits)
-                        return try Connection(wrappingChannelSynchronously: channel)
+                        try sync.addHandler(gate.deadlineHandler())
+                        return .serve(try Connection(wrappingChannelSynchronously: channel))
                     }
                 }
         } catch {
@@ -101,34 +117,34 @@ public final class MetricsServer: Sendable {
     }
 
     /// Stops listening, closes every connection and waits for the server's tasks to end. Idempotent.
+    ///
+    /// The accept loop is not cancelled: it ends when the listener closes, after taking every
+    /// connection already accepted, so that each one's writer is finished by `executeThenClose`
+    /// (a wrapped connection dropped unserved would end the process).
     public func stop() async {
-        let (listener, connections, serving) = state.withLock { state in
+        let (listener, serving) = state.withLock { state in
             state.stopped = true
             defer {
                 state.listener = nil
-                state.connections = [:]
                 state.serving = nil
             }
-            return (state.listener, Array(state.connections.values), state.serving)
+            return (state.listener, state.serving)
         }
+        gate.closeAll()
         try? await listener?.close()
-        for connection in connections { connection.close(promise: nil) }
-        serving?.cancel()
         await serving?.value
     }
 
-    private func serve(_ listener: NIOAsyncChannel<Connection, Never>) async {
+    private func serve(_ listener: NIOAsyncChannel<Accepted, Never>) async {
         await withDiscardingTaskGroup { group in
             do {
                 try await listener.executeThenClose { inbound in
-                    for try await connection in inbound {
-                        guard track(connection.channel) else {
-                            connection.channel.close(promise: nil)
-                            continue
-                        }
-                        group.addTask {
-                            await self.handle(connection)
-                            self.untrack(connection.channel)
+                    for try await accepted in inbound {
+                        switch accepted {
+                        case .refuse(let channel):
+                            channel.close(promise: nil)
+                        case .serve(let connection):
+                            group.addTask { await self.handle(connection) }
                         }
                     }
                 }
@@ -137,18 +153,6 @@ public final class MetricsServer: Sendable {
             }
             group.cancelAll()
         }
-    }
-
-    private func track(_ channel: any Channel) -> Bool {
-        state.withLock { state in
-            guard !state.stopped, state.connections.count < Self.maxConnections else { return false }
-            state.connections[ObjectIdentifier(channel)] = channel
-            return true
-        }
-    }
-
-    private func untrack(_ channel: any Channel) {
-        _ = state.withLock { $0.connections.removeValue(forKey: ObjectIdentifier(channel)) }
     }
 
     private func handle(_ connection: Connection) async {
@@ -269,19 +273,6 @@ public final class MetricsServer: Sendable {
         <body><h1>IncidentBoard</h1><p>Prometheus metrics are at <a href="/metrics">/metrics</a>.</p></body></html>
 
         """
-}
-
-/// Closes a connection that has read nothing for the idle timeout.
-private final class IdleConnectionCloser: ChannelInboundHandler, Sendable {
-    typealias InboundIn = NIOAny
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
-            context.close(promise: nil)
-        } else {
-            context.fireUserInboundEventTriggered(event)
-        }
-    }
 }
 
 /// Why the `/metrics` endpoint could not start.
