@@ -105,7 +105,7 @@ struct MonitorTests {
         #expect(firings.firstIndex(of: "bureau")! < firings.firstIndex(of: "loans")!)
     }
 
-    @Test func heldAlertGoesOutUnsuppressedWhenTheRootNeverFires() throws {
+    @Test func rootThatNeverFiresIsPagedOnBehalfOfItsVictims() throws {
         var t = try Timeline()
         t.round(failing: [])
         // The bureau fails once (pending, never firing) while loans keeps failing.
@@ -113,8 +113,18 @@ struct MonitorTests {
         t.round(failing: ["loans"], except: ["cards", "bureau"])
         t.round(failing: ["loans"], except: ["cards", "bureau"])
         t.idle(seconds: 30)
+        // The hold ran out with the bureau silent: the page goes to the bureau, not to loans.
+        let root = try #require(t.events.first { $0.service == "bureau" && $0.event == .firing })
+        #expect(root.rule == Monitor.onBehalfRule && !root.suppressed && root.rootCause == "bureau")
         let loans = try #require(t.firing("loans"))
-        #expect(!loans.suppressed)
+        #expect(loans.suppressed && loans.rootCause == "bureau")
+        #expect(loans.time >= root.time)
+        // Once both answer again the incident is over, and both alerts resolve.
+        t.round(failing: [], except: ["cards"])
+        t.round(failing: [], except: ["cards"])
+        t.idle(seconds: 60)
+        #expect(t.resolved("loans") != nil)
+        #expect(t.events.contains { $0.service == "bureau" && $0.event == .resolved && $0.rule == Monitor.onBehalfRule })
     }
 
     @Test func inferredDependencyIsPagedOnceForItsDependents() throws {

@@ -268,7 +268,7 @@ public struct Monitor: Sendable {
                         continue
                     }
                 }
-                out.append(tell(event, key: key, attribution: attribution))
+                out.append(tell(event, key: key, attribution: pagingRoot(for: event.service, now: now, into: &out)))
             case .resolved:
                 if held.removeValue(forKey: key) != nil { continue }
                 guard let firing = told.removeValue(forKey: key) else { continue }
@@ -280,6 +280,35 @@ public struct Monitor: Sendable {
         }
         out += releaseHeld(now: now)
         return out
+    }
+
+    /// The rule name of an alert raised under a root's name on behalf of its victims.
+    public static let onBehalfRule = "dependents"
+
+    /// The attribution of a victim's alert that is about to be told. When it would page although a
+    /// probed root explains it (the root flaps faster than its `downAfter`, or has no alert for
+    /// its kind of trouble), the root is paged instead, once, with an alert of its own
+    /// (`down`, rule ``onBehalfRule``) that resolves when its incident ends; the victim's alert
+    /// then goes out suppressed, as the inhibit model wants.
+    private mutating func pagingRoot(for service: String, now: Date, into out: inout [AlertEvent])
+        -> AlertAttribution
+    {
+        let attribution = assessment.alertAttribution(service: service, firing: firingServices)
+        guard !attribution.suppressed, assessment.role(of: service) == .impacted, let root = attribution.rootCause,
+            root != service, services[root]?.probe != nil, let incident = assessment.incident(rootCause: root)
+        else { return attribution }
+        let key = AlertKey(service: root, kind: .down, rule: Self.onBehalfRule)
+        if told[key] == nil {
+            let shown = incident.impacted.prefix(5).joined(separator: ", ")
+                + (incident.impacted.count > 5 ? ", +\(incident.impacted.count - 5) more" : "")
+            let event = AlertEvent(
+                time: now, event: .firing, alert: .down, service: root, severity: .critical, rule: Self.onBehalfRule,
+                observed: Double(incident.impacted.count),
+                summary: "\(root) is the root cause of \(incident.impacted.count) failing dependents (\(shown)) "
+                    + "before its own probe alerted")
+            out.append(tell(event, key: key, attribution: AlertAttribution(rootCause: root, suppressed: false)))
+        }
+        return assessment.alertAttribution(service: service, firing: firingServices)
     }
 
     private mutating func tell(_ event: AlertEvent, key: AlertKey, attribution: AlertAttribution) -> AlertEvent {
@@ -310,7 +339,7 @@ public struct Monitor: Sendable {
                 held[key] = nil
                 var delayed = hold.event
                 delayed.time = now
-                out.append(tell(delayed, key: key, attribution: attribution))
+                out.append(tell(delayed, key: key, attribution: pagingRoot(for: delayed.service, now: now, into: &out)))
             } else {
                 held[key] = hold
             }
@@ -394,6 +423,17 @@ public struct Monitor: Sendable {
                 summary: "\(name) inferred down: \(incident.impacted.count) dependents failing "
                     + "(\(incident.impacted.joined(separator: ", ")))")
             out.append(tell(event, key: key, attribution: AlertAttribution(rootCause: name, suppressed: false)))
+        }
+        for (key, firing) in told where key.rule == Self.onBehalfRule
+            && assessment.incident(rootCause: key.service) == nil
+        {
+            told[key] = nil
+            alertStateIsDirty = true
+            out.append(AlertEvent(
+                time: now, event: .resolved, alert: .down, service: key.service, severity: firing.severity,
+                rule: Self.onBehalfRule, observed: 0,
+                summary: "\(key.service) no longer the root cause of failing dependents", rootCause: key.service,
+                suppressed: false))
         }
         for (key, firing) in told where services[key.service]?.probe == nil && inferred[key.service] == nil {
             told[key] = nil
