@@ -27,6 +27,13 @@ struct IncidentBoardCommand: AsyncParsableCommand {
         } catch {
             // --help and --version arrive here as errors with a success code.
             if exitCode(for: error) == .success { self.exit(withError: error) }
+            if let unknown = UnknownCommand.line(arguments: Array(CommandLine.arguments.dropFirst())) {
+                StandardError.write(unknown)
+                // The root command's usage and its commands (not the default command's usage).
+                let help = helpMessage()
+                StandardError.write(help.range(of: "USAGE:").map { String(help[$0.lowerBound...]) } ?? help)
+                Foundation.exit(UsageExit.code)
+            }
             let message = fullMessage(for: error)
             StandardError.write(message.hasPrefix("Error: ") ? "incidentboard: " + message.dropFirst(7) : message)
             Foundation.exit(UsageExit.code)
@@ -49,6 +56,29 @@ struct IncidentBoardCommand: AsyncParsableCommand {
             Foundation.exit(UsageExit.code)
         }
     }
+}
+
+/// A first argument that is neither an option nor a command. The dashboard is the default
+/// command and takes no arguments, so ArgumentParser would blame the dashboard
+/// (`Unexpected argument 'chek'`) and print its usage.
+enum UnknownCommand {
+    /// Every command name.
+    static var names: [String] {
+        IncidentBoardCommand.configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
+    }
+
+    /// `incidentboard: unknown command 'chek'; did you mean 'check'?`, or `nil` when the first
+    /// argument is an option or a command.
+    static func line(arguments: [String]) -> String? {
+        guard let first = arguments.first, !first.hasPrefix("-"), !names.contains(first) else { return nil }
+        let hint = ConfigSpelling.suggestion(for: first, among: names).map { "; did you mean '\($0)'?" } ?? ""
+        return "incidentboard: unknown command '\(first)'\(hint)"
+    }
+}
+
+/// `1 alert`, `2 alerts`.
+enum Plural {
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 }
 
 /// CONTRACT.md: usage and config errors exit 3.
@@ -78,6 +108,11 @@ struct ConfigOptions: ParsableArguments {
             "The probes.json to read (default: $INCIDENTBOARD_CONFIG, else ./probes.json).", valueName: "path"))
     var config: String?
 
+    /// Neither --config nor $INCIDENTBOARD_CONFIG was given.
+    var isDefault: Bool {
+        config == nil && (ProcessInfo.processInfo.environment["INCIDENTBOARD_CONFIG"] ?? "").isEmpty
+    }
+
     var configPath: String {
         if let config { return config }
         if let env = ProcessInfo.processInfo.environment["INCIDENTBOARD_CONFIG"], !env.isEmpty { return env }
@@ -86,11 +121,17 @@ struct ConfigOptions: ParsableArguments {
 
     /// Loads and validates the config; on failure prints every problem to stderr.
     func load() -> ProbesConfig? {
+        try? loadReporting().get()
+    }
+
+    /// Loads and validates the config; on failure prints every problem to stderr and returns
+    /// them too (for `check`'s machine-readable UNKNOWN).
+    func loadReporting() -> Result<ProbesConfig, ConfigErrors> {
         do {
-            return try ConfigLoader.load(contentsOf: configPath)
+            return .success(try ConfigLoader.load(contentsOf: configPath))
         } catch {
             for line in error.lines { StandardError.write(line) }
-            return nil
+            return .failure(error)
         }
     }
 }

@@ -52,11 +52,16 @@ struct WatchCommand: AsyncParsableCommand {
     }
 
     /// The headless mode, also used by `demo --headless`.
-    static func runHeadless(config: ProbesConfig, configPath: String, statePath: String, format: Format,
+    /// - Parameter configIdentity: what the history records as its config (default: the
+    ///   absolute path of `configPath`).
+    static func runHeadless(config: ProbesConfig, configPath: String, configIdentity: String? = nil,
+                            statePath: String, format: Format,
                             concurrency: Int = ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit,
                             metrics: MetricsSettings? = nil) async throws {
         var session = EngineSession(
-            config: config, configPath: configPath, statePath: statePath, concurrency: concurrency)
+            config: config, configPath: configPath, statePath: statePath,
+            configIdentity: configIdentity ?? HistoryStore.configIdentity(forConfig: configPath),
+            concurrency: concurrency)
         let store: HistoryStore
         do {
             store = try session.openStore()
@@ -74,6 +79,6 @@ struct WatchCommand: AsyncParsableCommand {
             }
         }
         await session.metrics?.stop()
-        StandardError.write("incidentboard: stopped; history flushed; \(firing) alerts still firing")
+        StandardError.write("incidentboard: stopped; history flushed; \(Plural.count(firing, "alert")) still firing")
     }
 }

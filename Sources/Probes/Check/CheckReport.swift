@@ -213,7 +213,7 @@ public struct CheckReport: Sendable {
             var detail = e.error ?? (e.probed ? "" : "no probe")
             if e.rootCauses == [e.name] {
                 let radius = incidents.first { $0.rootCause == e.name }?.impacted.count ?? 0
-                detail += (detail.isEmpty ? "" : "  ") + "ROOT CAUSE ×\(radius)"
+                detail += (detail.isEmpty ? "" : "  ") + (radius > 0 ? "ROOT CAUSE ×\(radius)" : "ROOT CAUSE")
             } else if !e.rootCauses.isEmpty {
                 detail += (detail.isEmpty ? "" : "  ") + "← " + e.rootCauses.joined(separator: ", ")
             }
@@ -223,8 +223,10 @@ public struct CheckReport: Sendable {
             lines += siteLines(e.sites, nameWidth: nameWidth)
         }
         for incident in incidents {
-            lines.append("incident: \(incident.rootCause)\(incident.inferred ? " (inferred)" : "") → "
-                + (incident.impacted.isEmpty ? "no dependents affected" : incident.impacted.joined(separator: ", ")))
+            let root = incident.rootCause + (incident.inferred ? " (inferred)" : "")
+            lines.append(incident.impacted.isEmpty
+                ? "incident: \(root), affecting nothing else"
+                : "incident: \(root) → " + incident.impacted.joined(separator: ", "))
         }
         return lines.joined(separator: "\n")
     }
