@@ -131,6 +131,12 @@ struct ConfigOptions: ParsableArguments {
             return .success(try ConfigLoader.load(contentsOf: configPath))
         } catch {
             for line in error.lines { StandardError.write(line) }
+            if isDefault, !FileManager.default.fileExists(atPath: configPath) {
+                // Most likely a first try from somewhere without a config.
+                StandardError.write(
+                    "incidentboard: no --config given and no ./probes.json here; "
+                        + "`incidentboard demo` shows the board on the built-in demo estate")
+            }
             return .failure(error)
         }
     }

@@ -22,7 +22,8 @@ struct SLOReportCommand: AsyncParsableCommand {
         abstract: "The SLO report from stored history (the default of `slo`).",
         discussion: """
             Per service and SLI: objective, window, good/total, error budget remaining, burn rates per window, \
-            time to exhaustion at the current 1 h burn rate, and coverage (the share of the window with data).
+            time to exhaustion at the current 1 h burn rate, and coverage (the share of the window with data). \
+            Below 1 % coverage the budget is shown as not yet meaningful (JSON keeps the raw figures).
             """
     )
 

@@ -87,6 +87,15 @@ struct FirstMinutesTests {
         #expect(text.stderr == "incidentboard: \(missing): cannot read: No such file or directory\n")
     }
 
+    @Test func withoutAConfigHereTheErrorPointsAtTheDemo() async throws {
+        let scratch = try Scratch()
+        let outcome = try await Binary.run(["check"], directory: scratch.path)
+        #expect(outcome.status == 3)
+        #expect(outcome.stderr == "incidentboard: probes.json: cannot read: No such file or directory\n"
+            + "incidentboard: no --config given and no ./probes.json here; "
+            + "`incidentboard demo` shows the board on the built-in demo estate\n", "\(outcome.stderr)")
+    }
+
     // MARK: History per config
 
     /// Runs `watch --headless` on `config` until `until` holds for `slo --format json` of it.
