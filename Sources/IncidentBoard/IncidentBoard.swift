@@ -27,10 +27,11 @@ struct IncidentBoardCommand: AsyncParsableCommand {
         } catch {
             // --help and --version arrive here as errors with a success code.
             if exitCode(for: error) == .success { self.exit(withError: error) }
-            if let unknown = UnknownCommand.line(arguments: Array(CommandLine.arguments.dropFirst())) {
-                StandardError.write(unknown)
-                // The root command's usage and its commands (not the default command's usage).
-                let help = helpMessage()
+            if let unknown = UnknownCommand.find(in: Array(CommandLine.arguments.dropFirst())) {
+                StandardError.write(unknown.line)
+                // The usage of the command whose subcommand was misspelt, with its subcommands
+                // (not the usage of its default subcommand).
+                let help = helpMessage(for: unknown.parent)
                 StandardError.write(help.range(of: "USAGE:").map { String(help[$0.lowerBound...]) } ?? help)
                 Foundation.exit(UsageExit.code)
             }
@@ -58,21 +59,31 @@ struct IncidentBoardCommand: AsyncParsableCommand {
     }
 }
 
-/// A first argument that is neither an option nor a command. The dashboard is the default
-/// command and takes no arguments, so ArgumentParser would blame the dashboard
-/// (`Unexpected argument 'chek'`) and print its usage.
+/// A word where a command name belongs that names no command: `incidentboard chek`,
+/// `incidentboard slo repot`. The default subcommands (the dashboard, `slo report`) take no
+/// arguments, so ArgumentParser would blame them (`Unexpected argument 'chek'`) and print their
+/// usage. (Were a command with subcommands ever to get a default one that takes arguments, this
+/// would have to look at it.)
 enum UnknownCommand {
-    /// Every command name.
-    static var names: [String] {
-        IncidentBoardCommand.configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
-    }
-
-    /// `incidentboard: unknown command 'chek'; did you mean 'check'?`, or `nil` when the first
-    /// argument is an option or a command.
-    static func line(arguments: [String]) -> String? {
-        guard let first = arguments.first, !first.hasPrefix("-"), !names.contains(first) else { return nil }
-        let hint = ConfigSpelling.suggestion(for: first, among: names).map { "; did you mean '\($0)'?" } ?? ""
-        return "incidentboard: unknown command '\(first)'\(hint)"
+    /// `incidentboard: unknown command 'chek'; did you mean 'check'?` and the command it was
+    /// given to, or `nil` when the arguments name commands down to the first option.
+    static func find(in arguments: [String]) -> (line: String, parent: any ParsableCommand.Type)? {
+        var command: any ParsableCommand.Type = IncidentBoardCommand.self
+        var path = ["incidentboard"]
+        for word in arguments {
+            let subcommands = command.configuration.subcommands
+            guard !subcommands.isEmpty, !word.hasPrefix("-") else { return nil }
+            let names = subcommands.compactMap { $0.configuration.commandName }
+                + (path.count == 1 ? ["help"] : [])
+            guard let index = names.firstIndex(of: word) else {
+                let hint = ConfigSpelling.suggestion(for: word, among: names).map { "; did you mean '\($0)'?" } ?? ""
+                return ("\(path.joined(separator: " ")): unknown command '\(word)'\(hint)", command)
+            }
+            guard index < subcommands.count else { return nil }  // `help`
+            command = subcommands[index]
+            path.append(word)
+        }
+        return nil
     }
 }
 

@@ -23,6 +23,11 @@ struct FirstMinutesTests {
         let far = try await Binary.run(["frobnicate"])
         #expect(far.status == 3)
         #expect(far.stderr.hasPrefix("incidentboard: unknown command 'frobnicate'\n"), "\(far.stderr)")
+        // One level down: `slo`'s own commands, and `slo`'s usage.
+        let nested = try await Binary.run(["slo", "simulat", "--objective", "99.9"])
+        #expect(nested.status == 3)
+        #expect(nested.stderr.hasPrefix("incidentboard slo: unknown command 'simulat'; did you mean 'simulate'?\n"
+            + "USAGE: incidentboard slo <subcommand>"), "\(nested.stderr)")
         // Real commands and options are not touched.
         let help = try await Binary.run(["check", "--help"])
         #expect(help.status == 0)
