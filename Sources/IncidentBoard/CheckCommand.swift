@@ -1,4 +1,5 @@
 import ArgumentParser
+import DemoEstate
 import Foundation
 import Probes
 
@@ -28,8 +29,16 @@ struct CheckCommand: AsyncParsableCommand {
     var services: [String] = []
 
     func run() async throws {
-        guard let config = options.load() else {
-            try printUnknown("\(options.configPath): invalid config (see stderr)")
+        let config: ProbesConfig
+        switch options.loadReporting() {
+        case .success(let loaded): config = loaded
+        case .failure(let errors):
+            // The same words as on stderr: `probes.json: cannot read: No such file or directory`.
+            let prefix = "incidentboard: "
+            let first = errors.lines.first.map { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : $0 }
+                ?? "\(options.configPath): invalid config"
+            let more = errors.lines.count - 1
+            try printUnknown(first + (more > 0 ? " (and \(Plural.count(more, "more problem")), see stderr)" : ""))
             throw ExitCode(CheckStatus.unknown.exitCode)
         }
         let names: [String]
@@ -56,6 +65,9 @@ struct CheckCommand: AsyncParsableCommand {
             let checkedAt = Date()
             let results = await OneShotCheck.probe(names, in: config, runner: runner)
             await runner.shutdown()
+            if let line = Self.nothingAnswered(results, config: config, configPath: options.configPath) {
+                StandardError.write(line)
+            }
             report = CheckReport.assemble(config: config, selected: names, results: results, checkedAt: checkedAt)
         }
         let text =
@@ -77,6 +89,23 @@ struct CheckCommand: AsyncParsableCommand {
             if !error.readerLeft { StandardError.write("incidentboard: \(error.description)") }
             throw ExitCode(error.exitCode(otherwise: status))
         }
+    }
+
+    /// One line when every probe was refused: nothing listens, so the report's "root causes" are
+    /// an estate that is not running, not an outage. For the demo estate's config it says how to
+    /// start it.
+    static func nothingAnswered(_ results: [String: ProbeResult], config: ProbesConfig, configPath: String)
+        -> String? {
+        guard !results.isEmpty, results.values.allSatisfy({ $0.failure == .refused }) else { return nil }
+        let what = results.count == 1 ? "the only probe" : "all \(results.count) probes"
+        var line = "incidentboard: \(configPath): nothing answered (\(what) refused: nothing listens there); "
+        if DemoEstateConfig.describesDemoEstate(config) {
+            line += "this config describes the demo estate: `incidentboard demo` starts it and shows the board "
+                + "(check again while it runs, from another terminal)"
+        } else {
+            line += "is the estate running?"
+        }
+        return line
     }
 
     /// UNKNOWN in the requested format, so a scheduler reading stdout still gets an answer.

@@ -55,8 +55,13 @@ struct DashboardCommand: AsyncParsableCommand {
     ///
     /// - Throws: `ExitCode(3)` when there is no usable terminal, another agent holds the state file
     ///   or the history cannot be opened (the reason is on stderr).
-    static func runDashboard(config: ProbesConfig, configPath: String, statePath: String, noColor: Bool,
-                             metrics: MetricsSettings? = nil, lock held: StateLock? = nil) async throws {
+    /// - Parameters:
+    ///   - configIdentity: what the history records as its config (default: the absolute path
+    ///     of `configPath`).
+    ///   - feed: where the engine's snapshots go; `demo` keeps it to set the board's banner.
+    static func runDashboard(config: ProbesConfig, configPath: String, configIdentity: String? = nil,
+                             statePath: String, noColor: Bool, metrics: MetricsSettings? = nil,
+                             feed: BoardFeed = BoardFeed(), lock held: StateLock? = nil) async throws {
         guard hasTerminal() else {
             StandardError.write(
                 "incidentboard: dashboard: standard input and output must be a terminal; "
@@ -65,7 +70,9 @@ struct DashboardCommand: AsyncParsableCommand {
         }
         let lock = try held ?? EngineSession.lock(statePath)
         defer { if held == nil { lock.release() } }
-        var session = EngineSession(config: config, configPath: configPath, statePath: statePath)
+        var session = EngineSession(
+            config: config, configPath: configPath, statePath: statePath,
+            configIdentity: configIdentity ?? HistoryStore.configIdentity(forConfig: configPath))
         let store: HistoryStore
         do {
             store = try session.openStore()
@@ -74,7 +81,6 @@ struct DashboardCommand: AsyncParsableCommand {
             throw ExitCode(UsageExit.code)
         }
         session.metrics = try await MetricsEndpoint.start(metrics, config: config)
-        let feed = BoardFeed()
         // The services from the config at once, so the first frame is the board, not a blank screen.
         var blank = Monitor(config: config)
         feed.publish(blank.snapshot(now: Date()))
@@ -102,7 +108,7 @@ struct DashboardCommand: AsyncParsableCommand {
             throw error
         }
         await session.metrics?.stop()
-        StandardError.write("incidentboard: stopped; history flushed; \(firing) alerts still firing")
+        StandardError.write("incidentboard: stopped; history flushed; \(Plural.count(firing, "alert")) still firing")
     }
 
     /// Shows `feed` on the terminal until the user quits or `engine` ends (it asks the feed to

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dashboard
 import DemoEstate
 import Foundation
 import Probes
@@ -9,7 +10,8 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Start the simulated estate on loopback and watch the board find the root cause.",
         discussion: """
             Starts simulated upstreams (point portal, auth vendor, credit bureau, card network) and the \
-            services over them on the loopback ports probes.json names, replays an incident on them and \
+            services over them on loopback (ports 18081-18096, as the estate's config built into \
+            incidentboard names them; the repository's probes.json is the same file), replays an incident on them and \
             runs the dashboard against them (with --headless: the alert lines of `watch --headless` on \
             stdout, scenario progress on stderr). Services really call their upstreams, so a cascade \
             emerges by itself. The demo keeps its own history (a temporary file unless --state is \
@@ -30,8 +32,9 @@ struct DemoCommand: AsyncParsableCommand {
     var format: WatchCommand.Format?
 
     @Option(help: ArgumentHelp(
-        "The probes.json describing the estate (default: ./probes.json, the repository's).", valueName: "path"))
-    var config: String = "probes.json"
+        "A probes.json describing the estate, e.g. with a port moved (default: the estate's own config, "
+            + "built into incidentboard).", valueName: "path"))
+    var config: String?
 
     @Option(help: ArgumentHelp(
         "The demo's history (default: a temporary file, removed at exit).", valueName: "path"))
@@ -66,8 +69,13 @@ struct DemoCommand: AsyncParsableCommand {
         }
         guard let plan = DemoPlan.named(scenario) else { throw ExitCode(UsageExit.code) }
         let probes: ProbesConfig
+        let configName = config ?? DemoEstateConfig.displayName
         do {
-            probes = try ConfigLoader.load(contentsOf: config)
+            if let config {
+                probes = try ConfigLoader.load(contentsOf: config)
+            } else {
+                probes = try DemoEstateConfig.load()
+            }
         } catch {
             for line in error.lines { StandardError.write(line) }
             throw ExitCode(UsageExit.code)
@@ -84,7 +92,7 @@ struct DemoCommand: AsyncParsableCommand {
             lock.release()
         }
         let (layout, notes) = EstateLayout.standard.adopting(probes)
-        for note in notes { StandardError.write("incidentboard: demo: \(config): \(note)") }
+        for note in notes { StandardError.write("incidentboard: demo: \(configName): \(note)") }
         let estate: Estate
         do {
             estate = try await Estate.start(layout, onWarning: { StandardError.write("incidentboard: \($0)") })
@@ -101,26 +109,30 @@ struct DemoCommand: AsyncParsableCommand {
         }
 
         let pace = pace ?? Self.environmentPace() ?? 1
-        // On the dashboard, stderr is held back until the board closes; progress would arrive all at once.
+        // On the dashboard, stderr is held back until the board closes; progress would arrive all at
+        // once. The board shows the scenario and its step in its banner instead.
+        let feed = BoardFeed()
         let player = ScenarioPlayer(
             clock: ContinuousClock(), pace: pace, apply: { await estate.apply($0) },
-            report: { line in if headless { StandardError.write(line) } })
+            report: { line in if headless { StandardError.write(line) } },
+            progress: { feed.setBanner($0.bannerLine) })
         let ports = layout.servers.map(\.port)
         StandardError.write(
             "incidentboard: demo estate listening on 127.0.0.1 ports \(ports.min() ?? 0)–\(ports.max() ?? 0); "
                 + "playing \(scenario)" + (pace == 1 ? "" : " at pace \(pace)")
                 + (headless ? "; Ctrl-C stops" : "; q quits"))
+        let identity = config.map { HistoryStore.configIdentity(forConfig: $0) } ?? DemoEstateConfig.identity
         let playing = Task { await player.play(plan) }
         do {
             if headless {
                 try await WatchCommand.runHeadless(
-                    config: probes, configPath: config, statePath: history.path,
+                    config: probes, configPath: configName, configIdentity: identity, statePath: history.path,
                     format: format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json),
                     metrics: metricsOptions.settings, lock: lock)
             } else {
                 try await DashboardCommand.runDashboard(
-                    config: probes, configPath: config, statePath: history.path, noColor: noColor,
-                    metrics: metricsOptions.settings, lock: lock)
+                    config: probes, configPath: configName, configIdentity: identity, statePath: history.path,
+                    noColor: noColor, metrics: metricsOptions.settings, feed: feed, lock: lock)
             }
         } catch {
             playing.cancel()

@@ -9,6 +9,8 @@ struct EngineSession {
     let config: ProbesConfig
     let configPath: String
     let statePath: String
+    /// What the history records as its config (``HistoryStore/configIdentity(forConfig:currentDirectory:)``).
+    var configIdentity: String
     var concurrency: Int = ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit
     /// The `/metrics` endpoint to feed each tick's board and the scheduler's statistics, if serving.
     var metrics: MetricsEndpoint? = nil
@@ -24,10 +26,16 @@ struct EngineSession {
         }
     }
 
-    /// Opens the history (moving an unusable file aside with a warning on stderr). Call with the
-    /// state's lock held: only the agent that holds it may move a file aside.
+    /// Opens the history (moving an unusable file aside with a warning on stderr) and records
+    /// which config it belongs to; a history of another config is named in one line on stderr.
+    /// Call with the state's lock held: only the agent that holds it may move a file aside.
     func openStore() throws(HistoryError) -> HistoryStore {
-        try HistoryStore(path: statePath) { StandardError.write($0) }
+        let store = try HistoryStore(path: statePath) { StandardError.write($0) }
+        let owner = try store.claim(config: configIdentity)
+        if let line = HistoryOwner.mismatch(statePath: statePath, recorded: owner, identity: configIdentity) {
+            StandardError.write(line)
+        }
+        return store
     }
 
     /// Runs until SIGINT/SIGTERM (or until the surrounding task is cancelled).

@@ -30,6 +30,14 @@ struct IncidentBoardCommand: AsyncParsableCommand {
         } catch {
             // --help and --version arrive here as errors with a success code.
             if exitCode(for: error) == .success { self.exit(withError: error) }
+            if let unknown = UnknownCommand.find(in: Array(CommandLine.arguments.dropFirst())) {
+                StandardError.write(unknown.line)
+                // The usage of the command whose subcommand was misspelt, with its subcommands
+                // (not the usage of its default subcommand).
+                let help = helpMessage(for: unknown.parent)
+                StandardError.write(help.range(of: "USAGE:").map { String(help[$0.lowerBound...]) } ?? help)
+                Foundation.exit(UsageExit.code)
+            }
             let message = fullMessage(for: error)
             StandardError.write(message.hasPrefix("Error: ") ? "incidentboard: " + message.dropFirst(7) : message)
             Foundation.exit(UsageExit.code)
@@ -58,6 +66,39 @@ struct IncidentBoardCommand: AsyncParsableCommand {
     }
 }
 
+/// A word where a command name belongs that names no command: `incidentboard chek`,
+/// `incidentboard slo repot`. The default subcommands (the dashboard, `slo report`) take no
+/// arguments, so ArgumentParser would blame them (`Unexpected argument 'chek'`) and print their
+/// usage. (Were a command with subcommands ever to get a default one that takes arguments, this
+/// would have to look at it.)
+enum UnknownCommand {
+    /// `incidentboard: unknown command 'chek'; did you mean 'check'?` and the command it was
+    /// given to, or `nil` when the arguments name commands down to the first option.
+    static func find(in arguments: [String]) -> (line: String, parent: any ParsableCommand.Type)? {
+        var command: any ParsableCommand.Type = IncidentBoardCommand.self
+        var path = ["incidentboard"]
+        for word in arguments {
+            let subcommands = command.configuration.subcommands
+            guard !subcommands.isEmpty, !word.hasPrefix("-") else { return nil }
+            let names = subcommands.compactMap { $0.configuration.commandName }
+                + (path.count == 1 ? ["help"] : [])
+            guard let index = names.firstIndex(of: word) else {
+                let hint = ConfigSpelling.suggestion(for: word, among: names).map { "; did you mean '\($0)'?" } ?? ""
+                return ("\(path.joined(separator: " ")): unknown command '\(word)'\(hint)", command)
+            }
+            guard index < subcommands.count else { return nil }  // `help`
+            command = subcommands[index]
+            path.append(word)
+        }
+        return nil
+    }
+}
+
+/// `1 alert`, `2 alerts`.
+enum Plural {
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+}
+
 /// CONTRACT.md: usage and config errors exit 3.
 enum UsageExit {
     static let code: Int32 = 3
@@ -71,6 +112,11 @@ struct ConfigOptions: ParsableArguments {
             "The probes.json to read (default: $INCIDENTBOARD_CONFIG, else ./probes.json).", valueName: "path"))
     var config: String?
 
+    /// Neither --config nor $INCIDENTBOARD_CONFIG was given.
+    var isDefault: Bool {
+        config == nil && (ProcessInfo.processInfo.environment["INCIDENTBOARD_CONFIG"] ?? "").isEmpty
+    }
+
     var configPath: String {
         if let config { return config }
         if let env = ProcessInfo.processInfo.environment["INCIDENTBOARD_CONFIG"], !env.isEmpty { return env }
@@ -79,11 +125,23 @@ struct ConfigOptions: ParsableArguments {
 
     /// Loads and validates the config; on failure prints every problem to stderr.
     func load() -> ProbesConfig? {
+        try? loadReporting().get()
+    }
+
+    /// Loads and validates the config; on failure prints every problem to stderr and returns
+    /// them too (for `check`'s machine-readable UNKNOWN).
+    func loadReporting() -> Result<ProbesConfig, ConfigErrors> {
         do {
-            return try ConfigLoader.load(contentsOf: configPath)
+            return .success(try ConfigLoader.load(contentsOf: configPath))
         } catch {
             for line in error.lines { StandardError.write(line) }
-            return nil
+            if isDefault, !FileManager.default.fileExists(atPath: configPath) {
+                // Most likely a first try from somewhere without a config.
+                StandardError.write(
+                    "incidentboard: no --config given and no ./probes.json here; "
+                        + "`incidentboard demo` shows the board on the built-in demo estate")
+            }
+            return .failure(error)
         }
     }
 }

@@ -47,10 +47,10 @@ struct RulesCommand: ParsableCommand {
         }
         let alerts = rules.rules.filter { $0.kind == .alerting }.count
         let recorded = rules.rules.count - alerts
-        StandardError.write("incidentboard: wrote \(rulesPath): \(rules.groups.count) services, "
-            + "\(recorded) recording rules, \(alerts) alerts")
-        StandardError.write("incidentboard: wrote \(alertmanagerPath): \(alertmanager.inhibitRules.count) "
-            + "inhibit rules (edit the placeholder receiver before use)")
+        StandardError.write("incidentboard: wrote \(rulesPath): \(Plural.count(rules.groups.count, "service")), "
+            + "\(Plural.count(recorded, "recording rule")), \(Plural.count(alerts, "alert"))")
+        StandardError.write("incidentboard: wrote \(alertmanagerPath): "
+            + "\(Plural.count(alertmanager.inhibitRules.count, "inhibit rule")) (edit the placeholder receiver before use)")
     }
 
     private static func join(_ directory: String, _ name: String) -> String {

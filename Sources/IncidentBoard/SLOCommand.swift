@@ -1,4 +1,5 @@
 import ArgumentParser
+import DemoEstate
 import Foundation
 import Probes
 
@@ -21,7 +22,8 @@ struct SLOReportCommand: AsyncParsableCommand {
         abstract: "The SLO report from stored history (the default of `slo`).",
         discussion: """
             Per service and SLI: objective, window, good/total, error budget remaining, burn rates per window, \
-            time to exhaustion at the current 1 h burn rate, and coverage (the share of the window with data).
+            time to exhaustion at the current 1 h burn rate, and coverage (the share of the window with data). \
+            Below 1 % coverage the budget is shown as not yet meaningful (JSON keeps the raw figures).
             """
     )
 
@@ -32,24 +34,51 @@ struct SLOReportCommand: AsyncParsableCommand {
     @OptionGroup var stateOptions: StateOptions
 
     func run() async throws {
-        guard let config = options.load() else { throw ExitCode(UsageExit.code) }
         let statePath = stateOptions.path(forConfig: options.configPath)
         guard FileManager.default.fileExists(atPath: statePath) else {
+            guard options.load() != nil else { throw ExitCode(UsageExit.code) }
             StandardError.write(
                 "incidentboard: \(statePath): no history yet; run `incidentboard watch --headless` or the dashboard "
                     + "with this config first (or pass --state)")
             throw ExitCode(UsageExit.code)
         }
         let now = Date()
+        let store: HistoryStore
+        let recorded: String?
+        do {
+            store = try HistoryStore(path: statePath) { StandardError.write($0) }
+            recorded = try store.recordedConfig()
+        } catch {
+            StandardError.write("incidentboard: \(error.description)")
+            throw ExitCode(UsageExit.code)
+        }
+        // A demo's kept history (`demo --state PATH`) is read with the demo's own config unless
+        // another one is given.
+        let config: ProbesConfig
+        let identity: String
+        if recorded == DemoEstateConfig.identity, options.isDefault, let demo = try? DemoEstateConfig.load() {
+            (config, identity) = (demo, DemoEstateConfig.identity)
+        } else {
+            guard let loaded = options.load() else { throw ExitCode(UsageExit.code) }
+            (config, identity) = (loaded, HistoryStore.configIdentity(forConfig: options.configPath))
+        }
         var monitor = Monitor(config: config)
         do {
-            let store = try HistoryStore(path: statePath) { StandardError.write($0) }
             _ = try monitor.restore(from: store, now: now)
         } catch {
             StandardError.write("incidentboard: \(error.description)")
             throw ExitCode(UsageExit.code)
         }
-        let report = SLOReport(generatedAt: now, statuses: monitor.sloStatuses(now: now))
+        let statuses = monitor.sloStatuses(now: now)
+        if let line = HistoryOwner.mismatch(statePath: statePath, recorded: recorded, identity: identity) {
+            StandardError.write(line)
+            // Another config's history with nothing of this one's services: a table of 0/0 would
+            // only look like an estate that was never probed.
+            if statuses.allSatisfy({ $0.availability.counts.total == 0 && $0.latency.counts.total == 0 }) {
+                throw ExitCode(UsageExit.code)
+            }
+        }
+        let report = SLOReport(generatedAt: now, statuses: statuses)
         try StandardOutput.write(format == .json ? report.json() : report.text())
     }
 }

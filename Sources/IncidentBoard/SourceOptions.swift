@@ -160,6 +160,6 @@ extension DashboardCommand {
         }
         // Probing is elsewhere (the agents): "probe now" and "pause" have nothing to act on.
         let firing = try await showBoard(feed: feed, engine: engine, noColor: noColor) { _ in }
-        StandardError.write("incidentboard: stopped; \(firing) alerts still firing")
+        StandardError.write("incidentboard: stopped; \(Plural.count(firing, "alert")) still firing")
     }
 }

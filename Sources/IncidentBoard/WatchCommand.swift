@@ -55,13 +55,18 @@ struct WatchCommand: AsyncParsableCommand {
 
     /// The headless mode, also used by `demo --headless` (which holds the state's lock already and
     /// passes it as `held`).
-    static func runHeadless(config: ProbesConfig, configPath: String, statePath: String, format: Format,
+    /// - Parameter configIdentity: what the history records as its config (default: the
+    ///   absolute path of `configPath`).
+    static func runHeadless(config: ProbesConfig, configPath: String, configIdentity: String? = nil,
+                            statePath: String, format: Format,
                             concurrency: Int = ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit,
                             metrics: MetricsSettings? = nil, lock held: StateLock? = nil) async throws {
         let lock = try held ?? EngineSession.lock(statePath)
         defer { if held == nil { lock.release() } }
         var session = EngineSession(
-            config: config, configPath: configPath, statePath: statePath, concurrency: concurrency)
+            config: config, configPath: configPath, statePath: statePath,
+            configIdentity: configIdentity ?? HistoryStore.configIdentity(forConfig: configPath),
+            concurrency: concurrency)
         let store: HistoryStore
         do {
             store = try session.openStore()
@@ -96,7 +101,7 @@ struct WatchCommand: AsyncParsableCommand {
     /// The last line on stderr, and the exit status: 0, also when stdout's reader left (it chose
     /// to stop); 1 when stdout could not be written.
     static func finish(_ output: OutputFailure, firing: Int, flushed: Bool) throws(ExitCode) {
-        let stopped = "stopped; " + (flushed ? "history flushed; " : "") + "\(firing) alerts still firing"
+        let stopped = "stopped; " + (flushed ? "history flushed; " : "") + "\(Plural.count(firing, "alert")) still firing"
         guard let error = output.error else {
             StandardError.write("incidentboard: \(stopped)")
             return

@@ -67,4 +67,22 @@ struct CheckReportTests {
         #expect(first == "INCIDENTBOARD OK - 1 of 1 up | 'a_latency'=12.3ms;500;2000;0;")
         #expect(report.nagios().contains("hub: UNKNOWN (no probe)"))
     }
+
+    @Test func textColumnsLineUpWhateverTheLatencyAndARootWithoutDependentsReadsWell() {
+        var slow = Self.entry("bureau", .down, error: "timeout after 2000 ms", roots: ["bureau"])
+        slow.latencyMs = 2001.25
+        let fast = Self.entry("db", .up)
+        let lone = Self.entry("cache", .down, error: "connection refused", roots: ["cache"])
+        let report = CheckReport(checkedAt: Self.at, entries: [slow, fast, lone], incidents: [
+            CheckReport.Incident(rootCause: "bureau", impacted: ["loans"], inferred: false),
+            CheckReport.Incident(rootCause: "cache", impacted: [], inferred: false),
+        ])
+        let lines = report.text().split(separator: "\n").map(String.init)
+        #expect(lines[1] == "STATUS    SERVICE    LATENCY  DETAIL")
+        #expect(lines[2] == "down      bureau   2001.3 ms  timeout after 2000 ms  ROOT CAUSE ×1")
+        #expect(lines[3] == "up        db         12.3 ms", "no trailing blanks")
+        #expect(lines[4] == "down      cache      12.3 ms  connection refused  ROOT CAUSE")
+        #expect(lines[5] == "incident: bureau → loans")
+        #expect(lines[6] == "incident: cache, affecting nothing else")
+    }
 }

@@ -252,10 +252,19 @@ struct CommandCheckerTests {
 
 /// Plugins written once per test run: writing a script while another thread spawns a process
 /// can leave the script open in that child, and executing it then fails with "Text file busy".
+/// The folder is removed when the test process exits (and folders of test runs that died
+/// without exiting are removed by the next run).
 private enum TestPlugins {
+    static let prefix = "incidentboard-command-plugins-"
+
+    static func folder(of pid: pid_t) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)\(pid)").path
+    }
+
     static let directory: String = {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("incidentboard-command-plugins-\(getpid())").path
+        removeFoldersOfDeadRuns()
+        let path = folder(of: getpid())
+        atexit { try? FileManager.default.removeItem(atPath: TestPlugins.folder(of: getpid())) }
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         for (name, body) in scripts {
             let file = path + "/" + name
@@ -281,6 +290,18 @@ private enum TestPlugins {
         "closes-output": #"exec >&- 2>&-; sleep 0.2; exit 1"#,
         "not-executable": #"echo "OK"; exit 0"#,
     ]
+
+    /// Folders left by test processes that no longer exist (killed before `atexit` could run).
+    private static func removeFoldersOfDeadRuns() {
+        let temporary = FileManager.default.temporaryDirectory.path
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = pid_t(name.dropFirst(prefix.count)), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: folder(of: pid))
+            }
+        }
+    }
 
     static var status: String { directory + "/status" }
     static var killsItself: String { directory + "/kills-itself" }

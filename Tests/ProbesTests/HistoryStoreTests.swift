@@ -175,12 +175,70 @@ struct HistoryStoreTests {
     }
 
     @Test func defaultPathFollowsXDG() {
-        #expect(HistoryStore.defaultPath(forConfig: "conf/probes.json", environment: ["XDG_STATE_HOME": "/x/state"])
-            == "/x/state/incidentboard/probes.sqlite")
-        #expect(HistoryStore.defaultPath(forConfig: "estate.json", environment: ["HOME": "/home/u"])
-            == "/home/u/.local/state/incidentboard/estate.sqlite")
+        let conf = HistoryStore.defaultPath(forConfig: "conf/probes.json", environment: ["XDG_STATE_HOME": "/x/state"],
+                                            currentDirectory: "/srv")
+        #expect(conf == "/x/state/incidentboard/probes-\(HistoryStore.shortHash("/srv/conf/probes.json")).sqlite")
+        #expect(HistoryStore.defaultPath(forConfig: "estate.json", environment: ["HOME": "/home/u"], currentDirectory: "/w")
+            .hasPrefix("/home/u/.local/state/incidentboard/estate-"))
         // A relative XDG_STATE_HOME is invalid per the spec and ignored.
         #expect(HistoryStore.defaultPath(forConfig: "p.json", environment: ["XDG_STATE_HOME": "rel", "HOME": "/h"])
-            == "/h/.local/state/incidentboard/p.sqlite")
+            .hasPrefix("/h/.local/state/incidentboard/p-"))
+        #expect(HistoryStore.legacyDefaultPath(forConfig: "conf/probes.json", environment: ["XDG_STATE_HOME": "/x/state"])
+            == "/x/state/incidentboard/probes.sqlite")
+    }
+
+    @Test func configsOfTheSameNameInDifferentFoldersGetDifferentHistories() {
+        let env = ["XDG_STATE_HOME": "/x/state"]
+        let a = HistoryStore.defaultPath(forConfig: "/srv/a/probes.json", environment: env)
+        let b = HistoryStore.defaultPath(forConfig: "/srv/b/probes.json", environment: env)
+        #expect(a != b)
+        #expect(a.range(of: #"^/x/state/incidentboard/probes-[0-9a-f]{8}\.sqlite$"#, options: .regularExpression) != nil, "\(a)")
+        // Every spelling of one file is one history.
+        #expect(HistoryStore.defaultPath(forConfig: "b/../a/./probes.json", environment: env, currentDirectory: "/srv") == a)
+        #expect(HistoryStore.configIdentity(forConfig: "probes.json", currentDirectory: "/srv/a") == "/srv/a/probes.json")
+        // Stable across runs: the hash is of the path, not of the process.
+        #expect(HistoryStore.shortHash("/srv/a/probes.json") == HistoryStore.shortHash("/srv/a/probes.json"))
+        #expect(HistoryStore.shortHash("") == "cbf29ce4")
+    }
+
+    @Test func aHistoryUnderTheOldNameIsRenamedOnce() throws {
+        let dir = try TempDir()
+        let env = ["XDG_STATE_HOME": dir.path]
+        let config = "/srv/estate/probes.json"
+        let legacy = HistoryStore.legacyDefaultPath(forConfig: config, environment: env)
+        do {
+            let store = try HistoryStore(path: legacy) { _ in }
+            var batch = HistoryBatch()
+            batch.add(Self.result("a", at: 0), latencyThreshold: .seconds(1))
+            try store.write(batch)
+            store.checkpoint()
+        }
+        let note = try #require(HistoryStore.adoptLegacyHistory(forConfig: config, environment: env))
+        let target = HistoryStore.defaultPath(forConfig: config, environment: env)
+        #expect(note == "incidentboard: \(legacy): renamed to \(target) (histories are now kept per config path)")
+        #expect(!FileManager.default.fileExists(atPath: legacy))
+        let reopened = try HistoryStore(path: target) { Issue.record("unexpected warning: \($0)") }
+        #expect(try reopened.aggregates(since: .distantPast)["a"]?.count == 1)
+        // Once: a file under the old name that appears later is left alone, the new one kept.
+        try Data().write(to: URL(fileURLWithPath: legacy))
+        #expect(HistoryStore.adoptLegacyHistory(forConfig: config, environment: env) == nil)
+        #expect(FileManager.default.fileExists(atPath: legacy))
+        #expect(try reopened.aggregates(since: .distantPast)["a"]?.count == 1)
+    }
+
+    @Test func aHistoryRecordsTheConfigItWasWrittenFor() throws {
+        let dir = try TempDir()
+        let path = dir.file("h.sqlite")
+        do {
+            let store = try HistoryStore(path: path) { _ in }
+            #expect(try store.recordedConfig() == nil)
+            #expect(try store.claim(config: "/srv/a/probes.json") == nil)
+            #expect(try store.claim(config: "/srv/a/probes.json") == nil)
+        }
+        let reopened = try HistoryStore(path: path) { _ in }
+        #expect(try reopened.recordedConfig() == "/srv/a/probes.json")
+        // Another config is told whose history it is, and does not take it over.
+        #expect(try reopened.claim(config: "/srv/b/probes.json") == "/srv/a/probes.json")
+        #expect(try reopened.recordedConfig() == "/srv/a/probes.json")
     }
 }

@@ -11,6 +11,7 @@ public final class BoardFeed: Sendable {
         var snapshot: BoardSnapshot?
         var version = 0
         var isStopRequested = false
+        var banner: String?
     }
 
     private let content = Mutex(Content())
@@ -36,8 +37,25 @@ public final class BoardFeed: Sendable {
         content.withLock { $0.isStopRequested }
     }
 
-    /// The newest snapshot and a number that changes with every publish.
+    /// Sets the line shown under the header of every snapshot from now on (`nil` removes it):
+    /// `demo` says there what it is playing.
+    public func setBanner(_ banner: String?) {
+        content.withLock {
+            guard $0.banner != banner else { return }
+            $0.banner = banner
+            $0.version &+= 1
+        }
+    }
+
+    /// The newest snapshot (with the banner, if one is set) and a number that changes with every
+    /// publish and banner change.
     public func latest() -> (snapshot: BoardSnapshot?, version: Int) {
-        content.withLock { ($0.snapshot, $0.version) }
+        content.withLock { content in
+            guard let banner = content.banner, var snapshot = content.snapshot else {
+                return (content.snapshot, content.version)
+            }
+            snapshot.banner = banner
+            return (snapshot, content.version)
+        }
     }
 }

@@ -17,6 +17,8 @@ public struct BoardLayout: Sendable, Hashable {
     public var isTooSmall: Bool
     /// Overall state, counts, clock (first row) and root causes (second row).
     public var header: Rect
+    /// The banner row under the header (what the demo is playing), when there is one.
+    public var banner: Rect?
     /// The services table, its column header included.
     public var table: Rect
     /// The detail pane, when shown.
@@ -26,14 +28,16 @@ public struct BoardLayout: Sendable, Hashable {
     /// Key hints, or the filter prompt.
     public var footer: Rect
 
-    /// The layout for `size` and `state`.
-    public init(size: TerminalSize, state: BoardState) {
+    /// The layout for `size` and `state`; `banner` adds a row under the header for it.
+    public init(size: TerminalSize, state: BoardState, banner: Bool = false) {
         let width = max(0, size.width)
         let height = max(0, size.height)
         isTooSmall = width < Self.minimumWidth || height < Self.minimumHeight
         header = Rect(x: 0, y: 0, width: width, height: 2)
+        self.banner = banner ? Rect(x: 0, y: 2, width: width, height: 1) : nil
         footer = Rect(x: 0, y: max(0, height - 1), width: width, height: 1)
-        let body = Rect(x: 0, y: 2, width: width, height: height - 3)
+        let top = banner ? 3 : 2
+        let body = Rect(x: 0, y: top, width: width, height: height - top - 1)
         detailCoversTable = false
         if width >= Self.sideBySideWidth {
             let detailWidth = max(56, width / 3)

@@ -97,7 +97,7 @@ extension BoardState {
     /// Movement: the selection when the table has focus, the scroll position of the detail pane when
     /// it has.
     private mutating func move(_ key: Key, snapshot: BoardSnapshot?, size: TerminalSize) {
-        let layout = BoardLayout(size: size, state: self)
+        let layout = BoardLayout(size: size, state: self, banner: snapshot?.banner != nil)
         if focus == .detail, layout.showsDetail {
             let page = max(1, (layout.detail?.height ?? 3) - 2)
             switch key {
@@ -163,7 +163,7 @@ extension BoardState {
             selected = snapshot.services[rows[0].index].name
             detailOffset = 0
         }
-        let layout = BoardLayout(size: size, state: self)
+        let layout = BoardLayout(size: size, state: self, banner: snapshot.banner != nil)
         offset = Table.scrollOffset(
             selected: index, offset: offset, visibleRows: layout.visibleTableRows, rowCount: rows.count)
     }

@@ -21,7 +21,7 @@ public struct BoardView: Sendable {
     /// Renders one frame.
     public func render(snapshot: BoardSnapshot?, state: BoardState, size: TerminalSize) -> Screen {
         var screen = Screen(width: size.width, height: size.height)
-        let layout = BoardLayout(size: size, state: state)
+        let layout = BoardLayout(size: size, state: state, banner: snapshot?.banner != nil)
         if layout.isTooSmall {
             TooSmallNotice(
                 minimumWidth: BoardLayout.minimumWidth, minimumHeight: BoardLayout.minimumHeight, theme: theme
@@ -30,6 +30,11 @@ public struct BoardView: Sendable {
         }
         let rows = snapshot.map { BoardRows.rows(for: $0, state: state) } ?? []
         renderHeader(snapshot, in: layout.header, on: &screen)
+        if let area = layout.banner, let banner = snapshot?.banner {
+            let line = Line(banner, style: theme.resolve(Style(foreground: .cyan, attributes: .bold)))
+            screen.put(line.truncated(toWidth: area.width, ellipsis: theme.glyphs.ellipsis), x: area.x, y: area.y,
+                       clip: area)
+        }
         if !layout.detailCoversTable {
             ServicesTableView(theme: theme).render(
                 snapshot: snapshot, rows: rows, state: state, in: layout.table, on: &screen)
@@ -73,8 +78,14 @@ public struct BoardView: Sendable {
         var left: [Span] = [Span("IncidentBoard", style: theme.headerStyle), Span("  ")]
         if let snapshot {
             let overall = Self.overall(snapshot)
-            let word = overall == .up ? "OK" : overall.rawValue.uppercased()
-            left.append(Span(glyphs.status(overall) + " " + word, style: theme.style(for: overall).adding(.bold)))
+            if overall == .up, !snapshot.firing.isEmpty {
+                // Everything answers again, but alerts still fire: not OK until they resolve.
+                left.append(Span(glyphs.status(.degraded) + " RECOVERING",
+                                 style: theme.style(for: .degraded).adding(.bold)))
+            } else {
+                let word = overall == .up ? "OK" : overall.rawValue.uppercased()
+                left.append(Span(glyphs.status(overall) + " " + word, style: theme.style(for: overall).adding(.bold)))
+            }
             left.append(Span("  "))
             left += countSpans(snapshot)
         } else {
@@ -175,6 +186,9 @@ public struct BoardView: Sendable {
     func incidentLine(_ snapshot: BoardSnapshot, width: Int) -> Line {
         let glyphs = theme.glyphs
         guard !snapshot.incidents.isEmpty else {
+            if !snapshot.firing.isEmpty, Self.overall(snapshot) == .up {
+                return lingeringAlerts(snapshot).truncated(toWidth: width, ellipsis: glyphs.ellipsis)
+            }
             if snapshot.services.indices.contains(where: { snapshot.services[$0].status != nil }) {
                 return Line([theme.statusSpan(.up), Span(" no incidents", style: theme.resolve(.fg(.green)))])
             }
@@ -213,6 +227,20 @@ public struct BoardView: Sendable {
             used += separator + pieceWidth
         }
         return Line(spans).truncated(toWidth: width, ellipsis: glyphs.ellipsis)
+    }
+
+    /// Why alerts still fire while every service is up: `all up; alerts wait out their windows:
+    /// 6 burn-rate, 3 latency` (burn rates and the 5-minute p99 still hold the errors; a `down`
+    /// alert waits for its run of good probes).
+    private func lingeringAlerts(_ snapshot: BoardSnapshot) -> Line {
+        var counts: [AlertKind: Int] = [:]
+        for alert in snapshot.firing { counts[alert.alert, default: 0] += 1 }
+        let kinds = AlertKind.allCases.compactMap { kind in counts[kind].map { "\($0) \(kind.rawValue)" } }
+        return Line([
+            theme.statusSpan(.up),
+            Span(" all up; alerts wait out their windows: ", style: theme.resolve(.fg(.green))),
+            Span(kinds.joined(separator: ", "), style: theme.resolve(Style(foreground: .yellow, attributes: .bold))),
+        ])
     }
 
     private func causeStyle(_ cause: CascadeIncident.Cause) -> Style {

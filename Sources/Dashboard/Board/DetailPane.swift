@@ -243,9 +243,13 @@ struct DetailPane {
             Span(BoardFormat.ratio(good: counts.good, total: counts.total)),
             Span(" of \(BoardFormat.objective(status.objective))", style: theme.dimStyle),
             Span("  budget "),
-            Span(BudgetBar(remaining: counts.total > 0 ? status.budgetRemaining : nil, theme: theme).label,
-                 style: BudgetBar(remaining: status.budgetRemaining, theme: theme).style),
         ]
+        if counts.total > 0, !status.budgetIsMeaningful {
+            spans.append(Span("not yet meaningful", style: theme.dimStyle))
+        } else {
+            spans.append(Span(BudgetBar(remaining: counts.total > 0 ? status.budgetRemaining : nil, theme: theme).label,
+                              style: BudgetBar(remaining: status.budgetRemaining, theme: theme).style))
+        }
         if counts.coverage < 0.999 {
             let percent = Int((max(0, counts.coverage) * 100).rounded(.down))
             spans.append(Span("  (\(percent)% of window seen)", style: theme.dimStyle))

@@ -119,7 +119,11 @@ struct ServicesTableView {
         }
 
         if let budgetWidth = width(.budget) {
-            if let availability = service.availability, availability.counts.total > 0 {
+            if let availability = service.availability, availability.counts.total > 0,
+               !availability.budgetIsMeaningful {
+                // A budget from a sliver of the window reads as a huge overspend; the detail pane says why.
+                cells[Column.budget.rawValue] = Line("too new", style: theme.dimStyle)
+            } else if let availability = service.availability, availability.counts.total > 0 {
                 let remaining = availability.budgetRemaining
                 cells[Column.budget.rawValue] = BudgetBar(remaining: remaining, theme: theme).line(width: budgetWidth)
             } else {

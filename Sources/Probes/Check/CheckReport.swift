@@ -234,27 +234,33 @@ public struct CheckReport: Sendable {
         var lines = ["\(status.rawValue.uppercased()): \(summary)  (\(Self.timestamp(checkedAt)))"
             + (source.map { "  from \($0)" } ?? "")]
         let nameWidth = max(7, entries.map(\.name.count).max() ?? 0)
+        func latencyText(_ e: Entry) -> String { e.latencyMs.map { "\(Self.ms($0)) ms" } ?? "-" }
+        // Right-aligned in a column as wide as its widest value (`1234.5 ms`), so DETAIL lines up.
+        let latencyWidth = max(7, entries.map { latencyText($0).count }.max() ?? 0)
         lines.append("STATUS    " + "SERVICE".padding(toLength: nameWidth, withPad: " ", startingAt: 0)
-            + "  LATENCY  DETAIL")
+            + "  " + String(repeating: " ", count: latencyWidth - 7) + "LATENCY  DETAIL")
         for e in entries {
-            let latency = e.latencyMs.map { "\(Self.ms($0)) ms" } ?? "-"
+            let latency = latencyText(e)
             var detail = e.error ?? (e.probed ? "" : "no probe")
             if e.rootCauses == [e.name] {
                 let radius = incidents.first { $0.rootCause == e.name }?.impacted.count ?? 0
-                detail += (detail.isEmpty ? "" : "  ") + "ROOT CAUSE ×\(radius)"
+                detail += (detail.isEmpty ? "" : "  ") + (radius > 0 ? "ROOT CAUSE ×\(radius)" : "ROOT CAUSE")
             } else if !e.rootCauses.isEmpty {
                 let chain = latencyChain(e)
                 detail += (detail.isEmpty ? "" : "  ")
                     + (chain.isEmpty ? "← " + e.rootCauses.joined(separator: ", ") : String(chain.dropFirst()))
             }
-            lines.append(e.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+            let row = e.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
                 + e.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  "
-                + String(repeating: " ", count: max(0, 7 - latency.count)) + latency + "  " + detail)
+                + String(repeating: " ", count: max(0, latencyWidth - latency.count)) + latency + "  " + detail
+            lines.append(String(row.reversed().drop { $0 == " " }.reversed()))
             lines += siteLines(e.sites, nameWidth: nameWidth)
         }
         for incident in incidents {
-            lines.append("incident: \(incident.rootCause)\(incident.inferred ? " (inferred)" : "") → "
-                + (incident.impacted.isEmpty ? "no dependents affected" : incident.impacted.joined(separator: ", ")))
+            let root = incident.rootCause + (incident.inferred ? " (inferred)" : "")
+            lines.append(incident.impacted.isEmpty
+                ? "incident: \(root), affecting nothing else"
+                : "incident: \(root) → " + incident.impacted.joined(separator: ", "))
         }
         return lines.joined(separator: "\n")
     }

@@ -1,9 +1,9 @@
 /// "Did you mean ...?" for misspelt keys, names and enum values in the config.
-enum ConfigSpelling {
+public enum ConfigSpelling {
     /// The candidate closest to `word`, when it is close enough to be a likely typo: same letters
     /// ignoring case, an edit distance of 1 (2 for words of 6 characters or more), or an
     /// abbreviation of at least 3 characters (`warn` for `warning`).
-    static func suggestion(for word: String, among candidates: [String]) -> String? {
+    public static func suggestion(for word: String, among candidates: [String]) -> String? {
         let lowered = Array(word.lowercased())
         var best: (candidate: String, distance: Int)?
         for candidate in candidates where candidate != word {

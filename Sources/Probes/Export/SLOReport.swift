@@ -26,6 +26,7 @@ public struct SLOReport: Sendable {
                 s.add("good", sli.counts.good.rounded())
                 s.add("total", sli.counts.total.rounded())
                 s.add("budgetRemaining", Self.round(sli.budgetRemaining, 6))
+                s.add("budgetMeaningful", sli.budgetIsMeaningful)
                 var rates = JSONText()
                 for (window, rate) in sli.burnRates.labelled(sloWindowSeconds: sli.windowSeconds) {
                     rates.add(window, Self.round(rate, 4))
@@ -54,18 +55,37 @@ public struct SLOReport: Sendable {
                 rows.append([
                     status.service, sli.sli.rawValue, Self.percent(sli.objective), SLIWindow.label(seconds: sli.windowSeconds),
                     "\(Int(sli.counts.good.rounded()))/\(Int(sli.counts.total.rounded()))",
-                    sli.counts.total > 0 ? String(format: "%.1f%%", sli.budgetRemaining * 100) : "-",
+                    sli.counts.total == 0 ? "-"
+                        : sli.budgetIsMeaningful ? String(format: "%.1f%%", sli.budgetRemaining * 100)
+                        : Self.notYet,
                     Self.rate(rates["5m"]), Self.rate(rates["1h"]), Self.rate(rates["6h"]), Self.rate(rates["3d"]),
-                    sli.timeToExhaustion.map { Self.span($0.seconds) } ?? "-",
-                    String(format: "%.0f%%", sli.counts.coverage * 100),
+                    sli.budgetIsMeaningful ? sli.timeToExhaustion.map { Self.span($0.seconds) } ?? "-" : "-",
+                    Self.coverage(sli.counts.coverage),
                 ])
             }
+        }
+        let early = statuses.flatMap { [$0.availability, $0.latency] }.filter { $0.counts.total > 0 && !$0.budgetIsMeaningful }
+        var footnote = ""
+        if let window = early.first?.windowSeconds {
+            let needed = Double(window) * SLIStatus.meaningfulCoverage
+            footnote = "\n\n\(Self.notYet): less than \(Self.coverage(SLIStatus.meaningfulCoverage)) of the SLO window "
+                + "has data (COVERAGE); budgets show from there (\(Self.span(needed)) of \(SLIWindow.label(seconds: window)))."
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }.joined(separator: "\n")
+        }.joined(separator: "\n") + footnote
+    }
+
+    /// The BUDGET column of an SLI whose budget is not yet meaningful.
+    static let notYet = "not yet meaningful"
+
+    /// `100%`, `42%`; one decimal below 10 % (`0.3%`), so a fresh history does not read as 0 %.
+    static func coverage(_ share: Double) -> String {
+        let percent = max(0, share) * 100
+        return percent < 10 && percent != percent.rounded() ? String(format: "%.1f%%", percent)
+            : String(format: "%.0f%%", percent)
     }
 
     static func round(_ value: Double, _ digits: Int) -> Double {

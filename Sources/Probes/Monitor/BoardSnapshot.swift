@@ -20,6 +20,8 @@ public struct BoardSnapshot: Sendable {
     /// The last problem reading the source (a fleet source that cannot reach Prometheus), for the
     /// board to show; `nil` when the last read succeeded or probing is local.
     public var sourceProblem: String? = nil
+    /// A line the board shows under its header, e.g. what the demo is playing; `nil` for none.
+    public var banner: String? = nil
 
     public init(time: Date, sloWindow: Duration, services: [ServiceSnapshot], incidents: [CascadeIncident],
                 firing: [AlertEvent], paused: Bool) {

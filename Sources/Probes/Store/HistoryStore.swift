@@ -128,6 +128,9 @@ public final class HistoryStore: Sendable {
                 try migrations[step](db)
             }
             try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
+            // Which config the history belongs to. Not a schema step: older builds ignore the
+            // table, and files they wrote gain it when this build first opens them.
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS history_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
         }
         return queue
     }
@@ -357,25 +360,41 @@ public final class HistoryStore: Sendable {
         }
     }
 
+    // MARK: The config it belongs to
+
+    /// The config this history was written for (``HistoryStore/configIdentity(forConfig:currentDirectory:)``),
+    /// as recorded by the first agent that opened it; `nil` for a history from before it was recorded.
+    public func recordedConfig() throws(HistoryError) -> String? {
+        do {
+            return try queue.read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM history_meta WHERE key = 'config'")
+            }
+        } catch {
+            throw HistoryError("\(path): cannot read history: \(Self.shortSQLiteMessage(error))")
+        }
+    }
+
+    /// Records `identity` as the config this history belongs to, unless one is recorded already.
+    /// - Returns: the config recorded before when it is another one (the history is someone
+    ///   else's), else `nil`.
+    @discardableResult
+    public func claim(config identity: String) throws(HistoryError) -> String? {
+        do {
+            return try queue.write { db -> String? in
+                if let owner = try String.fetchOne(db, sql: "SELECT value FROM history_meta WHERE key = 'config'") {
+                    return owner == identity ? nil : owner
+                }
+                try db.execute(sql: "INSERT INTO history_meta (key, value) VALUES ('config', ?)", arguments: [identity])
+                return nil
+            }
+        } catch {
+            throw HistoryError("\(path): cannot write history: \(Self.shortSQLiteMessage(error))")
+        }
+    }
+
     /// Flushes the WAL into the main file; called on a clean shutdown.
     public func checkpoint() {
         _ = try? queue.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
-    }
-
-    /// The default `--state` path: `$XDG_STATE_HOME/incidentboard/<config-name>.sqlite`, falling
-    /// back to `~/.local/state/incidentboard/...`.
-    public static func defaultPath(forConfig configPath: String,
-                                   environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let base: String
-        if let xdg = environment["XDG_STATE_HOME"], xdg.hasPrefix("/") {
-            base = xdg
-        } else {
-            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-            base = (home as NSString).appendingPathComponent(".local/state")
-        }
-        let name = ((configPath as NSString).lastPathComponent as NSString).deletingPathExtension
-        return ((base as NSString).appendingPathComponent("incidentboard") as NSString)
-            .appendingPathComponent((name.isEmpty ? "probes" : name) + ".sqlite")
     }
 }
 
