@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A whole lab run: incidents drawn at random, each on an estate of its own, and the table of how
 /// the engine did, per kind and overall.
@@ -10,25 +11,31 @@ public struct LabReport: Sendable {
     public var skipped: Int
 
     /// Runs `incidents` incidents on estates of `services` nodes; `kinds` limits what is drawn.
+    /// Incidents are independent (each its own estate, engine and seed), so they run on every core
+    /// and the outcome does not depend on how many there are.
     public static func run(
-        incidents: Int, services: Int, seed: UInt64, kinds: [LabIncidentKind] = LabIncidentKind.allCases,
-        progress: ((Int) -> Void)? = nil
+        incidents: Int, services: Int, seed: UInt64, kinds: [LabIncidentKind] = LabIncidentKind.allCases
     ) throws -> LabReport {
-        var outcomes: [LabOutcome] = []
-        var skipped = 0
-        for index in 0..<incidents {
+        let slots = Mutex([LabOutcome?](repeating: nil, count: incidents))
+        let failure = Mutex<(any Error)?>(nil)
+        DispatchQueue.concurrentPerform(iterations: incidents) { index in
             let incidentSeed = LabRandom.incidentSeed(seed, index)
             var random = LabRandom(seed: incidentSeed)
             let kind = kinds[index % kinds.count]
             let estate = LabEstate(size: services, random: &random)
-            guard let incident = LabIncident.make(kind, on: estate, seed: incidentSeed) else {
-                skipped += 1
-                continue
+            guard let incident = LabIncident.make(kind, on: estate, seed: incidentSeed) else { return }
+            do {
+                let outcome = LabRun.play(incident, on: estate, config: try estate.config())
+                slots.withLock { $0[index] = outcome }
+            } catch {
+                failure.withLock { $0 = error }
             }
-            outcomes.append(LabRun.play(incident, on: estate, config: try estate.config()))
-            progress?(index + 1)
         }
-        return LabReport(seed: seed, services: services, outcomes: outcomes, skipped: skipped)
+        if let error = failure.withLock({ $0 }) { throw error }
+        let outcomes = slots.withLock { $0 }
+        return LabReport(
+            seed: seed, services: services, outcomes: outcomes.compactMap { $0 },
+            skipped: outcomes.filter { $0 == nil }.count)
     }
 
     /// One row of the table.

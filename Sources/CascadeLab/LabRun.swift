@@ -90,8 +90,8 @@ public enum LabRun {
                 }
             }
             if tick >= nextSample, tick < incident.faultEnd {
-                samples.append(monitor.snapshot(now: t0.addingTimeInterval(tick), detail: false).incidents
-                    .map(\.rootCause))
+                // The tick has just brought the analysis up to date.
+                samples.append(monitor.assessment.incidents.map(\.rootCause))
                 nextSample += 5
             }
             if tick >= quietFrom {
