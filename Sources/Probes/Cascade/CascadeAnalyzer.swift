@@ -16,7 +16,8 @@ import Foundation
 ///   and that is when on-call needs the name. When it goes from slow to down its spell, and so
 ///   its onset and its victims, carry on: it stays the same incident.
 /// - A declared dependency without a probe is inferred in trouble when two or more troubled
-///   (failing or slow) nodes downstream of it are otherwise unexplained and began together (their
+///   (failing or slow) nodes downstream of it, reached through troubled nodes only (a healthy node
+///   in between says the trouble did not come that way), are otherwise unexplained and began together (their
 ///   onsets within the onset margin of each other). Its inferred onset is the earliest of that
 ///   pair; it then explains every unexplained downstream failure not clearly older. Nearer
 ///   dependencies are tried first and take their evidence with them; only probed failures
@@ -217,11 +218,18 @@ public struct CascadeAnalyzer: Sendable {
             var claimed = NodeSet(capacity: graph.count)
             var any = false
             for p in graph.topologicalIndices.reversed() where !analyzer.probed[p] {
+                // Evidence is trouble that can have come from p: reached through troubled (or
+                // unprobed) nodes only. A healthy node in between says p's trouble did not pass there.
                 var candidates: [Int] = []
-                graph.downstreamClosure[p].forEachCommonMember(with: troubled) { v in
-                    if analyzer.probed[v], roots[v] == [v], !claimed.contains(v) {
-                        candidates.append(v)
-                    }
+                var seen = NodeSet(capacity: graph.count)
+                var frontier = graph.downstreams(of: p)
+                while let v = frontier.popLast() {
+                    guard !seen.contains(v) else { continue }
+                    seen.insert(v)
+                    let inTrouble = trouble[v] != .none
+                    guard inTrouble || !analyzer.probed[v] else { continue }
+                    if inTrouble, analyzer.probed[v], roots[v] == [v], !claimed.contains(v) { candidates.append(v) }
+                    frontier += graph.downstreams(of: v)
                 }
                 guard candidates.count >= 2 else { continue }
                 candidates.sort { (onset[$0] ?? .distantPast) < (onset[$1] ?? .distantPast) }

@@ -68,8 +68,11 @@ public struct SLOReport: Sendable {
         var footnote = ""
         if let window = early.first?.windowSeconds {
             let needed = Double(window) * SLIStatus.meaningfulCoverage
-            footnote = "\n\n\(Self.notYet): less than \(Self.coverage(SLIStatus.meaningfulCoverage)) of the SLO window "
-                + "has data (COVERAGE); budgets show from there (\(Self.span(needed)) of \(SLIWindow.label(seconds: window)))."
+            let share: String = Self.coverage(SLIStatus.meaningfulCoverage)
+            let span: String = Self.span(needed)
+            let label: String = SLIWindow.label(seconds: window)
+            footnote = "\n\n\(Self.notYet): less than \(share) of the SLO window has data (COVERAGE); "
+            footnote += "budgets show from there (\(span) of \(label))."
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in

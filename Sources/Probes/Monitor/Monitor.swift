@@ -355,8 +355,10 @@ public struct Monitor: Sendable {
         let service = hold.event.service
         var until = hold.until
         if let spell = spells[service], spell.health != .healthy, let onset = spell.onset,
-            upstreamsClearedSince(onset, of: service)
+            !spell.canFollowSlowUpstream || upstreamsClearedSince(onset, of: service)
         {
+            // Nothing upstream can still explain it: a refused or broken connection is the
+            // service's own, and fresh, healthy upstreams explain nothing.
             until = now
         }
         if assessment.role(of: service) == .impacted {
