@@ -520,27 +520,31 @@ public struct Monitor: Sendable {
     /// with a few minutes of data the budget is gone at the first failure, and the burn-rate
     /// rules wait until their long window holds more than a short window of data.
     public mutating func assumeHealthyHistory(days: Int, now: Date) {
-        let nowMinute = Int64((now.timeIntervalSince1970 / 60).rounded(.down))
-        let firstDetailed = nowMinute - 6 * 60
-        let firstHour = (nowMinute - Int64(days) * 1440) / 60 * 60
+        let nowSecond = Int64(now.timeIntervalSince1970.rounded(.down))
+        let first = (nowSecond - Int64(days) * 86_400) / 3600 * 3600
+        // Services with the same interval and policy get the same counts: work them out once.
+        var done: [String: String] = [:]
         for service in config.services {
             guard let probe = service.probe else { continue }
-            let perMinute = max(1, Int((60 / max(probe.interval.seconds, 0.001)).rounded()))
-            func record(minute: Int64, probes: Int) {
-                let at = Date(timeIntervalSince1970: TimeInterval(minute * 60))
-                for sli in SLIKind.allCases {
-                    slo.record(service: service.name, sli: sli, good: probes, total: probes, at: at)
-                }
+            let shape = "\(probe.interval)|\(service.slo)"
+            if let model = done[shape] {
+                slo.copySLIs(from: model, to: service.name)
+                continue
             }
-            // Coarser further back, where only the long windows look: six hours a record beyond the
-            // last day, an hour a record beyond the last six hours, then ten minutes, and the
-            // last hour minute by minute.
-            var minute = firstHour
-            for (step, until) in [(360, nowMinute - 1440), (60, firstDetailed), (10, nowMinute - 60), (1, nowMinute)]
-            {
-                while minute + Int64(step) <= until {
-                    record(minute: minute, probes: perMinute * step)
-                    minute += Int64(step)
+            done[shape] = service.name
+            let perSecond = 1 / max(probe.interval.seconds, 0.001)
+            // One record per bucket of the SLIs' own tiers (an hour, 5 minutes, 10 seconds), as
+            // real probing would have filled them: coarser records would drop out of a rule's
+            // window in lumps and move its burn rate by steps that are not there.
+            var t = first
+            for (step, until) in [(Int64(3600), nowSecond - 86_400), (300, nowSecond - 3600), (10, nowSecond)] {
+                while t + step <= until {
+                    let probes = max(1, Int((Double(step) * perSecond).rounded()))
+                    let at = Date(timeIntervalSince1970: TimeInterval(t))
+                    for sli in SLIKind.allCases {
+                        slo.record(service: service.name, sli: sli, good: probes, total: probes, at: at)
+                    }
+                    t += step
                 }
             }
         }

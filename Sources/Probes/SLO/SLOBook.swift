@@ -178,6 +178,14 @@ public struct SLOBook: Sendable {
         entries[i].withSLI(sli) { $0.record(good: good, total: total, at: t) }
     }
 
+    /// Gives `target` the counters of `source` (both in the book, with the same policy): for
+    /// filling many services with the same synthetic history at the cost of one.
+    mutating func copySLIs(from source: String, to target: String) {
+        guard let i = indices[source], let j = indices[target], entries[i].policy == entries[j].policy else { return }
+        entries[j].availability = entries[i].availability
+        entries[j].latency = entries[i].latency
+    }
+
     /// Rebuilds one SLI of a service from stored aggregates (see ``RollingSLI/restore(_:now:)``).
     public mutating func restore(service: String, sli: SLIKind, aggregates: [SLIAggregate], now: Date) {
         guard let i = indices[service] else { return }
