@@ -237,7 +237,12 @@ public struct Monitor: Sendable {
             }
             guard !unsettled.isEmpty else { break }
             hasUnsettled = true
-            for incident in unsettled { observations[incident.rootCause] = .healthy }
+            // The root and what it explains wait together: left alone, its victims would settle
+            // first and be named roots of their own.
+            for incident in unsettled {
+                observations[incident.rootCause] = .healthy
+                for victim in incident.impacted { observations[victim] = .healthy }
+            }
             result = analyzer.analyze(observations, now: now)
         }
         return result
@@ -360,6 +365,10 @@ public struct Monitor: Sendable {
             // Nothing upstream can still explain it: a refused or broken connection is the
             // service's own, and fresh, healthy upstreams explain nothing.
             until = now
+        }
+        if hasUnsettled, assessment.role(of: service) == .healthy, (spells[service]?.health ?? .healthy) != .healthy {
+            // Left out of the analysis while the slowness it belongs to settles: wait for it.
+            until = max(until, now.addingTimeInterval(1))
         }
         if assessment.role(of: service) == .impacted {
             for root in assessment.rootCauses(of: service) {
