@@ -97,11 +97,11 @@ public struct LabReport: Sendable {
         var lines = [
             "cascade lab: \(outcomes.count) incidents on estates of \(services) services, seed \(seed)"
                 + (skipped > 0 ? " (\(skipped) could not be drawn)" : ""),
-            "KIND                   N  RANK1%  NO-VICTIM-PAGE%  ROOT-ALERT p50/p99 s  p99/GOAL  PHANTOM  UNRESOLVED",
+            "KIND                     N  RANK1%  NO-VICTIM-PAGE%  ROOT-ALERT p50/p99 s  p99/GOAL  PHANTOM  UNRESOLVED",
         ]
         for row in rows {
             lines.append(
-                row.kind.padding(toLength: 20, withPad: " ", startingAt: 0)
+                row.kind.padding(toLength: 22, withPad: " ", startingAt: 0)
                     + String(format: "%5d", row.incidents)
                     + String(format: "%8.1f", row.rootAtRank1)
                     + String(format: "%17.1f", row.noVictimPage)
