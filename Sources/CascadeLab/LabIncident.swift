@@ -50,7 +50,11 @@ struct LabFault: Sendable {
 public struct LabIncident: Sendable {
     public var kind: LabIncidentKind
     public var seed: UInt64
-    var faults: [LabFault]
+    var faults: [LabFault] {
+        didSet { faultsByNode = Self.index(faults) }
+    }
+    /// The faults of each node, for the behaviour model's many look-ups.
+    private(set) var faultsByNode: [Int: [LabFault]] = [:]
     /// The nodes that are the root causes.
     public var roots: Set<Int>
     /// The nodes whose trouble the roots explain.
@@ -68,6 +72,24 @@ public struct LabIncident: Sendable {
     public static let coolDown = 200.0
     /// Healthy probing before the first fault.
     public static let warmUp = 60.0
+
+    init(
+        kind: LabIncidentKind, seed: UInt64, faults: [LabFault], roots: Set<Int>, victims: Set<Int>,
+        faultStart: Double, faultEnd: Double
+    ) {
+        self.kind = kind
+        self.seed = seed
+        self.faults = faults
+        self.roots = roots
+        self.victims = victims
+        self.faultStart = faultStart
+        self.faultEnd = faultEnd
+        faultsByNode = Self.index(faults)
+    }
+
+    private static func index(_ faults: [LabFault]) -> [Int: [LabFault]] {
+        Dictionary(grouping: faults, by: \.node)
+    }
 
     /// The end of the run.
     public var end: Double { (faults.map(\.to).max() ?? faultEnd) + Self.coolDown }

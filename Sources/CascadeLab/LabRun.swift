@@ -60,7 +60,7 @@ public enum LabRun {
         var nextProbe = estate.nodes.map { $0.probed ? $0.phase : .infinity }
         // Results on their way, by arrival; small, so a sorted array does.
         var pending: [(arrival: Double, result: ProbeResult)] = []
-        var open = 0
+        var open: [AlertKey: Int] = [:]
         var tick = 1.0
         while tick <= giveUp {
             for i in estate.nodes.indices where nextProbe[i] <= tick {
@@ -94,10 +94,13 @@ public enum LabRun {
                 samples.append(monitor.assessment.incidents.map(\.rootCause))
                 nextSample += 5
             }
-            if tick >= quietFrom {
-                open = openAlerts(events)
-                if open == 0 { break }
+            for event in events[before...] {
+                let key = AlertKey(service: event.service, kind: event.alert, rule: event.rule, sli: event.sli)
+                if event.event == .firing { open[key, default: 0] += 1 } else if let n = open[key] {
+                    open[key] = n > 1 ? n - 1 : nil
+                }
             }
+            if tick >= quietFrom, open.isEmpty { break }
             tick += 1
         }
         return score(incident, estate: estate, events: events, samples: samples)
@@ -202,7 +205,7 @@ enum LabBehaviour {
 
     static func mode(_ node: Int, at t: Double, incident: LabIncident) -> LabMode? {
         var found: LabMode?
-        for fault in incident.faults where fault.node == node && fault.from <= t && t < fault.to {
+        for fault in incident.faultsByNode[node] ?? [] where fault.from <= t && t < fault.to {
             found = fault.mode
         }
         return found
