@@ -93,25 +93,20 @@ public struct Monitor: Sendable {
         for s in config.services { for up in s.dependsOn { deps[up, default: []].append(s.name) } }
         dependents = deps
         assessment = CascadeAssessment(nodes: [], incidents: [])
+        // The time for every one of `names` with a probe to be probed once more and answer (or time
+        // out), plus a second; nil when none has a probe.
+        let services = self.services
+        func nextProbeOfAll(_ names: [String]) -> TimeInterval? {
+            let cycles = names.compactMap { services[$0]?.probe.map { $0.interval.seconds + $0.timeout.seconds + 1 } }
+            return cycles.max().map { min($0, Self.longestHold) }
+        }
         var waits: [String: TimeInterval] = [:]
         var delays: [String: TimeInterval] = [:]
         for s in config.services {
             // Direct upstreams only: trouble further up shows in them (or the analysis explains it
             // through a healthy middle, as it does for failures).
-            var wait: TimeInterval = 0
-            for u in s.dependsOn {
-                guard let probe = services[u]?.probe else { continue }
-                wait = max(wait, probe.interval.seconds + probe.timeout.seconds + 1)
-            }
-            if wait > 0 { waits[s.name] = min(wait, Self.longestHold) }
-            if s.probe == nil {
-                var delay: TimeInterval = 1
-                for d in deps[s.name] ?? [] {
-                    guard let probe = services[d]?.probe else { continue }
-                    delay = max(delay, probe.interval.seconds + probe.timeout.seconds + 1)
-                }
-                delays[s.name] = min(delay, Self.longestHold)
-            }
+            waits[s.name] = nextProbeOfAll(s.dependsOn)
+            if s.probe == nil { delays[s.name] = nextProbeOfAll(deps[s.name] ?? []) ?? 1 }
         }
         groupWaits = waits
         inferenceDelays = delays
@@ -267,9 +262,10 @@ public struct Monitor: Sendable {
             case .firing:
                 let attribution = assessment.alertAttribution(service: event.service, firing: firingServices)
                 if !attribution.suppressed {
-                    let hold = HeldAlert(event: event, since: now, until: now.addingTimeInterval(groupWaits[event.service] ?? 0))
-                    if let until = holdUntil(hold, now: now), until > now {
-                        held[key] = HeldAlert(event: event, since: now, until: until)
+                    var hold = HeldAlert(event: event, since: now, until: now.addingTimeInterval(groupWaits[event.service] ?? 0))
+                    hold.until = holdUntil(hold, now: now)
+                    if hold.until > now {
+                        held[key] = hold
                         continue
                     }
                 }
@@ -339,7 +335,7 @@ public struct Monitor: Sendable {
         for key in held.keys.sorted() {
             guard var hold = held[key] else { continue }
             let attribution = assessment.alertAttribution(service: hold.event.service, firing: firingServices)
-            hold.until = holdUntil(hold, now: now) ?? hold.until
+            hold.until = holdUntil(hold, now: now)
             if attribution.suppressed || hold.until <= now {
                 held[key] = nil
                 var delayed = hold.event
@@ -356,7 +352,7 @@ public struct Monitor: Sendable {
     /// with a probe has been probed since the service's trouble began, and for a victim until each
     /// of its root causes has had time to fire, and never before a root's own held alert goes out
     /// (never more than ``longestHold`` after it was first held).
-    private func holdUntil(_ hold: HeldAlert, now: Date) -> Date? {
+    private func holdUntil(_ hold: HeldAlert, now: Date) -> Date {
         let service = hold.event.service
         var until = hold.until
         if let spell = spells[service], spell.health != .healthy, let onset = spell.onset,
