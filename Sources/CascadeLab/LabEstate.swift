@@ -22,9 +22,11 @@ public struct LabEstate: Sendable {
         public var ownLatencyMs: Double
     }
 
-    public var nodes: [Node]
-    /// For each node, its direct dependents.
-    public var dependents: [[Int]]
+    public let nodes: [Node]
+    /// The nodes' dependencies, with the same indices as ``nodes``.
+    public let graph: DependencyGraph
+    /// The latency threshold of every node's SLO.
+    public static let latencyThreshold = Duration.milliseconds(500)
     /// How long a service waits for an upstream before it gives up with an error (as the demo
     /// estate's services do), in milliseconds.
     public static let callTimeoutMs = 1000.0
@@ -66,34 +68,17 @@ public struct LabEstate: Sendable {
                 phase: phase, ownLatencyMs: 5 + random.unit() * 20))
         }
         self.nodes = nodes
-        var dependents = [[Int]](repeating: [], count: nodes.count)
-        for (i, node) in nodes.enumerated() { for u in node.dependsOn { dependents[u].append(i) } }
-        self.dependents = dependents
+        // Names are unique and listed in order, so the graph's indices are the nodes'.
+        graph = DependencyGraph(nodes: nodes.map { node in (node.name, node.dependsOn.map { nodes[$0].name }) })
     }
+
+    /// The nodes that depend on `node` directly.
+    public func dependents(of node: Int) -> [Int] { graph.downstreams(of: node) }
 
     /// Every node that depends on `node`, directly or not.
-    public func downstream(of node: Int) -> Set<Int> {
-        var seen: Set<Int> = []
-        var stack = dependents[node]
-        while let next = stack.popLast() {
-            guard seen.insert(next).inserted else { continue }
-            stack += dependents[next]
-        }
-        return seen
-    }
+    public func downstream(of node: Int) -> Set<Int> { Set(graph.transitiveDownstreams(of: node)) }
 
-    /// Every node that `node` depends on, directly or not.
-    public func upstream(of node: Int) -> Set<Int> {
-        var seen: Set<Int> = []
-        var stack = nodes[node].dependsOn
-        while let next = stack.popLast() {
-            guard seen.insert(next).inserted else { continue }
-            stack += nodes[next].dependsOn
-        }
-        return seen
-    }
-
-    /// The estate as a probes.json document (500 ms latency threshold, the default policy).
+    /// The estate as a probes.json document (``latencyThreshold``, the default policy otherwise).
     public func config() throws -> ProbesConfig {
         var services: [String] = []
         for node in nodes {
@@ -106,7 +91,9 @@ public struct LabEstate: Sendable {
             }
             services.append(entry + "}")
         }
-        let json = "{\"slo\":{\"latency\":{\"threshold\":\"500ms\"}},\"services\":[\(services.joined(separator: ","))]}"
+        let threshold = Int(Self.latencyThreshold.milliseconds)
+        let json = "{\"slo\":{\"latency\":{\"threshold\":\"\(threshold)ms\"}},"
+            + "\"services\":[\(services.joined(separator: ","))]}"
         return try ConfigLoader.load(data: Data(json.utf8), displayName: "cascade-lab.json", environment: [:])
     }
 }

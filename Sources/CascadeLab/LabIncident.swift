@@ -101,7 +101,7 @@ public struct LabIncident: Sendable {
         let length = 60 + random.unit() * 60
         let probed = estate.nodes.indices.filter { estate.nodes[$0].probed }
         // Probed nodes with a probed dependent: worth an incident.
-        let upstreams = probed.filter { estate.dependents[$0].contains { estate.nodes[$0].probed } }
+        let upstreams = probed.filter { estate.dependents(of: $0).contains { estate.nodes[$0].probed } }
         func incident(_ faults: [LabFault], roots: Set<Int>, end: Double) -> LabIncident {
             var victims: Set<Int> = []
             for root in roots { victims.formUnion(estate.downstream(of: root)) }
@@ -144,7 +144,7 @@ public struct LabIncident: Sendable {
             return incident(faults, roots: [root], end: t)
         case .twoRoots:
             let pairs = upstreams.flatMap { a in upstreams.map { (a, $0) } }.filter { a, b in
-                a < b && !estate.upstream(of: a).contains(b) && !estate.upstream(of: b).contains(a)
+                a < b && !estate.graph.isUpstream(b, of: a) && !estate.graph.isUpstream(a, of: b)
             }
             guard !pairs.isEmpty else { return nil }
             let (a, b) = random.pick(pairs)
@@ -154,7 +154,7 @@ public struct LabIncident: Sendable {
             ], roots: [a, b], end: start + length)
         case .victimFirst:
             let pairs = upstreams.flatMap { u in
-                estate.dependents[u].filter { estate.nodes[$0].probed }.map { (u, $0) }
+                estate.dependents(of: u).filter { estate.nodes[$0].probed }.map { (u, $0) }
             }
             guard !pairs.isEmpty else { return nil }
             let (root, victim) = random.pick(pairs)
@@ -165,7 +165,7 @@ public struct LabIncident: Sendable {
             ], roots: [root, victim], end: later + length)
         case .probeless:
             let vendors = estate.nodes.indices.filter { v in
-                !estate.nodes[v].probed && estate.dependents[v].filter { estate.nodes[$0].probed }.count >= 2
+                !estate.nodes[v].probed && estate.dependents(of: v).filter { estate.nodes[$0].probed }.count >= 2
             }
             guard !vendors.isEmpty else { return nil }
             let root = random.pick(vendors)
@@ -174,7 +174,7 @@ public struct LabIncident: Sendable {
         case .rootRecoversFirst:
             guard !upstreams.isEmpty else { return nil }
             let root = random.pick(upstreams)
-            let lingering = estate.dependents[root].map {
+            let lingering = estate.dependents(of: root).map {
                 LabFault(node: $0, mode: .lingering, from: start + length, to: start + length + 10)
             }
             return incident([LabFault(node: root, mode: .down, from: start, to: start + length)] + lingering,
@@ -182,7 +182,7 @@ public struct LabIncident: Sendable {
         case .victimsRecoverFirst:
             guard !upstreams.isEmpty else { return nil }
             let root = random.pick(upstreams)
-            let fallback = estate.dependents[root].map {
+            let fallback = estate.dependents(of: root).map {
                 LabFault(node: $0, mode: .fallback, from: start + length - 30, to: start + length + 1)
             }
             return incident([LabFault(node: root, mode: .down, from: start, to: start + length)] + fallback,

@@ -19,11 +19,9 @@ public struct LabReport: Sendable {
         let slots = Mutex([LabOutcome?](repeating: nil, count: incidents))
         let failure = Mutex<(any Error)?>(nil)
         DispatchQueue.concurrentPerform(iterations: incidents) { index in
-            let incidentSeed = LabRandom.incidentSeed(seed, index)
-            var random = LabRandom(seed: incidentSeed)
-            let kind = kinds[index % kinds.count]
-            let estate = LabEstate(size: services, random: &random)
-            guard let incident = LabIncident.make(kind, on: estate, seed: incidentSeed) else { return }
+            let drawn = draw(kinds[index % kinds.count], incidentSeed: LabRandom.incidentSeed(seed, index),
+                             services: services)
+            guard let (estate, incident) = drawn else { return }
             do {
                 let outcome = LabRun.play(incident, on: estate, config: try estate.config())
                 slots.withLock { $0[index] = outcome }
@@ -139,9 +137,7 @@ public struct LabReport: Sendable {
     public static func replay(
         kind: LabIncidentKind, incidentSeed: UInt64, services: Int, log: ((String) -> Void)? = nil
     ) throws -> LabOutcome? {
-        var random = LabRandom(seed: incidentSeed)
-        let estate = LabEstate(size: services, random: &random)
-        guard let incident = LabIncident.make(kind, on: estate, seed: incidentSeed) else { return nil }
+        guard let (estate, incident) = draw(kind, incidentSeed: incidentSeed, services: services) else { return nil }
         if let log {
             let names = { (nodes: Set<Int>) in nodes.map { estate.nodes[$0].name }.sorted().joined(separator: " ") }
             log("\(kind.rawValue) seed \(incidentSeed): roots \(names(incident.roots)); victims \(names(incident.victims)); "
@@ -154,5 +150,13 @@ public struct LabReport: Sendable {
             }
         }
         return LabRun.play(incident, on: estate, config: try estate.config(), log: log)
+    }
+
+    /// The estate and the incident of one seed: the estate is drawn from the seed first, then the
+    /// incident on it; `nil` when the kind fits no node of that estate.
+    static func draw(_ kind: LabIncidentKind, incidentSeed: UInt64, services: Int) -> (LabEstate, LabIncident)? {
+        var random = LabRandom(seed: incidentSeed)
+        let estate = LabEstate(size: services, random: &random)
+        return LabIncident.make(kind, on: estate, seed: incidentSeed).map { (estate, $0) }
     }
 }

@@ -103,19 +103,8 @@ public enum LabRun {
             if tick >= quietFrom, open.isEmpty { break }
             tick += 1
         }
-        return score(incident, estate: estate, events: events, samples: samples)
-    }
-
-    /// Firing alerts not yet resolved.
-    static func openAlerts(_ events: [AlertEvent]) -> Int {
-        var open: [AlertKey: Int] = [:]
-        for event in events {
-            let key = AlertKey(service: event.service, kind: event.alert, rule: event.rule, sli: event.sli)
-            if event.event == .firing { open[key, default: 0] += 1 } else if let n = open[key] {
-                open[key] = n > 1 ? n - 1 : nil
-            }
-        }
-        return open.values.reduce(0, +)
+        return score(
+            incident, estate: estate, events: events, samples: samples, unresolved: open.values.reduce(0, +))
     }
 
     /// One probe of node `i` starting at `t`, and when its result reaches the engine.
@@ -126,6 +115,7 @@ public enum LabRun {
         let answer = LabBehaviour.answer(i, at: t, estate: estate, incident: incident, random: &random)
         let timeout = node.timeout.seconds * 1000
         let started = t0.addingTimeInterval(t)
+        let latency = Duration.microseconds(Int64(answer.latencyMs * 1000))
         let result: ProbeResult
         if answer.latencyMs > timeout {
             result = ProbeResult(
@@ -133,12 +123,12 @@ public enum LabRun {
                 error: "timeout", failure: .timeout)
         } else if answer.ok {
             result = ProbeResult(
-                service: node.name, startedAt: started, status: answer.latencyMs > 500 ? .degraded : .up,
-                latency: .microseconds(Int64(answer.latencyMs * 1000)))
+                service: node.name, startedAt: started, status: LatencySLO.isSlow(latency, threshold: LabEstate.latencyThreshold) ? .degraded : .up,
+                latency: latency)
         } else {
             result = ProbeResult(
-                service: node.name, startedAt: started, status: .down,
-                latency: .microseconds(Int64(answer.latencyMs * 1000)), error: "HTTP 503", failure: answer.failure)
+                service: node.name, startedAt: started, status: .down, latency: latency, error: "HTTP 503",
+                failure: answer.failure)
         }
         return (t + min(answer.latencyMs, timeout) / 1000, result)
     }
@@ -146,28 +136,21 @@ public enum LabRun {
     /// Scores a run. The roots count as named at rank 1 when every sample that names anything
     /// ranks exactly the true roots first, and at least one does (a flapping root may show as
     /// recovered for a moment; a wrong name never passes).
-    static func score(_ incident: LabIncident, estate: LabEstate, events: [AlertEvent], samples: [[String]])
-        -> LabOutcome
-    {
+    static func score(
+        _ incident: LabIncident, estate: LabEstate, events: [AlertEvent], samples: [[String]], unresolved: Int
+    ) -> LabOutcome {
         let rootNames = Set(incident.roots.map { estate.nodes[$0].name })
         let victimNames = Set(incident.victims.map { estate.nodes[$0].name })
         var firstRootAlert: Double?
         var victimPages = 0
         var phantomPages = 0
-        for event in events {
-            switch event.event {
-            case .firing:
-                guard !event.suppressed else { continue }
-                if rootNames.contains(event.service) {
-                    let t = event.time.timeIntervalSince(t0) - incident.faultStart
-                    if firstRootAlert == nil { firstRootAlert = t }
-                } else if victimNames.contains(event.service) {
-                    victimPages += 1
-                } else {
-                    phantomPages += 1
-                }
-            case .resolved:
-                break
+        for event in events where event.event == .firing && !event.suppressed {
+            if rootNames.contains(event.service) {
+                if firstRootAlert == nil { firstRootAlert = event.time.timeIntervalSince(t0) - incident.faultStart }
+            } else if victimNames.contains(event.service) {
+                victimPages += 1
+            } else {
+                phantomPages += 1
             }
         }
         let shown = samples.filter { !$0.isEmpty }
@@ -176,7 +159,7 @@ public enum LabRun {
         return LabOutcome(
             kind: incident.kind, seed: incident.seed, rootAtRank1: !rootNames.isEmpty && !shown.isEmpty && wrong == nil,
             timeToRootAlert: firstRootAlert, rootAlertGoal: goal(incident, estate: estate),
-            victimPages: victimPages, phantomPages: phantomPages, missingResolves: openAlerts(events),
+            victimPages: victimPages, phantomPages: phantomPages, missingResolves: unresolved,
             named: named)
     }
 
@@ -185,7 +168,7 @@ public enum LabRun {
         var goal = 0.0
         for root in incident.roots {
             let node = estate.nodes[root]
-            var probes = node.probed ? [node] : estate.dependents[root].map { estate.nodes[$0] }.filter(\.probed)
+            var probes = node.probed ? [node] : estate.dependents(of: root).map { estate.nodes[$0] }.filter(\.probed)
             if probes.isEmpty { probes = [node] }
             for p in probes { goal = max(goal, 2 * p.interval.seconds + p.timeout.seconds) }
         }
