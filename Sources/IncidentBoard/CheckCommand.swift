@@ -76,19 +76,16 @@ struct CheckCommand: AsyncParsableCommand {
             case .json: report.json()
             case .nagios: report.nagios()
             }
-        try Self.print(config.redactor.redact(text), status: report.status.exitCode)
+        try Self.print(config.redactor.redact(text))
         throw ExitCode(report.status.exitCode)
     }
 
-    /// Writes the report. An output that fails is one line on stderr and exit 3 (UNKNOWN: the result
-    /// did not reach anyone); a reader that left keeps the check's own status.
-    private static func print(_ text: String, status: Int32) throws(ExitCode) {
+    /// Writes the report. A reader that left keeps the check's own status (the caller throws it
+    /// next); any other output error reaches `main`, which says it in one line and exits 3.
+    private static func print(_ text: String) throws(OutputError) {
         do {
             try StandardOutput.write(text)
-        } catch {
-            if !error.readerLeft { StandardError.write("incidentboard: \(error.description)") }
-            throw ExitCode(error.exitCode(otherwise: status))
-        }
+        } catch where error.readerLeft {}
     }
 
     /// One line when every probe was refused: nothing listens, so the report's "root causes" are
@@ -109,11 +106,10 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     /// UNKNOWN in the requested format, so a scheduler reading stdout still gets an answer.
-    private func printUnknown(_ reason: String) throws(ExitCode) {
-        let unknown = CheckStatus.unknown.exitCode
+    private func printUnknown(_ reason: String) throws(OutputError) {
         switch format {
         case .text: break
-        case .nagios: try Self.print("INCIDENTBOARD UNKNOWN - \(reason)", status: unknown)
+        case .nagios: try Self.print("INCIDENTBOARD UNKNOWN - \(reason)")
         case .json:
             var o = JSONText()
             o.add("status", "unknown")
@@ -121,7 +117,7 @@ struct CheckCommand: AsyncParsableCommand {
             o.add("services", raw: "[]")
             o.add("incidents", raw: "[]")
             o.add("error", reason)
-            try Self.print(o.text, status: unknown)
+            try Self.print(o.text)
         }
     }
 }

@@ -53,7 +53,7 @@ struct IncidentBoardCommand: AsyncParsableCommand {
         } catch let output as OutputError {
             // A one-shot command's output failed: quiet success when its reader left, else one line.
             if !output.readerLeft { StandardError.write("incidentboard: \(output.description)") }
-            Foundation.exit(output.exitCode(otherwise: 0))
+            Foundation.exit(output.exitCode)
         } catch let invalid as ValidationError {
             StandardError.write("incidentboard: \(invalid.message)")
             Foundation.exit(UsageExit.code)

@@ -24,11 +24,9 @@ struct OutputError: Error, CustomStringConvertible {
     /// `stdout: No space left on device`, for one line on stderr.
     var description: String { "\(stream): \(String(cString: strerror(code)))" }
 
-    /// What `check` and the one-shot commands exit with when their output fails: their own status
-    /// when the reader left (it had what it wanted), else 3.
-    func exitCode(otherwise status: Int32) -> Int32 {
-        readerLeft ? status : UsageExit.code
-    }
+    /// What a one-shot command exits with when its output fails: 0 when the reader left (it had
+    /// what it wanted), else 3.
+    var exitCode: Int32 { readerLeft ? 0 : UsageExit.code }
 }
 
 enum StandardStreams {
