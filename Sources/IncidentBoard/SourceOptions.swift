@@ -117,19 +117,8 @@ extension WatchCommand {
             "incidentboard: watching \(config.services.count) entries of \(configPath) through prometheus "
                 + endpoint.display)
         let output = OutputFailure()
-        let running = Task {
-            await FleetSession.run(config: config, endpoint: endpoint) { events in
-                for event in events {
-                    output.write(redactor.redact(format == .json ? event.jsonLine() : event.textLine()))
-                }
-            }
-        }
-        output.whenFailed { running.cancel() }
-        output.watchForReaderLeaving()
-        let firing = await withTaskCancellationHandler {
-            await running.value
-        } onCancel: {
-            running.cancel()
+        let firing = await printAlerts(to: output, format: format, redactor: redactor) { onEvents in
+            await FleetSession.run(config: config, endpoint: endpoint, onEvents: onEvents)
         }
         try finish(output, firing: firing, flushed: false)
     }

@@ -79,23 +79,34 @@ struct WatchCommand: AsyncParsableCommand {
         let probed = config.services.filter { $0.probe != nil }.count
         StandardError.write("incidentboard: watching \(probed) probes from \(configPath) (history: \(statePath))")
         let output = OutputFailure()
-        let running = Task { [session] in
-            await session.run(store: store) { events in
+        let firing = await printAlerts(to: output, format: format, redactor: redactor) { [session] onEvents in
+            await session.run(store: store, onEvents: onEvents)
+        }
+        await session.metrics?.stop()
+        try finish(output, firing: firing, flushed: true)
+    }
+
+    /// Runs `engine` with its alert lines going to stdout, one each, until it ends. Stdout failing
+    /// (the reader left, the disk is full) stops it as SIGTERM does, as does cancelling the caller.
+    /// - Returns: what the engine returned: the alerts still firing.
+    static func printAlerts(
+        to output: OutputFailure, format: Format, redactor: Redactor,
+        engine: @escaping @Sendable (_ onEvents: @escaping @Sendable ([AlertEvent]) -> Void) async -> Int
+    ) async -> Int {
+        let running = Task {
+            await engine { events in
                 for event in events {
                     output.write(redactor.redact(format == .json ? event.jsonLine() : event.textLine()))
                 }
             }
         }
-        // stdout failing stops the engine as SIGTERM does: history flushed, alert states kept.
         output.whenFailed { running.cancel() }
         output.watchForReaderLeaving()
-        let firing = await withTaskCancellationHandler {
+        return await withTaskCancellationHandler {
             await running.value
         } onCancel: {
             running.cancel()
         }
-        await session.metrics?.stop()
-        try finish(output, firing: firing, flushed: true)
     }
 
     /// The last line on stderr, and the exit status: 0, also when stdout's reader left (it chose
