@@ -34,10 +34,8 @@ struct CheckCommand: AsyncParsableCommand {
         case .success(let loaded): config = loaded
         case .failure(let errors):
             // The same words as on stderr: `probes.json: cannot read: No such file or directory`.
-            let prefix = "incidentboard: "
-            let first = errors.lines.first.map { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : $0 }
-                ?? "\(options.configPath): invalid config"
-            let more = errors.lines.count - 1
+            let first = errors.messages.first ?? "\(options.configPath): invalid config"
+            let more = errors.messages.count - 1
             try printUnknown(first + (more > 0 ? " (and \(Plural.count(more, "more problem")), see stderr)" : ""))
             throw ExitCode(CheckStatus.unknown.exitCode)
         }

@@ -27,15 +27,15 @@ public struct ConfigErrors: Error, Sendable, CustomStringConvertible {
         self.issues = issues
     }
 
-    /// One line per issue, ready for stderr:
-    /// `incidentboard: probes.json: services[3].probe.url: "htp:/x" is not an http(s) URL`.
-    public var lines: [String] {
+    /// One message per issue: `probes.json: services[3].probe.url: "htp:/x" is not an http(s) URL`.
+    public var messages: [String] {
         issues.map { issue in
-            issue.path.isEmpty
-                ? "incidentboard: \(file): \(issue.message)"
-                : "incidentboard: \(file): \(issue.path): \(issue.message)"
+            issue.path.isEmpty ? "\(file): \(issue.message)" : "\(file): \(issue.path): \(issue.message)"
         }
     }
+
+    /// One line per issue, ready for stderr: the ``messages`` after `incidentboard: `.
+    public var lines: [String] { messages.map { "incidentboard: " + $0 } }
 
     /// The lines joined by newlines.
     public var description: String { lines.joined(separator: "\n") }

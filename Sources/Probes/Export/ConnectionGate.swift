@@ -80,7 +80,7 @@ public final class ConnectionGate: Sendable {
             }
             var evict: (any Channel)?
             if state.entries.count >= limits.maxConnections {
-                guard let oldest = state.entries.filter({ !$0.value.answering }).min(by: { $0.value.order < $1.value.order })
+                guard let oldest = state.entries.lazy.filter({ !$0.value.answering }).min(by: { $0.value.order < $1.value.order })
                 else {
                     state.refused += 1
                     return (false, nil)
