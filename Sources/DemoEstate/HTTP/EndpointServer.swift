@@ -11,14 +11,6 @@ import Synchronization
 /// Connections are bounded as the `/metrics` endpoint's are (``ConnectionGate``), with limits
 /// for the estate (``limits``): a scan or a flood of connections cannot end the demo.
 final class EndpointServer: Sendable {
-    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
-
-    /// A connection to serve, or one refused, closed without ever being wrapped.
-    enum Accepted: Sendable {
-        case serve(Connection)
-        case refuse(any Channel)
-    }
-
     private struct State {
         var port: Int
         var listener: (any Channel)?
@@ -58,7 +50,7 @@ final class EndpointServer: Sendable {
     func open() async throws(EstateError) {
         let port = state.withLock { $0.listener == nil ? $0.port : nil }
         guard let port else { return }
-        let listener: NIOAsyncChannel<Accepted, Never>
+        let listener: NIOAsyncChannel<GatedConnection, Never>
         let gate = ConnectionGate(limits: Self.limits)
         do {
             listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -66,13 +58,7 @@ final class EndpointServer: Sendable {
                 .serverChannelOption(.backlog, value: 256)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .bind(host: "127.0.0.1", port: port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        guard gate.admit(channel) else { return .refuse(channel) }
-                        let sync = channel.pipeline.syncOperations
-                        try sync.configureHTTPServerPipeline(withErrorHandling: true)
-                        try sync.addHandler(gate.deadlineHandler())
-                        return .serve(try Connection(wrappingChannelSynchronously: channel))
-                    }
+                    channel.eventLoop.makeCompletedFuture { try gate.accept(channel) }
                 }
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw .portInUse(port: port, server: name)
@@ -107,28 +93,13 @@ final class EndpointServer: Sendable {
         await serving?.value
     }
 
-    private func serve(_ listener: NIOAsyncChannel<Accepted, Never>) async {
-        await withDiscardingTaskGroup { group in
-            do {
-                try await listener.executeThenClose { inbound in
-                    for try await accepted in inbound {
-                        switch accepted {
-                        case .refuse(let channel):
-                            channel.close(promise: nil)
-                        case .serve(let connection):
-                            group.addTask { await self.handle(connection) }
-                        }
-                    }
-                }
-            } catch {
-                // The listener was closed under the loop: the node went hard-down or the estate stops.
-            }
-            // Requests still in flight end now (a scripted slow answer would hold the close).
-            group.cancelAll()
-        }
+    private func serve(_ listener: NIOAsyncChannel<GatedConnection, Never>) async {
+        // Ends when the listener closes (the node went hard-down or the estate stops); a scripted
+        // slow answer in flight is cancelled then rather than holding the close.
+        await ConnectionGate.serve(listener) { connection in await self.handle(connection) }
     }
 
-    private func handle(_ connection: Connection) async {
+    private func handle(_ connection: GatedHTTPConnection) async {
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var head: HTTPRequestHead?

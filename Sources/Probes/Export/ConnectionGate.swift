@@ -213,3 +213,53 @@ final class ConnectionDeadline: ChannelDuplexHandler {
         timer = nil
     }
 }
+
+/// An HTTP/1 connection of a gated server, as its accept loop serves it.
+public typealias GatedHTTPConnection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+
+/// What a gated server's child channel initializer hands its accept loop: a connection to serve,
+/// or one the gate refused, closed there without ever being wrapped (an async channel that is
+/// wrapped and never finished traps when it goes).
+public enum GatedConnection: Sendable {
+    case serve(GatedHTTPConnection)
+    case refuse(any Channel)
+}
+
+extension ConnectionGate {
+    /// The body of a child channel initializer: admit the connection or refuse it, then the HTTP/1
+    /// pipeline with the gate's deadlines, wrapped for async use. Call on the channel's event loop.
+    public func accept(
+        _ channel: any Channel, decoderLimits: NIOHTTPDecoderLimitConfiguration = .init()
+    ) throws -> GatedConnection {
+        guard admit(channel) else { return .refuse(channel) }
+        let sync = channel.pipeline.syncOperations
+        try sync.configureHTTPServerPipeline(
+            withErrorHandling: true, withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
+        try sync.addHandler(deadlineHandler())
+        return .serve(try GatedHTTPConnection(wrappingChannelSynchronously: channel))
+    }
+
+    /// The accept loop: every admitted connection is served by `handle` in a task of its own, every
+    /// refused one closed, until the listener closes; then requests still in flight are cancelled.
+    public static func serve(
+        _ listener: NIOAsyncChannel<GatedConnection, Never>,
+        handle: @escaping @Sendable (GatedHTTPConnection) async -> Void
+    ) async {
+        await withDiscardingTaskGroup { group in
+            do {
+                try await listener.executeThenClose { inbound in
+                    for try await accepted in inbound {
+                        switch accepted {
+                        case .refuse(let channel): channel.close(promise: nil)
+                        case .serve(let connection): group.addTask { await handle(connection) }
+                        }
+                    }
+                }
+            } catch {
+                // The listener was closed under the loop: the server stops.
+            }
+            group.cancelAll()
+        }
+    }
+}
+

@@ -13,15 +13,6 @@ import Synchronization
 /// while another client holds them all; a whole request within 10 s of connecting (30 s after a
 /// previous response on a kept-alive connection), and a response taken within 30 s.
 public final class MetricsServer: Sendable {
-    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
-
-    /// What the child channel initializer hands the accept loop: a connection to serve, or one the
-    /// gate refused, closed there without ever being wrapped.
-    enum Accepted: Sendable {
-        case serve(Connection)
-        case refuse(any Channel)
-    }
-
     private struct State {
         var listener: (any Channel)?
         var serving: Task<Void, Never>?
@@ -77,7 +68,7 @@ public final class MetricsServer: Sendable {
     public func start() async throws(MetricsServerError) -> MetricsListenAddress {
         if let bound = state.withLock({ $0.listener == nil ? nil : $0.bound }) { return bound }
         guard !state.withLock({ $0.stopped }) else { throw .stopped }
-        let listener: NIOAsyncChannel<Accepted, Never>
+        let listener: NIOAsyncChannel<GatedConnection, Never>
         do {
             let limits = Self.requestLimits
             let gate = gate
@@ -86,15 +77,7 @@ public final class MetricsServer: Sendable {
                 .serverChannelOption(.backlog, value: 256)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .bind(host: address.host, port: address.port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        guard gate.admit(channel) else { return .refuse(channel) }
-                        let sync = channel.pipeline.syncOperations
-                        try sync.configureHTTPServerPipeline(
-                            withErrorHandling: true, withEncoderConfiguration: .init(),
-                            withDecoderLimitConfiguration: limits)
-                        try sync.addHandler(gate.deadlineHandler())
-                        return .serve(try Connection(wrappingChannelSynchronously: channel))
-                    }
+                    channel.eventLoop.makeCompletedFuture { try gate.accept(channel, decoderLimits: limits) }
                 }
         } catch {
             throw MetricsServerError(binding: address, error: error)
@@ -135,27 +118,12 @@ public final class MetricsServer: Sendable {
         await serving?.value
     }
 
-    private func serve(_ listener: NIOAsyncChannel<Accepted, Never>) async {
-        await withDiscardingTaskGroup { group in
-            do {
-                try await listener.executeThenClose { inbound in
-                    for try await accepted in inbound {
-                        switch accepted {
-                        case .refuse(let channel):
-                            channel.close(promise: nil)
-                        case .serve(let connection):
-                            group.addTask { await self.handle(connection) }
-                        }
-                    }
-                }
-            } catch {
-                // The listener was closed under the loop: the server stops.
-            }
-            group.cancelAll()
-        }
+    private func serve(_ listener: NIOAsyncChannel<GatedConnection, Never>) async {
+        // Ends when the listener closes (stop()): every accepted connection is taken first.
+        await ConnectionGate.serve(listener) { connection in await self.handle(connection) }
     }
 
-    private func handle(_ connection: Connection) async {
+    private func handle(_ connection: GatedHTTPConnection) async {
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var head: HTTPRequestHead?
