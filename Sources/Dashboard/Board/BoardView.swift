@@ -76,8 +76,9 @@ public struct BoardView: Sendable {
         var rightLine = Line(right, alignment: .right)
 
         var left: [Span] = [Span("IncidentBoard", style: theme.headerStyle), Span("  ")]
+        // Worked out once a frame: the header word and the incident line both read it.
+        let overall = snapshot.map(Self.overall) ?? .unknown
         if let snapshot {
-            let overall = Self.overall(snapshot)
             if overall == .up, !snapshot.firing.isEmpty {
                 // Everything answers again, but alerts still fire: not OK until they resolve.
                 left.append(Span(glyphs.status(.degraded) + " RECOVERING",
@@ -105,7 +106,7 @@ public struct BoardView: Sendable {
 
         guard let snapshot else { return }
         // Root causes come first; the alert summary takes what they leave, in its longest form that fits.
-        let incidents = incidentLine(snapshot, width: .max)
+        let incidents = incidentLine(snapshot, overall: overall, width: .max)
         var alerts = Line("")
         for candidate in alertSummaries(snapshot) where candidate.displayWidth + 2 + incidents.displayWidth
             <= second.width {
@@ -114,7 +115,8 @@ public struct BoardView: Sendable {
         }
         if alerts.displayWidth > 0 { screen.put(alerts, in: second, y: second.y) }
         let incidentsWidth = max(0, second.width - (alerts.displayWidth > 0 ? alerts.displayWidth + 2 : 0))
-        screen.put(incidentLine(snapshot, width: incidentsWidth), x: second.x, y: second.y, clip: second)
+        screen.put(incidentLine(snapshot, overall: overall, width: incidentsWidth), x: second.x, y: second.y,
+                   clip: second)
     }
 
     /// `prometheus http://127.0.0.1:9090`, then `prometheus 127.0.0.1:9090`, then `prometheus`; none
@@ -183,10 +185,11 @@ public struct BoardView: Sendable {
     }
 
     /// `ROOT credit-bureau ×5  ROOT auth-vendor ×2`, as many as fit, then `+N more`.
-    func incidentLine(_ snapshot: BoardSnapshot, width: Int) -> Line {
+    /// - Parameter overall: ``overall(_:)`` of the snapshot.
+    func incidentLine(_ snapshot: BoardSnapshot, overall: ProbeStatus, width: Int) -> Line {
         let glyphs = theme.glyphs
         guard !snapshot.incidents.isEmpty else {
-            if !snapshot.firing.isEmpty, Self.overall(snapshot) == .up {
+            if !snapshot.firing.isEmpty, overall == .up {
                 return lingeringAlerts(snapshot).truncated(toWidth: width, ellipsis: glyphs.ellipsis)
             }
             if snapshot.services.indices.contains(where: { snapshot.services[$0].status != nil }) {
