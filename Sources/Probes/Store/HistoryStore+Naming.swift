@@ -74,12 +74,7 @@ extension HistoryStore {
 
     /// 8 hex digits of FNV-1a (64-bit) over the UTF-8 bytes: stable across runs and platforms.
     static func shortHash(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
+        let hex = String(ProbeOffsets.fnv1a64(text), radix: 16)
         return String((String(repeating: "0", count: max(0, 16 - hex.count)) + hex).prefix(8))
     }
 }
