@@ -72,7 +72,7 @@ struct DashboardCommand: AsyncParsableCommand {
         defer { if held == nil { lock.release() } }
         var session = EngineSession(
             config: config, configPath: configPath, statePath: statePath,
-            configIdentity: configIdentity ?? HistoryStore.configIdentity(forConfig: configPath))
+            configIdentity: configIdentity)
         let store: HistoryStore
         do {
             store = try session.openStore()

@@ -11,9 +11,22 @@ struct EngineSession {
     let statePath: String
     /// What the history records as its config (``HistoryStore/configIdentity(forConfig:currentDirectory:)``).
     var configIdentity: String
-    var concurrency: Int = ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit
+    var concurrency: Int
     /// The `/metrics` endpoint to feed each tick's board and the scheduler's statistics, if serving.
     var metrics: MetricsEndpoint? = nil
+
+    /// - Parameter configIdentity: what the history records as its config; by default the
+    ///   absolute path of `configPath` (`demo` passes the built-in estate's).
+    init(
+        config: ProbesConfig, configPath: String, statePath: String, configIdentity: String? = nil,
+        concurrency: Int = ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit
+    ) {
+        self.config = config
+        self.configPath = configPath
+        self.statePath = statePath
+        self.configIdentity = configIdentity ?? HistoryStore.configIdentity(forConfig: configPath)
+        self.concurrency = concurrency
+    }
 
     /// Takes the state file for this agent (``StateLock``), or says on stderr who holds it.
     /// - Throws: `ExitCode(3)` when another agent holds it or the lock file cannot be made.

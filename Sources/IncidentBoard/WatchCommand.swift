@@ -65,7 +65,7 @@ struct WatchCommand: AsyncParsableCommand {
         defer { if held == nil { lock.release() } }
         var session = EngineSession(
             config: config, configPath: configPath, statePath: statePath,
-            configIdentity: configIdentity ?? HistoryStore.configIdentity(forConfig: configPath),
+            configIdentity: configIdentity,
             concurrency: concurrency)
         let store: HistoryStore
         do {
