@@ -96,7 +96,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DemoEstateTests",
-            dependencies: ["DemoEstate", "Probes"]
+            dependencies: ["DemoEstate", "Probes", "ProbesTesting"]
         ),
         .testTarget(
             name: "DashboardTests",

@@ -1,5 +1,6 @@
 import Foundation
 import Probes
+import ProbesTesting
 import Testing
 
 @testable import DemoEstate
@@ -12,21 +13,7 @@ struct EndpointServerAbuseTests {
     static func hold(port: Int, count: Int) -> [Int32] {
         var opened: [Int32] = []
         for index in 0..<count {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { continue }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            guard connected == 0 else {
-                close(fd)
-                continue
-            }
+            guard let fd = LoopbackSocket.connect(port: port) else { continue }
             if index % 2 == 1 {
                 let partial = Array("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".utf8)
                 _ = partial.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import ProbesTesting
 import Synchronization
 import Testing
 
@@ -176,26 +177,14 @@ final class HeldConnections: Sendable {
     init(port: Int, count: Int, partialRequestEvery: Int = 0, receiveBuffer: Int32? = nil) {
         var opened: [Int32] = []
         for index in 0..<count {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { continue }
-            if var size = receiveBuffer {
-                setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
-            }
-            var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            let connected = LoopbackSocket.connect(port: port) { fd in
+                if var size = receiveBuffer {
+                    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
                 }
+                var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             }
-            guard connected == 0 else {
-                Glibc.close(fd)
-                continue
-            }
+            guard let fd = connected else { continue }
             opened.append(fd)
             if partialRequestEvery > 0 && index % partialRequestEvery == partialRequestEvery - 1 {
                 Self.send(fd, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
