@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "incidentboard", targets: ["IncidentBoard"]),
         .library(name: "Probes", targets: ["Probes"]),
+        .library(name: "ProbesPrometheus", targets: ["ProbesPrometheus"]),
         .library(name: "Dashboard", targets: ["Dashboard"]),
         .library(name: "CascadeLab", targets: ["CascadeLab"]),
     ],
@@ -20,8 +21,11 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
+        // The engine and its plain outputs: config, checkers, scheduler, SLO maths, cascade
+        // analysis, alerts, history, the engine runner, check reports and alert lines.
         .target(
             name: "Probes",
             dependencies: [
@@ -30,12 +34,34 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Collections", package: "swift-collections"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        // Prometheus on both sides: /metrics exposition and its server, rules and Alertmanager
+        // config generation, and the Prometheus source of the fleet view.
+        .target(
+            name: "ProbesPrometheus",
+            dependencies: [
+                "Probes",
+                "ServerGate",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // The guarded accept loop of our small HTTP servers (/metrics and the demo estate).
+        .target(
+            name: "ServerGate",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // Root-cause accuracy measured on simulated incidents (scripts/bench/cascade-lab).
@@ -56,6 +82,7 @@ let package = Package(
             name: "DemoEstate",
             dependencies: [
                 "Probes",
+                "ServerGate",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -76,10 +103,10 @@ let package = Package(
             name: "IncidentBoard",
             dependencies: [
                 "Probes",
+                "ProbesPrometheus",
                 "Dashboard",
                 "DemoEstate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -87,8 +114,12 @@ let package = Package(
             dependencies: ["Probes", "ProbesTesting"]
         ),
         .testTarget(
+            name: "ProbesPrometheusTests",
+            dependencies: ["ProbesPrometheus", "Probes", "ProbesTesting", "ServerGate"]
+        ),
+        .testTarget(
             name: "EndToEndTests",
-            dependencies: ["IncidentBoard", "ProbesTesting", "Probes"]
+            dependencies: ["IncidentBoard", "ProbesTesting", "Probes", "ProbesPrometheus"]
         ),
         .testTarget(
             name: "CascadeLabTests",
@@ -96,7 +127,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DemoEstateTests",
-            dependencies: ["DemoEstate", "Probes", "ProbesTesting"]
+            dependencies: ["DemoEstate", "Probes", "ProbesTesting", "ServerGate"]
         ),
         .testTarget(
             name: "DashboardTests",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Probes
+import ProbesPrometheus
 import Synchronization
 
 /// `--metrics-listen` and `--site`, shared by `watch`, `dashboard` and `demo` (CONTRACT.md).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Probes
+import ProbesPrometheus
 
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,6 +3,7 @@ import Dashboard
 import Dispatch
 import Foundation
 import Probes
+import ProbesPrometheus
 
 /// `--source`, shared by `dashboard`, `watch` and `check`: probe locally (the default), or read
 /// what IncidentBoard agents at many sites report through a Prometheus server (the fleet view).

@@ -1,5 +1,6 @@
 import Foundation
 import Probes
+import ProbesPrometheus
 import ProbesTesting
 import Testing
 

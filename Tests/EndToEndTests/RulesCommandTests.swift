@@ -1,5 +1,6 @@
 import Foundation
 import Probes
+import ProbesPrometheus
 import Testing
 
 #if canImport(FoundationNetworking)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Probes
+@testable import ProbesPrometheus
 
 /// Builders for the configs these tests generate rules from.
 enum RulesFixture {

@@ -39,7 +39,7 @@ public struct ProbeFailure: Error, Sendable, Equatable {
 extension ProbeFailure {
     /// Classifies an error thrown by AsyncHTTPClient, SwiftNIO or NIOSSL while probing.
     /// - Parameter timeout: the probe's timeout, for the text of timeouts.
-    static func classify(_ error: any Error, timeout: Duration) -> ProbeFailure {
+    package static func classify(_ error: any Error, timeout: Duration) -> ProbeFailure {
         if let failure = error as? ProbeFailure { return failure }
         if error is CancellationError { return .cancelled }
         if let error = error as? HTTPClientError { return classify(error, timeout: timeout) }

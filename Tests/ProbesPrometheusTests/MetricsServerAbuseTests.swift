@@ -2,9 +2,11 @@ import Foundation
 import NIOCore
 import ProbesTesting
 import Synchronization
+import ServerGate
 import Testing
 
 @testable import Probes
+@testable import ProbesPrometheus
 
 /// The `/metrics` endpoint against clients that hold connections: idle hoards, slowloris, storms
 /// (issue 16). The limits are the server's, the timeouts short so that tests wait little.

@@ -1,4 +1,5 @@
 import Foundation
+import Probes
 
 /// The process's own health as the usual client libraries export it (`process_cpu_seconds_total`,
 /// `process_resident_memory_bytes`, `process_start_time_seconds`, `process_open_fds`), read from

@@ -3,6 +3,7 @@ import NIOCore
 import Testing
 
 @testable import Probes
+@testable import ProbesPrometheus
 
 /// The `/metrics` endpoint on a free loopback port, spoken to over a plain socket.
 @Suite("Metrics server")

@@ -1,6 +1,8 @@
+import Probes
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import ServerGate
 import Synchronization
 
 /// The `/metrics` endpoint: a small HTTP/1.1 server on raw SwiftNIO that Prometheus scrapes.

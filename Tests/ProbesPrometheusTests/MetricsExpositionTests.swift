@@ -3,6 +3,7 @@ import ProbesTesting
 import Testing
 
 @testable import Probes
+@testable import ProbesPrometheus
 
 /// `/metrics` text from a Monitor fed known results on a fixed timeline: names, labels and values
 /// as METRICS.md fixes them, and `promtool check metrics` accepting the whole.

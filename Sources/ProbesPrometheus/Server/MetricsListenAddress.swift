@@ -1,3 +1,4 @@
+import Probes
 /// Where `--metrics-listen` asks the `/metrics` endpoint to listen: `HOST:PORT`, `:PORT` or `PORT`
 /// (loopback when no host is given, so an agent never opens a port to the network by surprise),
 /// or `[IPv6]:PORT`.

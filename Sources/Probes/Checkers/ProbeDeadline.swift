@@ -3,7 +3,7 @@ import NIOCore
 import NIOPosix
 
 /// The hard deadline of a probe: whatever the work does, the caller gets an answer by then.
-enum ProbeDeadline {
+package enum ProbeDeadline {
     /// Runs `work` and returns its value, or `onTimeout()` at `deadline` if the work is not
     /// done by then; the work is cancelled but not waited for.
     ///
@@ -11,7 +11,7 @@ enum ProbeDeadline {
     /// cancellation (a future stuck on an event loop) could still hang the probe. An unstructured
     /// task and a timer racing for one continuation cannot. The timer is an event-loop scheduled
     /// task rather than a second Swift task sleeping: one task fewer per probe.
-    static func race<T: Sendable>(
+    package static func race<T: Sendable>(
         until deadline: ContinuousClock.Instant,
         work: @escaping @Sendable () async -> T,
         onTimeout: @escaping @Sendable () -> T

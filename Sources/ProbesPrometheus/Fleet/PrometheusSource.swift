@@ -1,19 +1,9 @@
 import AsyncHTTPClient
 import Foundation
+import Probes
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-
-/// Where fleet results come from: a poll returns what every site reports, or why it could not.
-/// The `MetricsSource` seam of DESIGN.md, on the fleet side.
-public protocol MetricsSource: Sendable {
-    /// How the board names the source, e.g. `prometheus http://127.0.0.1:9090` (never credentials).
-    var description: String { get }
-    /// One poll. Never throws and always returns within the source's own timeout.
-    func read() async -> Result<FleetReading, SourceProblem>
-    /// Releases connections; call once when done.
-    func shutdown() async
-}
 
 /// Reads the agents' series from a Prometheus server's HTTP API: one instant query
 /// (`/api/v1/query`) per poll, with a hard timeout, a bounded body and no redirects followed.

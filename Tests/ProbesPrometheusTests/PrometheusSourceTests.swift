@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 
 @testable import Probes
+@testable import ProbesPrometheus
 
 /// The fleet source: Prometheus's query JSON in, per-service per-site state out, and every way a
 /// Prometheus server can fail turned into a problem line, never a crash or a hang.

@@ -1,4 +1,5 @@
 import Foundation
+import Probes
 
 /// The quoting of every language the generated rules are written in: YAML scalars and comments,
 /// PromQL string literals and durations, RE2 regexes, Alertmanager matchers and Go templates.

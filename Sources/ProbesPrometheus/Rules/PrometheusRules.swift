@@ -1,4 +1,5 @@
 import Foundation
+import Probes
 
 /// Prometheus recording and alerting rules generated from a config: the same SLOs and the same
 /// multi-window multi-burn-rate policy as the local engine, computed from the agents' `/metrics`

@@ -1,4 +1,5 @@
 import Foundation
+import Probes
 
 /// An Alertmanager configuration for the generated rules: one placeholder receiver, alerts
 /// grouped by service, and inhibit rules from the dependency graph, so that on-call is paged for
