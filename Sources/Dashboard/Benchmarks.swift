@@ -3,7 +3,7 @@ import Probes
 
 /// Measurements of the board's frame cost, for the benchmark suite (not a test: no timed assertions).
 ///
-/// DESIGN.md's goal: a frame for 1,000 services rendered and diffed in under 2 ms.
+/// docs/PERFORMANCE.md's goal: a frame for 1,000 services rendered and diffed in under 2 ms.
 public enum DashboardBenchmark {
     /// A config of `count` entries: a twentieth of them upstreams, the rest services depending on
     /// two upstreams each, every fifth with a Korean title.

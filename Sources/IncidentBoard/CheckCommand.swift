@@ -51,7 +51,7 @@ struct CheckCommand: AsyncParsableCommand {
         }
         let report: CheckReport
         if let endpoint = try sourceOptions.endpoint() {
-            switch await FleetSession.check(config: config, selected: names, endpoint: endpoint) {
+            switch await FleetSource.check(config: config, selected: names, endpoint: endpoint) {
             case .success(let fleet): report = fleet
             case .failure(let problem):
                 StandardError.write("incidentboard: \(problem.message)")
@@ -103,19 +103,14 @@ struct CheckCommand: AsyncParsableCommand {
         return line
     }
 
-    /// UNKNOWN in the requested format, so a scheduler reading stdout still gets an answer.
+    /// UNKNOWN in the requested format, so a scheduler reading stdout still gets an answer (text
+    /// has its reason on stderr already).
     private func printUnknown(_ reason: String) throws(OutputError) {
+        let report = CheckReport.unknown(reason, checkedAt: Date())
         switch format {
         case .text: break
-        case .nagios: try Self.print("INCIDENTBOARD UNKNOWN - \(reason)")
-        case .json:
-            var o = JSONText()
-            o.add("status", "unknown")
-            o.add("checkedAt", CheckReport.timestamp(Date()))
-            o.add("services", raw: "[]")
-            o.add("incidents", raw: "[]")
-            o.add("error", reason)
-            try Self.print(o.text)
+        case .nagios: try Self.print(report.nagios())
+        case .json: try Self.print(report.json())
         }
     }
 }

@@ -3,7 +3,7 @@ import Dashboard
 import Dispatch
 import Foundation
 import Probes
-import Synchronization
+import ServiceLifecycle
 
 struct DashboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,12 +30,7 @@ struct DashboardCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard Self.hasTerminal() else {
-            StandardError.write(
-                "incidentboard: dashboard: standard input and output must be a terminal; "
-                    + "in scripts and pipelines use `incidentboard watch --headless`")
-            throw ExitCode(UsageExit.code)
-        }
+        try Self.requireTerminal(otherwise: "in scripts and pipelines use `incidentboard watch --headless`")
         guard let config = options.load() else { throw ExitCode(UsageExit.code) }
         if let endpoint = try sourceOptions.endpoint() {
             return try await Self.runFleetDashboard(config: config, endpoint: endpoint, noColor: noColor)
@@ -46,12 +41,17 @@ struct DashboardCommand: AsyncParsableCommand {
             metrics: metricsOptions.settings)
     }
 
-    static func hasTerminal() -> Bool {
-        isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+    /// Ends the command with exit 3 and one line on stderr, naming `alternative`, unless standard
+    /// input and output are a terminal.
+    static func requireTerminal(otherwise alternative: String) throws(ExitCode) {
+        guard DashboardRunner.hasTerminal() else {
+            StandardError.write("incidentboard: dashboard: standard input and output must be a terminal; \(alternative)")
+            throw ExitCode(UsageExit.code)
+        }
     }
 
-    /// Runs the board against the live engine until the user quits, or SIGINT/SIGTERM arrives;
-    /// history is flushed and the terminal restored either way. Also used by `demo`.
+    /// Runs the board against the live engine until the user quits, or SIGINT/SIGTERM/SIGHUP
+    /// arrives; history is flushed and the terminal restored either way. Also used by `demo`.
     ///
     /// - Throws: `ExitCode(3)` when there is no usable terminal, another agent holds the state file
     ///   or the history cannot be opened (the reason is on stderr).
@@ -60,88 +60,63 @@ struct DashboardCommand: AsyncParsableCommand {
     ///     of `configPath`).
     ///   - feed: where the engine's snapshots go; `demo` keeps it to set the board's banner.
     static func runDashboard(config: ProbesConfig, configPath: String, configIdentity: String? = nil,
-                             statePath: String, noColor: Bool, metrics: MetricsSettings? = nil,
+                             statePath: String, noColor: Bool, metrics settings: MetricsSettings? = nil,
                              feed: BoardFeed = BoardFeed(), lock held: StateLock? = nil) async throws {
-        guard hasTerminal() else {
-            StandardError.write(
-                "incidentboard: dashboard: standard input and output must be a terminal; "
-                    + "use `watch --headless` instead")
-            throw ExitCode(UsageExit.code)
-        }
-        let lock = try held ?? EngineSession.lock(statePath)
+        try requireTerminal(otherwise: "use `watch --headless` instead")
+        let lock = try held ?? Agent.lock(statePath)
         defer { if held == nil { lock.release() } }
-        var session = EngineSession(
-            config: config, configPath: configPath, statePath: statePath,
-            configIdentity: configIdentity)
-        let store: HistoryStore
-        do {
-            store = try session.openStore()
-        } catch {
-            StandardError.write("incidentboard: \(error.description)")
-            throw ExitCode(UsageExit.code)
-        }
-        session.metrics = try await MetricsEndpoint.start(metrics, config: config)
+        let store = try Agent.openHistory(
+            statePath, identity: configIdentity ?? HistoryStore.configIdentity(forConfig: configPath))
+        let metrics = try await Agent.startMetrics(settings, config: config)
         // The services from the config at once, so the first frame is the board, not a blank screen.
         var blank = Monitor(config: config)
         feed.publish(blank.snapshot(now: Date()))
+        let engine = EngineRunner.live(
+            config: config, store: store, concurrency: ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit,
+            outputs: EngineOutputs(
+                onEvents: { _ in }, onSnapshot: Agent.snapshots(screen: { feed.publish($0) }, metrics: metrics),
+                onNotice: Agent.notice))
+        let firing = try await showBoard(
+            feed: feed, engine: engine, services: Agent.services(engine, metrics: metrics), noColor: noColor)
+        StandardError.write("incidentboard: stopped; history flushed; \(Plural.count(firing, "alert")) still firing")
+    }
 
-        let scheduler = Mutex<ProbeScheduler<ContinuousClock>?>(nil)
-        let engine = Task { [session] in
-            let firing = await session.run(
-                store: store, onEvents: { _ in }, onSnapshot: { feed.publish($0) },
-                onStart: { started in scheduler.withLock { $0 = started } })
+    /// Runs `services` (the engine among them) and shows `feed` on the terminal until the user
+    /// quits or the engine stops, then stops the services and returns the alerts still firing.
+    /// "Probe now" and "pause" go to the engine as commands.
+    ///
+    /// SIGINT, SIGTERM and SIGHUP (a dropped ssh connection) stop the services gracefully, which
+    /// stops the board, which restores the terminal. They are ignored before anything starts so
+    /// that ncurses, starting before the services watch them, leaves them alone instead of taking
+    /// them over.
+    ///
+    /// - Throws: `ExitCode(3)` when the terminal cannot be used (the reason is on stderr), after
+    ///   the services have stopped.
+    static func showBoard<Source, State, C>(
+        feed: BoardFeed, engine: EngineRunner<Source, State, C>, services: [any Service], noColor: Bool
+    ) async throws -> Int {
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] { signal(signalNumber, SIG_IGN) }
+        let running = Task {
+            await EngineLifecycle.run(services, stopOn: [.interrupt, .terminate, .hangUp])
             feed.requestStop()
-            return firing
         }
-        let firing: Int
+        let useColor = !noColor && !DashboardRunner.environmentForbidsColor()
         do {
-            firing = try await showBoard(feed: feed, engine: engine, noColor: noColor) { command in
-                guard let probes = scheduler.withLock({ $0 }) else { return }
+            _ = try await DashboardRunner.run(feed: feed, useColor: useColor) { command in
                 switch command {
-                case .probeNow(let name): probes.probeNow(name)
-                case .togglePause: probes.isPaused ? probes.resume() : probes.pause()
+                case .probeNow(let name): engine.send(.probeNow(name))
+                case .togglePause: engine.send(.togglePause)
                 case .quit: break
                 }
             }
         } catch {
-            await session.metrics?.stop()
-            throw error
-        }
-        await session.metrics?.stop()
-        StandardError.write("incidentboard: stopped; history flushed; \(Plural.count(firing, "alert")) still firing")
-    }
-
-    /// Shows `feed` on the terminal until the user quits or `engine` ends (it asks the feed to
-    /// stop), then stops the engine and returns what it returned: the alerts still firing.
-    ///
-    /// SIGINT and SIGTERM end the engine (the engine turns them into cancellation), which stops the
-    /// board, which restores the terminal. They are ignored from here on so that ncurses, starting
-    /// before the engine has installed its handlers, leaves them alone instead of taking them over.
-    /// (Not a second `Termination.cancelling`: setting SIG_IGN again after the dispatch sources exist
-    /// would switch them off.) A hang-up (a dropped ssh connection) stops the same way.
-    ///
-    /// - Throws: `ExitCode(3)` when the terminal cannot be used (the reason is on stderr), after
-    ///   the engine has stopped.
-    static func showBoard(feed: BoardFeed, engine: Task<Int, Never>, noColor: Bool,
-                          onCommand: @escaping @Sendable (BoardCommand) -> Void) async throws -> Int {
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        signal(SIGHUP, SIG_IGN)
-        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-        hangup.setEventHandler { engine.cancel() }
-        hangup.resume()
-        defer { hangup.cancel() }
-
-        let useColor = !noColor && !DashboardRunner.environmentForbidsColor()
-        do {
-            _ = try await DashboardRunner.run(feed: feed, useColor: useColor, onCommand: onCommand)
-        } catch {
-            engine.cancel()
-            _ = await engine.value
+            running.cancel()
+            await running.value
             StandardError.write("incidentboard: dashboard: \(error.description)")
             throw ExitCode(UsageExit.code)
         }
-        engine.cancel()
-        return await engine.value
+        running.cancel()
+        await running.value
+        return engine.firingCount
     }
 }

@@ -80,13 +80,13 @@ struct DemoCommand: AsyncParsableCommand {
             for line in error.lines { StandardError.write(line) }
             throw ExitCode(UsageExit.code)
         }
-        let headless = headless || !DashboardCommand.hasTerminal()
+        let headless = headless || !DashboardRunner.hasTerminal()
         if !self.headless && headless {
             StandardError.write("incidentboard: demo: no terminal for the dashboard; running headless")
         }
         let history = DemoHistory(requested: state)
         // Before the estate starts: a second demo on the same --state stops here, naming the first.
-        let lock = try EngineSession.lock(history.path)
+        let lock = try Agent.lock(history.path)
         defer {
             history.removeIfTemporary()
             lock.release()
@@ -101,7 +101,7 @@ struct DemoCommand: AsyncParsableCommand {
             throw ExitCode(UsageExit.code)
         }
         do {
-            try history.prepare(config: probes)
+            try history.prepare(config: probes) { StandardError.write($0) }
         } catch {
             await estate.stop()
             StandardError.write("incidentboard: \(error.description)")
@@ -150,37 +150,5 @@ struct DemoCommand: AsyncParsableCommand {
             value > 0, value <= 100
         else { return nil }
         return value
-    }
-}
-
-/// Where the demo keeps its history: the path given, or a fresh temporary file, so a demo never
-/// adds simulated outages to the budgets of real services.
-struct DemoHistory {
-    let path: String
-    let isTemporary: Bool
-
-    init(requested: String?) {
-        if let requested {
-            path = requested
-            isTemporary = false
-        } else {
-            path = (NSTemporaryDirectory() as NSString)
-                .appendingPathComponent("incidentboard-demo-\(ProcessInfo.processInfo.processIdentifier).sqlite")
-            isTemporary = true
-            removeIfTemporary()
-        }
-    }
-
-    /// A new history starts with four weeks of healthy probing (``HealthyHistory``); an existing
-    /// one given with --state resumes as it is.
-    func prepare(config: ProbesConfig) throws(HistoryError) {
-        guard !FileManager.default.fileExists(atPath: path) else { return }
-        let store = try HistoryStore(path: path) { StandardError.write($0) }
-        try HealthyHistory.prefill(store, config: config, now: Date())
-    }
-
-    func removeIfTemporary() {
-        guard isTemporary else { return }
-        for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 }

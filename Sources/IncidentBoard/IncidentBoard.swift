@@ -19,7 +19,7 @@ struct IncidentBoardCommand: AsyncParsableCommand {
         defaultSubcommand: DashboardCommand.self
     )
 
-    /// Argument errors exit 3 (CONTRACT.md: usage error), not ArgumentParser's 64.
+    /// Argument errors exit 3 (README, "Exit codes": usage error), not ArgumentParser's 64.
     static func main() async {
         // A reader that leaves (`| head -1`) must arrive as EPIPE from write, never as a signal that
         // kills the process before history is flushed.
@@ -99,7 +99,7 @@ enum Plural {
     static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 }
 
-/// CONTRACT.md: usage and config errors exit 3.
+/// Usage and config errors exit 3 (README, "Exit codes").
 enum UsageExit {
     static let code: Int32 = 3
 }

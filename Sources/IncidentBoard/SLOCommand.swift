@@ -70,7 +70,7 @@ struct SLOReportCommand: AsyncParsableCommand {
             throw ExitCode(UsageExit.code)
         }
         let statuses = monitor.sloStatuses(now: now)
-        if let line = HistoryOwner.mismatch(statePath: statePath, recorded: recorded, identity: identity) {
+        if let line = HistoryStore.ownerMismatch(statePath: statePath, recorded: recorded, identity: identity) {
             StandardError.write(line)
             // Another config's history with nothing of this one's services: a table of 0/0 would
             // only look like an estate that was never probed.

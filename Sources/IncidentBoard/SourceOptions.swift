@@ -54,47 +54,9 @@ struct SourceOptions: ParsableArguments {
     }
 }
 
-/// The fleet view as the long-running commands wire it: a Prometheus source polled on the wall
-/// clock, feeding a ``FleetView``, until SIGINT/SIGTERM.
-enum FleetSession {
-    /// Runs until SIGINT/SIGTERM (or until the surrounding task is cancelled).
-    /// - Parameters:
-    ///   - onEvents: attributed alert transitions of the fleet monitor, in order.
-    ///   - onSnapshot: a fresh board after every poll and tick; `nil` for none.
-    ///   - onProblem: when reading the source fails or recovers (a line for stderr).
-    /// - Returns: the number of alerts still firing at the end.
-    static func run(
-        config: ProbesConfig, endpoint: PrometheusSource.Endpoint,
-        onEvents: @escaping @Sendable ([AlertEvent]) -> Void,
-        onSnapshot: (@Sendable (BoardSnapshot) -> Void)? = nil,
-        onProblem: (@Sendable (String) -> Void)? = nil
-    ) async -> Int {
-        let source = PrometheusSource(endpoint: endpoint)
-        let name = source.description
-        let report = onProblem ?? { StandardError.write($0) }
-        let clock = ContinuousClock()
-        let start = clock.now
-        let wallStart = Date()
-        let loop = FleetLoop(
-            source: source, clock: clock, now: { wallStart.addingTimeInterval(start.duration(to: clock.now).seconds) })
-        let task = Task {
-            await loop.run(
-                view: FleetView(config: config, source: name), onEvents: onEvents, onSnapshot: onSnapshot,
-                onProblem: { problem in
-                    report("incidentboard: \(name): " + (problem?.message ?? "reading again"))
-                })
-        }
-        let signals = Termination.cancelling(task)
-        let final = await withTaskCancellationHandler {
-            await task.value
-        } onCancel: {
-            task.cancel()
-        }
-        signals.forEach { $0.cancel() }
-        await source.shutdown()
-        return final.monitor.firingCount
-    }
-
+/// The fleet view as the commands wire it: a Prometheus source read through the engine runner
+/// (``EngineRunner/fleet(config:source:interval:outputs:)``), or polled once for `check`.
+enum FleetSource {
     /// One poll for `check --source`: the report, or why the source could not be read.
     static func check(config: ProbesConfig, selected names: [String], endpoint: PrometheusSource.Endpoint)
         async -> Result<CheckReport, SourceProblem> {
@@ -113,13 +75,16 @@ extension WatchCommand {
     /// `watch --headless --source prometheus=URL`: the fleet monitor's alert lines on stdout.
     static func runFleet(config: ProbesConfig, configPath: String, endpoint: PrometheusSource.Endpoint,
                          format: Format) async throws {
-        let redactor = config.redactor
         StandardError.write(
             "incidentboard: watching \(config.services.count) entries of \(configPath) through prometheus "
                 + endpoint.display)
         let output = OutputFailure()
-        let firing = await printAlerts(to: output, format: format, redactor: redactor) { onEvents in
-            await FleetSession.run(config: config, endpoint: endpoint, onEvents: onEvents)
+        let firing = await printAlerts(to: output, format: format, redactor: config.redactor) { onEvents in
+            let engine = EngineRunner.fleet(
+                config: config, source: PrometheusSource(endpoint: endpoint),
+                outputs: EngineOutputs(onEvents: onEvents, onNotice: Agent.notice))
+            await EngineLifecycle.run([engine], stopOn: [.interrupt, .terminate])
+            return engine.firingCount
         }
         try finish(output, firing: firing, flushed: false)
     }
@@ -130,26 +95,16 @@ extension DashboardCommand {
     /// or SIGINT/SIGTERM/SIGHUP arrives; the terminal is restored either way.
     static func runFleetDashboard(config: ProbesConfig, endpoint: PrometheusSource.Endpoint, noColor: Bool)
         async throws {
-        guard hasTerminal() else {
-            StandardError.write(
-                "incidentboard: dashboard: standard input and output must be a terminal; "
-                    + "use `watch --headless --source` instead")
-            throw ExitCode(UsageExit.code)
-        }
+        try requireTerminal(otherwise: "use `watch --headless --source` instead")
         let feed = BoardFeed()
         // The services from the config at once, so the first frame is the board, not a blank screen.
         var blank = FleetView(config: config, source: "prometheus " + endpoint.display)
         feed.publish(blank.snapshot(now: Date()))
-        let engine = Task {
-            // Problems show in the footer; stderr is held back while the board is up anyway.
-            let firing = await FleetSession.run(
-                config: config, endpoint: endpoint, onEvents: { _ in }, onSnapshot: { feed.publish($0) },
-                onProblem: { _ in })
-            feed.requestStop()
-            return firing
-        }
-        // Probing is elsewhere (the agents): "probe now" and "pause" have nothing to act on.
-        let firing = try await showBoard(feed: feed, engine: engine, noColor: noColor) { _ in }
+        // Problems show in the footer; stderr is held back while the board is up anyway.
+        let engine = EngineRunner.fleet(
+            config: config, source: PrometheusSource(endpoint: endpoint),
+            outputs: EngineOutputs(onEvents: { _ in }, onSnapshot: { feed.publish($0) }))
+        let firing = try await showBoard(feed: feed, engine: engine, services: [engine], noColor: noColor)
         StandardError.write("incidentboard: stopped; \(Plural.count(firing, "alert")) still firing")
     }
 }

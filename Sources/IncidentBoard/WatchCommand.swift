@@ -60,29 +60,24 @@ struct WatchCommand: AsyncParsableCommand {
     static func runHeadless(config: ProbesConfig, configPath: String, configIdentity: String? = nil,
                             statePath: String, format: Format,
                             concurrency: Int = ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit,
-                            metrics: MetricsSettings? = nil, lock held: StateLock? = nil) async throws {
-        let lock = try held ?? EngineSession.lock(statePath)
+                            metrics settings: MetricsSettings? = nil, lock held: StateLock? = nil) async throws {
+        let lock = try held ?? Agent.lock(statePath)
         defer { if held == nil { lock.release() } }
-        var session = EngineSession(
-            config: config, configPath: configPath, statePath: statePath,
-            configIdentity: configIdentity,
-            concurrency: concurrency)
-        let store: HistoryStore
-        do {
-            store = try session.openStore()
-        } catch {
-            StandardError.write("incidentboard: \(error.description)")
-            throw ExitCode(UsageExit.code)
-        }
-        session.metrics = try await MetricsEndpoint.start(metrics, config: config)
-        let redactor = config.redactor
+        let store = try Agent.openHistory(
+            statePath, identity: configIdentity ?? HistoryStore.configIdentity(forConfig: configPath))
+        let metrics = try await Agent.startMetrics(settings, config: config)
         let probed = config.services.filter { $0.probe != nil }.count
         StandardError.write("incidentboard: watching \(probed) probes from \(configPath) (history: \(statePath))")
         let output = OutputFailure()
-        let firing = await printAlerts(to: output, format: format, redactor: redactor) { [session] onEvents in
-            await session.run(store: store, onEvents: onEvents)
+        let firing = await printAlerts(to: output, format: format, redactor: config.redactor) { onEvents in
+            let engine = EngineRunner.live(
+                config: config, store: store, concurrency: concurrency,
+                outputs: EngineOutputs(
+                    onEvents: onEvents, onSnapshot: Agent.snapshots(screen: nil, metrics: metrics),
+                    snapshotDetail: false, onNotice: Agent.notice))
+            await EngineLifecycle.run(Agent.services(engine, metrics: metrics), stopOn: [.interrupt, .terminate])
+            return engine.firingCount
         }
-        await session.metrics?.stop()
         try finish(output, firing: firing, flushed: true)
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Canned answers of Prometheus's `/api/v1/query`, carrying series named as METRICS.md names
+/// Canned answers of Prometheus's `/api/v1/query`, carrying series named as our `/metrics` names
 /// them, for a fake Prometheus (a ``LoopbackHTTPServer`` route) in tests of the fleet source.
 public enum PrometheusAnswers {
     /// One series and its value.

@@ -6,7 +6,7 @@ import Testing
 @testable import ProbesPrometheus
 
 /// `/metrics` text from a Monitor fed known results on a fixed timeline: names, labels and values
-/// as METRICS.md fixes them, and `promtool check metrics` accepting the whole.
+/// as the README lists them, and `promtool check metrics` accepting the whole.
 @Suite("Metrics exposition")
 struct MetricsExpositionTests {
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000)

@@ -452,16 +452,17 @@ struct PrometheusSourceTests {
         ])
         let clock = ManualClock()
         let t0 = Self.t0
-        let loop = FleetLoop(source: source, clock: clock,
-                             now: { t0.addingTimeInterval(ManualClock.Instant.zero.duration(to: clock.now).seconds) },
-                             interval: .seconds(5), tick: .seconds(1))
         let snapshots = Mutex<[BoardSnapshot]>([])
-        let problems = Mutex<[SourceProblem?]>([])
-        let task = Task {
-            await loop.run(view: FleetView(config: config, source: source.description), onEvents: { _ in },
-                           onSnapshot: { snapshot in snapshots.withLock { $0.append(snapshot) } },
-                           onProblem: { problem in problems.withLock { $0.append(problem) } })
-        }
+        let notices = Mutex<[String]>([])
+        let engine = EngineRunner(
+            source: MetricsPolling(source: source, clock: clock, interval: .seconds(5)),
+            state: FleetView(config: config, source: source.description), clock: clock,
+            now: { t0.addingTimeInterval(ManualClock.Instant.zero.duration(to: clock.now).seconds) },
+            tick: .seconds(1),
+            outputs: EngineOutputs(
+                onEvents: { _ in }, onSnapshot: { snapshot in snapshots.withLock { $0.append(snapshot) } },
+                onNotice: { notice in notices.withLock { $0.append(notice) } }))
+        let task = Task { await engine.run() }
         // Poller and ticker asleep: the first poll is done.
         await clock.waitForSleepers(count: 2)
         #expect(source.reads.withLock { $0 } == 1)
@@ -482,9 +483,11 @@ struct PrometheusSourceTests {
         }
         #expect(snapshots.withLock { $0.count } == 13)
         task.cancel()
-        let view = await task.value
-        #expect(view.problem == nil)
-        #expect(problems.withLock { $0 } == [SourceProblem("connection refused"), nil])
+        await task.value
+        #expect(engine.state?.problem == nil)
+        #expect(notices.withLock { $0 } == [
+            "prometheus http://scripted: connection refused", "prometheus http://scripted: reading again",
+        ])
         let published = snapshots.withLock { $0 }
         #expect(published.first?.service(named: "gift")?.sites.count == 2)
         // The loop may take an input in after the clock has moved on: the age is 5 s or a little more.

@@ -61,6 +61,11 @@ public enum DashboardRunner {
     }
 
     /// Whether `NO_COLOR` asks for no colour (set and not empty, as no-color.org says).
+    /// Whether standard input and output are a terminal, as the board needs.
+    public static func hasTerminal() -> Bool {
+        isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+    }
+
     public static func environmentForbidsColor(_ environment: [String: String] = ProcessInfo.processInfo.environment)
         -> Bool {
         !(environment["NO_COLOR"] ?? "").isEmpty

@@ -1,4 +1,4 @@
-/// The five incidents of INCIDENTS.md as scenarios, and the tour through them.
+/// The five incidents of docs/INCIDENTS.md as scenarios, and the tour through them.
 extension Scenario {
     /// The default plan's name.
     public static let tourName = "tour"

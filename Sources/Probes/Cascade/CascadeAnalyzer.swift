@@ -1,7 +1,7 @@
 import Foundation
 
 /// Finds the root causes among the troubled nodes of a ``DependencyGraph``, what each one
-/// takes down, and ranks them by blast radius (DESIGN.md, "Cascade"). Pure: no clock, no I/O.
+/// takes down, and ranks them by blast radius (docs/ARCHITECTURE.md). Pure: no clock, no I/O.
 ///
 /// The rules, for a node in trouble:
 /// - It is explained by a troubled node upstream of it (transitively), unless its own trouble

@@ -35,7 +35,7 @@ public struct CascadeNodeAssessment: Sendable, Equatable {
     public var name: String
     /// The part it plays.
     public var role: CascadeRole
-    /// As CONTRACT.md's `check` JSON: empty for a node in no incident, `[name]` for a root
+    /// As `check --format json` has it: empty for a node in no incident, `[name]` for a root
     /// cause, otherwise the root causes upstream that explain it, sorted by name.
     public var rootCauses: [String]
 
@@ -120,7 +120,7 @@ public struct CascadeAssessment: Sendable, Equatable {
     /// The assessment of the node with this name.
     public func node(named name: String) -> CascadeNodeAssessment? { positions[name].map { nodes[$0] } }
 
-    /// The node's `rootCauses` as CONTRACT.md defines them; empty for an unknown name.
+    /// The node's `rootCauses` as `check --format json` defines them; empty for an unknown name.
     public func rootCauses(of name: String) -> [String] { node(named: name)?.rootCauses ?? [] }
 
     /// The node's role; `nil` for an unknown name.

@@ -26,7 +26,7 @@ public enum CheckStatus: String, Sendable, Comparable {
     public static func < (lhs: CheckStatus, rhs: CheckStatus) -> Bool { lhs.rank < rhs.rank }
 }
 
-/// What one `check` run found, ready to print as text, JSON (CONTRACT.md) or Nagios output.
+/// What one `check` run found, ready to print as text, JSON (the README's `check --format json`) or Nagios output.
 public struct CheckReport: Sendable {
     /// One checked service or dependency.
     public struct Entry: Sendable, Equatable {
@@ -78,7 +78,7 @@ public struct CheckReport: Sendable {
             self.state = state ?? (inferred ? "inferred" : "down")
         }
 
-        /// The `state` of CONTRACT.md for a cause of the analysis.
+        /// The `state` of `check --format json` for a cause of the analysis.
         public static func state(of cause: CascadeIncident.Cause) -> String {
             switch cause {
             case .failing: "down"
@@ -96,6 +96,9 @@ public struct CheckReport: Sendable {
     /// Where the results come from (`prometheus http://…`); `nil` for local probes. When set,
     /// every service in the JSON carries a `sites` array.
     public var source: String?
+    /// Why the check itself could not be made (the config is unreadable, a service is unknown, the
+    /// source cannot be read): the report is then UNKNOWN with no entries.
+    public var failure: String?
 
     public init(checkedAt: Date, entries: [Entry], incidents: [Incident]) {
         self.checkedAt = checkedAt
@@ -103,9 +106,18 @@ public struct CheckReport: Sendable {
         self.incidents = incidents
     }
 
+    /// The UNKNOWN answer of a check that could not be made, so a scheduler reading stdout still
+    /// gets one in the format it asked for.
+    public static func unknown(_ reason: String, checkedAt: Date) -> CheckReport {
+        var report = CheckReport(checkedAt: checkedAt, entries: [], incidents: [])
+        report.failure = reason
+        return report
+    }
+
     /// Worst of the entries: any down is CRITICAL; else an UNKNOWN probe is UNKNOWN; else any
     /// degraded is WARNING. A declared dependency without a probe counts only when inferred down.
     public var status: CheckStatus {
+        if failure != nil { return .unknown }
         var worst = CheckStatus.ok
         for entry in entries where entry.probed || entry.status == .down {
             let s: CheckStatus =
@@ -122,7 +134,7 @@ public struct CheckReport: Sendable {
 
     // MARK: JSON
 
-    /// The JSON document of CONTRACT.md (`check --format json`), one line.
+    /// The JSON document of `check --format json` (README), one line.
     public func json() -> String {
         var root = JSONText()
         root.add("status", status.rawValue)
@@ -148,6 +160,7 @@ public struct CheckReport: Sendable {
         }
         root.add("incidents", raw: "[" + incidents.joined(separator: ",") + "]")
         if let source { root.add("source", source) }
+        if let failure { root.add("error", failure) }
         return root.text
     }
 
@@ -161,6 +174,7 @@ public struct CheckReport: Sendable {
 
     /// The plugin convention: `INCIDENTBOARD <STATE> - <summary> | <perfdata>` then a line per entry.
     public func nagios() -> String {
+        if let failure { return "INCIDENTBOARD UNKNOWN - \(failure)" }
         let perf = entries.filter { $0.latencyMs != nil }.map { e in
             "'\(e.name)_latency'=\(Self.ms(e.latencyMs ?? 0))ms;\(Self.ms(e.warnMs));\(Self.ms(e.critMs));0;"
         }

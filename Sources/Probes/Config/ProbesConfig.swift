@@ -241,7 +241,7 @@ public struct AlertPolicy: Sendable, Equatable {
     }
 }
 
-/// Alert severities, as in CONTRACT.md.
+/// Alert severities, as alert lines carry them.
 public enum AlertSeverity: String, Sendable, Codable, CaseIterable {
     case critical, warning, page, ticket
 }

@@ -34,7 +34,7 @@ public struct SiteReading: Sendable, Equatable {
     }
 }
 
-/// What one poll of the fleet found: per service, what each site's agent reports (METRICS.md).
+/// What one poll of the fleet found: per service, what each site's agent reports (the series of README, "Beyond one machine").
 public struct FleetReading: Sendable, Equatable {
     /// Per service name, one reading per site, sorted by site.
     public var services: [String: [SiteReading]]

@@ -21,6 +21,8 @@ public struct FleetView: Sendable {
     /// Budget remaining as the agents report it, sampled once a minute (the burn-down chart).
     private var budgetHistory: [String: Deque<Double>] = [:]
     private var lastBudgetMinute: Int64 = .min
+    /// The problem last told through ``takeNotice()``.
+    private var toldProblem: SourceProblem?
 
     /// A view with no reading yet.
     public init(config: ProbesConfig, source: String) {
@@ -83,6 +85,14 @@ public struct FleetView: Sendable {
             if let history = budgetHistory[name] { snapshot.services[index].budgetHistory = Array(history) }
         }
         return snapshot
+    }
+
+    /// `prometheus http://127.0.0.1:9090: connection refused` when the polls' problem changes, and
+    /// `…: reading again` once a poll succeeds after one failed; `nil` when nothing changed.
+    public mutating func takeNotice() -> String? {
+        guard problem != toldProblem else { return nil }
+        toldProblem = problem
+        return "\(source): " + (problem?.message ?? "reading again")
     }
 
     /// `prometheus: connection refused (data 35 s old)`; `nil` when the last poll succeeded.

@@ -22,6 +22,8 @@ public struct BoardSnapshot: Sendable {
     public var sourceProblem: String? = nil
     /// A line the board shows under its header, e.g. what the demo is playing; `nil` for none.
     public var banner: String? = nil
+    /// The scheduler's statistics when this process probes (for `/metrics`); `nil` for a fleet view.
+    public var schedule: ScheduleStatistics? = nil
 
     public init(time: Date, sloWindow: Duration, services: [ServiceSnapshot], incidents: [CascadeIncident],
                 firing: [AlertEvent], paused: Bool) {

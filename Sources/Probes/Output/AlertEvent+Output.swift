@@ -1,7 +1,7 @@
 import Foundation
 
 extension AlertEvent {
-    /// The `watch --headless --format json` line of CONTRACT.md, fields in its order:
+    /// The `watch --headless --format json` line, fields in the README's order:
     /// `{"time":"…Z","event":"firing","alert":"down","service":…,"severity":…,"rootCause":…,
     /// "suppressed":…,"summary":…}` plus `window`, `burnRate`, `observed` (and `rule`, `sli`) for
     /// burn-rate alerts.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Builds JSON text with a fixed key order, so machine outputs read the same as CONTRACT.md
+/// Builds JSON text with a fixed key order, so machine outputs read the same as the README shows them
 /// and diff cleanly between runs.
 public struct JSONText: Sendable {
     private var fields: [String] = []

@@ -29,7 +29,8 @@ public final class ProbeScheduler<C: Clock>: Sendable where C.Duration == Durati
     private let runner: any ProbeRunner
     private let clock: C
     private let clockStart: C.Instant
-    private let wallStart: Date
+    /// The wall-clock time of the clock's instant when the scheduler was made.
+    public let wallStart: Date
     private let concurrencyLimit: Int
     private let coalescingWindow: Duration
     private let shared: Mutex<Shared>

@@ -3,7 +3,7 @@ import Foundation
 /// Where a config's history lives by default, and whose history a file is.
 ///
 /// The default `--state` is named after the config's file name *and* its absolute path, so two
-/// `probes.json` in different folders never share one history (CONTRACT.md, second round).
+/// `probes.json` in different folders never share one history (README, "History").
 extension HistoryStore {
     /// The identity a history records for its config: the config's absolute path, with `.`, `..`
     /// and symbolic links resolved, so every spelling of one file names the same history.

@@ -3,7 +3,7 @@ import Probes
 import Prometheus
 import Synchronization
 
-/// The Prometheus exposition (text format 0.0.4) of an agent: every series of METRICS.md, from the
+/// The Prometheus exposition (text format 0.0.4) of an agent: every series the README lists, from the
 /// engine's snapshots and the scheduler's statistics, labelled with `service` and `site` only (no
 /// URL, header or other config value ever becomes a label, so no secret can leak through `/metrics`).
 ///

@@ -3,7 +3,7 @@ import Probes
 
 /// Prometheus recording and alerting rules generated from a config: the same SLOs and the same
 /// multi-window multi-burn-rate policy as the local engine, computed from the agents' `/metrics`
-/// (METRICS.md), so that Prometheus and Alertmanager can run the alerting for a fleet.
+/// (README, "Beyond one machine"), so that Prometheus and Alertmanager can run the alerting for a fleet.
 ///
 /// One group per probed service (entries without a probe export no SLIs): Sloth-style
 /// recording rules `slo:sli_error:ratio_rate<window>` per SLI, the metadata series

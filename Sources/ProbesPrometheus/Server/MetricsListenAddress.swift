@@ -1,3 +1,4 @@
+import Foundation
 import Probes
 /// Where `--metrics-listen` asks the `/metrics` endpoint to listen: `HOST:PORT`, `:PORT` or `PORT`
 /// (loopback when no host is given, so an agent never opens a port to the network by surprise),
@@ -114,6 +115,14 @@ public enum MetricsSite {
         while let first = name.first, !(first.isASCIIDigit || first.isASCIILetter) { name.removeFirst() }
         name = String(name.prefix(maximumLength))
         return name.isEmpty ? "localhost" : name
+    }
+
+    /// The default site of this machine: ``defaultName(hostName:)`` of its host name.
+    public static func thisMachine() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return defaultName(hostName: "") }
+        return defaultName(hostName: String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
+                                            as: UTF8.self))
     }
 }
 

@@ -12,9 +12,9 @@ import Darwin
 /// so a lock left behind is taken over by the next agent; the file itself is removed on a clean
 /// exit. Short-lived commands (`slo`) do not take it: they read and write the history in SQLite
 /// transactions of their own while an agent runs.
-final class StateLock: Sendable {
+public final class StateLock: Sendable {
     /// The lock file.
-    let path: String
+    public let path: String
     private let descriptor: Int32
 
     private init(path: String, descriptor: Int32) {
@@ -23,12 +23,12 @@ final class StateLock: Sendable {
     }
 
     /// The lock file of a state file.
-    static func path(forState statePath: String) -> String { statePath + ".lock" }
+    public static func path(forState statePath: String) -> String { statePath + ".lock" }
 
     /// Takes the lock of `statePath`, creating its directory when needed.
     /// - Throws: ``StateLockError/held(statePath:lockPath:pid:)`` when another agent holds it,
     ///   ``StateLockError/unusable(lockPath:reason:)`` when the file cannot be made or locked.
-    static func acquire(statePath: String) throws(StateLockError) -> StateLock {
+    public static func acquire(statePath: String) throws(StateLockError) -> StateLock {
         let lockPath = path(forState: statePath)
         let directory = (lockPath as NSString).deletingLastPathComponent
         if !directory.isEmpty {
@@ -73,7 +73,7 @@ final class StateLock: Sendable {
 
     /// Removes the lock file and releases the lock (in that order: an agent waiting for it then
     /// opens a new file). Called once, when the agent has flushed its history.
-    func release() {
+    public func release() {
         unlink(path)
         close(descriptor)
     }
@@ -91,12 +91,12 @@ final class StateLock: Sendable {
 }
 
 /// Why an agent could not take its state file.
-enum StateLockError: Error, CustomStringConvertible {
+public enum StateLockError: Error, CustomStringConvertible {
     case held(statePath: String, lockPath: String, pid: Int32?)
     case unusable(lockPath: String, reason: String)
 
     /// One line for stderr, after `incidentboard: `.
-    var description: String {
+    public var description: String {
         switch self {
         case .held(let statePath, let lockPath, let pid):
             let holder = pid.map { "pid \($0)" } ?? "a process that has not written its pid yet"

@@ -12,30 +12,30 @@ import Darwin
 /// Every write to the standard streams goes through ``StandardStreams/writeAll(_:to:)``, a plain
 /// POSIX `write` loop: Foundation's `FileHandle.write(_:)` traps on any error (a closed pipe, a
 /// full disk), and would end an agent that pages for a bank because its reader left.
-struct OutputError: Error, CustomStringConvertible {
+public struct OutputError: Error, CustomStringConvertible {
     /// The stream, for messages: `stdout` or `stderr`.
-    let stream: String
+    public let stream: String
     /// The system's error number.
-    let code: Int32
+    public let code: Int32
 
     /// The reader closed its end (`EPIPE`): it chose to stop reading, which is not a failure.
-    var readerLeft: Bool { code == EPIPE }
+    public var readerLeft: Bool { code == EPIPE }
 
     /// `stdout: No space left on device`, for one line on stderr.
-    var description: String { "\(stream): \(String(cString: strerror(code)))" }
+    public var description: String { "\(stream): \(String(cString: strerror(code)))" }
 
     /// What a one-shot command exits with when its output fails: 0 when the reader left (it had
     /// what it wanted), else 3.
-    var exitCode: Int32 { readerLeft ? 0 : UsageExit.code }
+    public var exitCode: Int32 { readerLeft ? 0 : 3 }
 }
 
-enum StandardStreams {
+public enum StandardStreams {
     /// Lines from different threads stay whole.
     private static let lock = Mutex(())
 
     /// Writes all of `bytes` to `descriptor`, retrying after signals and, on a non-blocking
     /// descriptor, once it can take more.
-    static func writeAll(_ bytes: [UInt8], to descriptor: Int32, stream: String) throws(OutputError) {
+    public static func writeAll(_ bytes: [UInt8], to descriptor: Int32, stream: String) throws(OutputError) {
         let failure: Int32? = lock.withLock { _ in
             var offset = 0
             while offset < bytes.count {
@@ -65,19 +65,19 @@ enum StandardStreams {
 }
 
 /// Diagnostics for people go to stderr, one line each; stdout carries only the command's output.
-enum StandardError {
+public enum StandardError {
     /// Writes one line. A stderr that cannot be written is left at that: there is nowhere to say so.
-    static func write(_ line: String) {
+    public static func write(_ line: String) {
         try? StandardStreams.writeAll(
             Array((line.hasSuffix("\n") ? line : line + "\n").utf8), to: STDERR_FILENO, stream: "stderr")
     }
 }
 
 /// Writes to stdout at once (no buffer), so pipelines see each line as it is produced.
-enum StandardOutput {
+public enum StandardOutput {
     /// Writes `text`, with a newline when it has none.
     /// - Throws: ``OutputError`` when stdout is closed (`EPIPE`), full (`ENOSPC`) or broken (`EIO`).
-    static func write(_ text: String) throws(OutputError) {
+    public static func write(_ text: String) throws(OutputError) {
         try StandardStreams.writeAll(
             Array((text.hasSuffix("\n") ? text : text + "\n").utf8), to: STDOUT_FILENO, stream: "stdout")
     }
@@ -85,7 +85,7 @@ enum StandardOutput {
 
 /// The first output error of a long-running command, and what to do when it happens (stop the
 /// engine, as SIGTERM does). Later writes are skipped: their reader is gone.
-final class OutputFailure: Sendable {
+public final class OutputFailure: Sendable {
     private struct State {
         var error: OutputError?
         var onFailure: (@Sendable () -> Void)?
@@ -93,12 +93,15 @@ final class OutputFailure: Sendable {
 
     private let state = Mutex(State())
 
+    /// An output that has not failed yet.
+    public init() {}
+
     /// The error that stopped output, if any.
-    var error: OutputError? { state.withLock { $0.error } }
+    public var error: OutputError? { state.withLock { $0.error } }
 
     /// Writes `text` to stdout unless an earlier write failed; the first failure calls the action
     /// given to ``whenFailed(_:)``.
-    func write(_ text: String) {
+    public func write(_ text: String) {
         guard error == nil else { return }
         do {
             try StandardOutput.write(text)
@@ -108,7 +111,7 @@ final class OutputFailure: Sendable {
     }
 
     /// Calls `action` on the first failure (at once, when one has happened already).
-    func whenFailed(_ action: @escaping @Sendable () -> Void) {
+    public func whenFailed(_ action: @escaping @Sendable () -> Void) {
         let failed = state.withLock { state -> Bool in
             state.onFailure = action
             return state.error != nil
@@ -119,7 +122,7 @@ final class OutputFailure: Sendable {
     /// Notices a reader that leaves while nothing is being written (`watch | head -1` after its
     /// line, with no alert for hours): stdout's pipe reports an error to `poll` once its reading
     /// end is closed, which counts as `EPIPE`. Regular files and /dev/null never report one.
-    func watchForReaderLeaving() {
+    public func watchForReaderLeaving() {
         let thread = Thread { [self] in
             while error == nil {
                 var watched = pollfd(fd: STDOUT_FILENO, events: 0, revents: 0)
