@@ -85,7 +85,7 @@ struct CheckCommandTests {
         await server.stop()
         #expect(outcome.status == 2)
         let json = try Self.object(outcome.stdout)
-        // Field for field as CONTRACT.md shows it.
+        // Field for field as the README shows it.
         #expect(Array(json.keys).sorted() == ["checkedAt", "incidents", "services", "status"])
         #expect(json["status"] as? String == "critical")
         let checkedAt = try #require(json["checkedAt"] as? String)

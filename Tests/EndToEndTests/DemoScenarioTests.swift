@@ -28,7 +28,7 @@ struct DemoScenarioTests {
         return try scratch.write("probes.json", text)
     }
 
-    /// One alert line of `watch --headless --format json` (CONTRACT.md).
+    /// One alert line of `watch --headless --format json`.
     struct AlertLine: Decodable, CustomStringConvertible {
         var event: String
         var alert: String

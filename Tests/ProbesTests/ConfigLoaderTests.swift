@@ -32,7 +32,7 @@ func configWithProbe(_ probe: String) -> String {
 
 @Suite("Config loading")
 struct ConfigLoaderTests {
-    /// The CONTRACT.md example, with the `auth-vendor` entry it depends on declared.
+    /// The README's example, with the `auth-vendor` entry it depends on declared.
     static let contractExample = #"""
         {
           "defaults": { "interval": "15s", "timeout": "3s" },

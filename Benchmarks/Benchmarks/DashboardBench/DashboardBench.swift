@@ -1,4 +1,4 @@
-// DESIGN.md's goal: a frame for 1,000 services rendered and diffed in under 2 ms. Each iteration
+// docs/PERFORMANCE.md's goal: a frame for 1,000 services rendered and diffed in under 2 ms. Each iteration
 // renders one frame from the next snapshot (the selection moving a row) and diffs it against the
 // frame before, as the dashboard loop does.
 import Benchmark

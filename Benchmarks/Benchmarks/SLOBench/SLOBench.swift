@@ -1,4 +1,4 @@
-// SLO maths against DESIGN.md's goals: over 10 million results/s ingested per core, a 28-day
+// SLO maths against docs/PERFORMANCE.md's goals: over 10 million results/s ingested per core, a 28-day
 // window under 16 KB per SLI, all burn rates for 10,000 services in under 5 ms.
 import Benchmark
 import Foundation

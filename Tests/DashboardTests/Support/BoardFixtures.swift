@@ -3,7 +3,7 @@ import Foundation
 @testable import Dashboard
 @testable import Probes
 
-/// Hand-made ``BoardSnapshot``s of the demo estate (INCIDENTS.md), with numbers chosen so every
+/// Hand-made ``BoardSnapshot``s of the demo estate (docs/INCIDENTS.md), with numbers chosen so every
 /// column has something to show; deterministic, so golden screens are stable.
 enum BoardFixtures {
     /// 2025-11-22 03:12:45 UTC.
