@@ -49,6 +49,8 @@ public struct AlertEvent: Sendable, Equatable, Codable {
     public var rootCause: String?
     /// Explained by an upstream root cause with its own firing alert. Set by the cascade step.
     public var suppressed: Bool
+    /// The id of the incident the alert belongs to (``IncidentRecord/id``); `nil` when none.
+    public var incident: String?
 
     /// Creates an event.
     public init(
@@ -73,7 +75,7 @@ public struct AlertEvent: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case time, event, alert, service, severity, rule, sli, window, burnRate, observed, summary, rootCause,
-             suppressed
+             suppressed, incident
     }
 
     /// Encodes the contract's fields; `rootCause` is written as `null` when unknown, the burn-rate
@@ -92,6 +94,7 @@ public struct AlertEvent: Sendable, Equatable, Codable {
         try c.encodeIfPresent(observed, forKey: .observed)
         try c.encode(rootCause, forKey: .rootCause)
         try c.encode(suppressed, forKey: .suppressed)
+        try c.encode(incident, forKey: .incident)
         try c.encode(summary, forKey: .summary)
     }
 }

@@ -66,6 +66,8 @@ public struct Monitor: Sendable {
     }
     private var alertStateIsDirty = false
     private var batch = HistoryBatch()
+    /// The incidents, kept in step with every fresh assessment.
+    public private(set) var incidents = IncidentLog()
 
     /// Results kept in memory per service for the detail pane.
     public static let recentKept = 60
@@ -141,7 +143,9 @@ public struct Monitor: Sendable {
         updateSpell(result, threshold: service.slo.latency.threshold)
         let raw = alerts.evaluate(after: result, now: now, slo: &slo, latency: latency)
         if !raw.isEmpty { alertStateIsDirty = true }
-        return route(raw, now: now)
+        var events = route(raw, now: now)
+        incidents.attach(&events)
+        return events
     }
 
     /// Periodic work (about once a second): burn-rate windows roll on without new results,
@@ -153,6 +157,7 @@ public struct Monitor: Sendable {
         var events = syncInferredRoots(now: now)
         events += route(raw, now: now)
         events += releaseHeld(now: now)
+        incidents.attach(&events)
         let minute = Int64((now.timeIntervalSince1970 / 60).rounded(.down))
         if minute != lastBudgetMinute {
             lastBudgetMinute = minute
@@ -212,6 +217,7 @@ public struct Monitor: Sendable {
         guard assessmentIsStale || hasRecovered || hasUnsettled else { return }
         assessment = settledAssessment(now: now)
         assessmentIsStale = false
+        incidents.observe(assessment, now: now)
     }
 
     /// The analysis, leaving out slowness whose cause is not settled yet: a service with upstreams
@@ -460,6 +466,7 @@ public struct Monitor: Sendable {
     public mutating func takeBatch() -> HistoryBatch {
         var out = batch
         batch = HistoryBatch()
+        out.incidents = incidents.takeChanged()
         if alertStateIsDirty {
             alertStateIsDirty = false
             let encoder = JSONEncoder()
@@ -481,6 +488,9 @@ public struct Monitor: Sendable {
     public mutating func restore(from store: HistoryStore, now: Date) throws(HistoryError) -> [AlertEvent] {
         let longest = config.services.map(\.slo.window).max() ?? SLOPolicy.standard.window
         let aggregates = try store.aggregates(since: now.addingTimeInterval(-longest.seconds))
+        // Before the spells are rebuilt: the roots they name continue their open incidents.
+        incidents.restore(try store.incidents(since: now.addingTimeInterval(-IncidentLog.restoredSpan)),
+                          usedIDs: try store.incidentIDs())
         let nowSeconds = Int64(now.timeIntervalSince1970.rounded(.down))
         // The current minute is only partly past: its counts belong to the part up to now.
         func period(_ minute: Int64) -> Int64 { max(1, min(60, nowSeconds - minute * 60 + 1)) }
@@ -517,7 +527,9 @@ public struct Monitor: Sendable {
                 told[AlertKey(service: event.service, kind: event.alert, rule: event.rule, sli: event.sli)] = event
             }
         }
-        return route(events, now: now)
+        var routed = route(events, now: now)
+        incidents.attach(&routed)
+        return routed
     }
 
     /// Counts `days` of all-good probing before `now` for every probed service, at its probe rate,

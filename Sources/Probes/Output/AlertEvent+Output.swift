@@ -3,7 +3,7 @@ import Foundation
 extension AlertEvent {
     /// The `watch --headless --format json` line, fields in the README's order:
     /// `{"time":"…Z","event":"firing","alert":"down","service":…,"severity":…,"rootCause":…,
-    /// "suppressed":…,"summary":…}` plus `window`, `burnRate`, `observed` (and `rule`, `sli`) for
+    /// "suppressed":…,"incident":…,"summary":…}` plus `window`, `burnRate`, `observed` (and `rule`, `sli`) for
     /// burn-rate alerts.
     public func jsonLine() -> String {
         var o = JSONText()
@@ -14,6 +14,7 @@ extension AlertEvent {
         o.add("severity", severity.rawValue)
         o.add("rootCause", rootCause)
         o.add("suppressed", suppressed)
+        o.add("incident", incident)
         o.add("summary", summary)
         if alert == .burnRate {
             o.add("window", window)
@@ -28,7 +29,7 @@ extension AlertEvent {
     }
 
     /// One line for people:
-    /// `01:02:03 FIRING   critical loan-application down for 3 probes: HTTP 503 ← root cause: credit-bureau [suppressed]`.
+    /// `01:02:03 FIRING   critical loan-application down for 3 probes: HTTP 503 ← root cause: credit-bureau [suppressed] {2026-12-06-credit-bureau}`.
     public func textLine(timeZone: TimeZone = .current) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
@@ -44,6 +45,7 @@ extension AlertEvent {
             line += rootCause == service ? " (root cause)" : " ← root cause: \(rootCause)"
         }
         if suppressed { line += " [suppressed]" }
+        if let incident { line += " {\(incident)}" }
         return line
     }
 

@@ -46,11 +46,14 @@ public struct HistoryBatch: Sendable {
     /// Alert states to upsert (key → opaque JSON), and keys to delete.
     public var alertStates: [String: Data] = [:]
     public var removedAlertStates: Set<String> = []
+    /// Incident records that opened or changed, stored whole.
+    public var incidents: [IncidentRecord] = []
 
     public init() {}
 
     public var isEmpty: Bool {
         aggregates.isEmpty && results.isEmpty && alertStates.isEmpty && removedAlertStates.isEmpty
+            && incidents.isEmpty
     }
 
     /// Records a result both as a raw result and in its minute's aggregate.
@@ -76,12 +79,12 @@ public struct HistoryError: Error, Sendable, CustomStringConvertible {
 /// is moved aside (`<path>.corrupt-<time>`) with a warning, never overwritten.
 public final class HistoryStore: Sendable {
     /// The schema this build writes. Bump it and add a step to ``migrations`` for every change.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
     /// Raw results kept per service.
     public static let rawResultsKept = 500
 
     public let path: String
-    private let queue: DatabaseQueue
+    let queue: DatabaseQueue
 
     /// Opens (or creates) the history at `path`.
     /// - Parameter warn: receives one line when an unusable file was moved aside.
@@ -165,6 +168,19 @@ public final class HistoryStore: Sendable {
                 );
                 """)
         },
+        { db in
+            // Incident records (``IncidentRecord``), one row each, rewritten as they change.
+            try db.execute(sql: """
+                CREATE TABLE incidents (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    root TEXT NOT NULL,
+                    onset REAL NOT NULL,
+                    closed REAL,
+                    record BLOB NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX incidents_by_onset ON incidents (onset);
+                """)
+        },
     ]
 
     /// Why an existing file cannot be used, or `nil` when it can.
@@ -194,7 +210,7 @@ public final class HistoryStore: Sendable {
         }
     }
 
-    private static func shortSQLiteMessage(_ error: any Error) -> String {
+    static func shortSQLiteMessage(_ error: any Error) -> String {
         if let db = error as? DatabaseError { return db.message ?? "\(db.resultCode)" }
         return "\(error)"
     }
@@ -273,6 +289,7 @@ public final class HistoryStore: Sendable {
                 for key in batch.removedAlertStates where batch.alertStates[key] == nil {
                     try db.execute(sql: "DELETE FROM alert_states WHERE key = ?", arguments: [key])
                 }
+                try Self.write(batch.incidents, in: db)
             }
         } catch {
             throw HistoryError("\(path): cannot write history: \(Self.shortSQLiteMessage(error))")

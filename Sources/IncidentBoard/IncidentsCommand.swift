@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import Probes
+
+struct IncidentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "incidents",
+        abstract: "The incidents in the history: open and recent ones, or one incident's timeline.",
+        discussion: """
+            An incident opens when the board names a root cause and closes when the root and every victim \
+            it took are back. Each has an id that names its day and root (2026-12-06-credit-bureau). \
+            Without ID: one line per incident whose onset or end is within --since (open ones always), \
+            newest first: root, state, start, how long it lasted, victims, alerts sent and suppressed. \
+            With ID: its timeline. Reads the history of `watch` or the dashboard (--state, or the \
+            config's default); runs beside an agent. Exit 3 when there is no history or no such id.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("An incident id, to show its timeline.", valueName: "id"))
+    var id: String?
+
+    @Option(help: ArgumentHelp("How far back to list (default: 7d).", valueName: "duration"))
+    var since: String = "7d"
+
+    @Option(help: "Output format: text or json.")
+    var format: ReportFormat = .text
+
+    @OptionGroup var options: ConfigOptions
+    @OptionGroup var stateOptions: StateOptions
+
+    func validate() throws {
+        guard let span = Duration(configString: since), span > .zero else {
+            throw ValidationError("--since: \"\(since)\" is not a duration (use e.g. 1d, 7d, 12h)")
+        }
+    }
+
+    func run() async throws {
+        let statePath = stateOptions.path(forConfig: options.configPath)
+        guard FileManager.default.fileExists(atPath: statePath) else {
+            StandardError.write(
+                "incidentboard: \(statePath): no history yet; incidents are recorded by `incidentboard watch "
+                    + "--headless` or the dashboard with this config (or pass --state)")
+            throw ExitCode(UsageExit.code)
+        }
+        let now = Date()
+        let span = Duration(configString: since) ?? .seconds(7 * 86_400)
+        let records: [IncidentRecord]
+        do {
+            let store = try HistoryStore(path: statePath) { StandardError.write($0) }
+            // One incident: whatever its age.
+            records = try store.incidents(since: id == nil ? now.addingTimeInterval(-span.seconds) : .distantPast)
+        } catch {
+            StandardError.write("incidentboard: \(error.description)")
+            throw ExitCode(UsageExit.code)
+        }
+        guard let id else {
+            let listed = records.filter { $0.isOpen || $0.onset >= now.addingTimeInterval(-span.seconds)
+                || ($0.closed ?? now) >= now.addingTimeInterval(-span.seconds) }
+            let report = IncidentsReport(records: listed, now: now)
+            try StandardOutput.write(format == .json ? report.json() : report.text())
+            return
+        }
+        guard let record = records.first(where: { $0.id == id }) else {
+            let hint = ConfigSpelling.suggestion(for: id, among: records.map(\.id)).map { "; did you mean \($0)?" }
+                ?? (records.isEmpty ? "; the history has no incidents" : "; `incidentboard incidents` lists them")
+            StandardError.write("incidentboard: \(id): no such incident in \(statePath)\(hint)")
+            throw ExitCode(UsageExit.code)
+        }
+        try StandardOutput.write(format == .json ? IncidentsReport.json(record, now: now)
+                                                 : IncidentsReport.timelineText(record, now: now))
+    }
+}

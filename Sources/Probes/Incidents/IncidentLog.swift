@@ -1,0 +1,186 @@
+import Foundation
+
+/// Keeps incident records in step with the cascade analysis (``Monitor`` calls it after every
+/// fresh assessment) and with the alerts told, and hands the records that changed to the history.
+///
+/// A root that disappears from the analysis (its recovery grace over, every victim back) closes
+/// its incident. A root that is named again later opens a new one, with a new id.
+public struct IncidentLog: Sendable {
+    /// Open incidents by root.
+    public private(set) var open: [String: IncidentRecord] = [:]
+    /// Ids in use, so a new one never repeats an old one (loaded from history on restore).
+    private var usedIDs: Set<String> = []
+    /// Roots whose records changed since the last ``takeChanged()``.
+    private var changed: Set<String> = []
+    /// Records closed since the last ``takeChanged()``.
+    private var closedSinceTaken: [IncidentRecord] = []
+    /// Closed incidents with alerts that have not resolved yet: their resolutions still belong to
+    /// them. Bounded by the alerts firing, not by time.
+    private(set) var awaitingResolution: [IncidentRecord] = []
+    /// How far back a restore reads incidents (open ones of any age are read too).
+    public static let restoredSpan: TimeInterval = 86_400
+    /// At most this many closed incidents wait for late resolutions (the oldest give way).
+    static let awaitingKept = 64
+
+    public init() {}
+
+    /// The id of the open incident of `root`, if any.
+    public func id(ofRoot root: String) -> String? { open[root]?.id }
+
+    /// Takes a fresh analysis: opens incidents for new roots, records the roots' state changes and
+    /// victims joining and leaving, and closes incidents whose roots are gone from it.
+    public mutating func observe(_ assessment: CascadeAssessment, now: Date) {
+        var seen: Set<String> = []
+        for incident in assessment.incidents {
+            let root = incident.rootCause
+            seen.insert(root)
+            let state = IncidentRecord.RootState(incident.cause)
+            if var record = open[root] {
+                var dirty = false
+                if record.state != state {
+                    record.add(IncidentRecord.StateChange(time: now, state: state))
+                    if state == .recovered { record.rootRecovered = now }
+                    dirty = true
+                }
+                if incident.inferred && !record.inferred {
+                    record.inferred = true
+                    dirty = true
+                }
+                dirty = Self.updateVictims(&record, current: Set(incident.impacted), now: now) || dirty
+                if dirty {
+                    open[root] = record
+                    changed.insert(root)
+                }
+            } else {
+                // A root first seen recovered (a restart in its grace) still gets its record.
+                let onset = min(incident.onset ?? now, now)
+                var record = IncidentRecord(
+                    id: nextID(root: root, onset: onset), root: root, inferred: incident.inferred, onset: onset,
+                    states: [.init(time: onset, state: state)], victims: [], alerts: [])
+                if state == .recovered { record.rootRecovered = now }
+                _ = Self.updateVictims(&record, current: Set(incident.impacted), now: now)
+                open[root] = record
+                changed.insert(root)
+            }
+        }
+        for root in open.keys where !seen.contains(root) {
+            guard var record = open.removeValue(forKey: root) else { continue }
+            record.closed = now
+            if record.rootRecovered == nil { record.rootRecovered = now }
+            if record.state != .recovered { record.states.append(.init(time: now, state: .recovered)) }
+            for index in record.victims.indices where record.victims[index].left == nil {
+                record.victims[index].left = now
+            }
+            changed.remove(root)
+            closedSinceTaken.append(record)
+            if record.hasUnresolvedFiring {
+                awaitingResolution.append(record)
+                if awaitingResolution.count > Self.awaitingKept { awaitingResolution.removeFirst() }
+            }
+        }
+    }
+
+    /// Sets each event's ``AlertEvent/incident`` and notes it in its incident: a firing belongs to
+    /// the open incident of its root cause; a resolved to the incident its firing belonged to, even
+    /// when that incident has closed since.
+    public mutating func attach(_ events: inout [AlertEvent]) {
+        for index in events.indices {
+            let event = events[index]
+            switch event.event {
+            case .firing:
+                guard let root = event.rootCause, var record = open[root] else { continue }
+                events[index].incident = record.id
+                record.add(Self.note(event))
+                if !event.suppressed, record.firstAlert == nil { record.firstAlert = event.time }
+                open[root] = record
+                changed.insert(root)
+            case .resolved:
+                if let root = open.first(where: { $0.value.hasUnresolvedFiring(like: event) })?.key,
+                   var record = open[root] {
+                    events[index].incident = record.id
+                    record.add(Self.note(event))
+                    open[root] = record
+                    changed.insert(root)
+                } else if let at = awaitingResolution.lastIndex(where: { $0.hasUnresolvedFiring(like: event) }) {
+                    var record = awaitingResolution[at]
+                    events[index].incident = record.id
+                    record.add(Self.note(event))
+                    closedSinceTaken.removeAll { $0.id == record.id }
+                    closedSinceTaken.append(record)
+                    if record.hasUnresolvedFiring {
+                        awaitingResolution[at] = record
+                    } else {
+                        awaitingResolution.remove(at: at)
+                    }
+                }
+            }
+        }
+    }
+
+    private static func note(_ event: AlertEvent) -> IncidentRecord.AlertNote {
+        .init(time: event.time, event: event.event, alert: event.alert, service: event.service, rule: event.rule,
+              sli: event.sli, suppressed: event.suppressed)
+    }
+
+    /// The records that changed since the last call (open ones as they are now, and those that
+    /// closed), for the history.
+    public mutating func takeChanged() -> [IncidentRecord] {
+        let records = closedSinceTaken + changed.compactMap { open[$0] }
+        changed.removeAll()
+        closedSinceTaken.removeAll()
+        return records
+    }
+
+    /// Continues from the history (recent records): open incidents resume under their ids, closed
+    /// ones can still take late resolutions, and no new incident
+    /// takes an id already stored.
+    public mutating func restore(_ records: [IncidentRecord], usedIDs ids: Set<String>) {
+        for record in records.sorted(by: { $0.onset < $1.onset }) {
+            if record.isOpen {
+                open[record.root] = record
+            } else if record.hasUnresolvedFiring {
+                awaitingResolution.append(record)
+            }
+        }
+        awaitingResolution = Array(awaitingResolution.suffix(Self.awaitingKept))
+        usedIDs.formUnion(ids)
+        usedIDs.formUnion(records.map(\.id))
+    }
+
+    private static func updateVictims(_ record: inout IncidentRecord, current: Set<String>, now: Date) -> Bool {
+        var dirty = false
+        var inNow: Set<String> = []
+        for index in record.victims.indices where record.victims[index].left == nil {
+            let name = record.victims[index].service
+            if current.contains(name) {
+                inNow.insert(name)
+            } else {
+                record.victims[index].left = now
+                dirty = true
+            }
+        }
+        for name in current.sorted() where !inNow.contains(name) {
+            record.add(IncidentRecord.VictimSpell(service: name, joined: now, left: nil))
+            dirty = true
+        }
+        return dirty
+    }
+
+    private mutating func nextID(root: String, onset: Date) -> String {
+        let dayFormat = Date.ISO8601FormatStyle().year().month().day().dateSeparator(.dash)
+        let day = onset.formatted(dayFormat)
+        // Ids name their day: only those of this day and the one before can be taken again (an
+        // onset a little before midnight), so the set stays as small as a day's incidents.
+        let yesterday = onset.addingTimeInterval(-86_400).formatted(dayFormat)
+        usedIDs = usedIDs.filter { $0.hasPrefix(day) || $0.hasPrefix(yesterday) }
+        let base = "\(day)-\(root)"
+        var id = base
+        var n = 1
+        while usedIDs.contains(id) {
+            n += 1
+            id = "\(base)-\(n)"
+        }
+        usedIDs.insert(id)
+        return id
+    }
+}

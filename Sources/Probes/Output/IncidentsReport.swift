@@ -1,0 +1,147 @@
+import Foundation
+
+/// `incidentboard incidents`: incident records as a table for people or JSON for scripts, and one
+/// incident's timeline.
+public struct IncidentsReport: Sendable {
+    /// Newest onset first.
+    public var records: [IncidentRecord]
+    /// When the report was made (for the duration of open incidents).
+    public var now: Date
+    /// The time zone of the text's times.
+    public var timeZone: TimeZone
+
+    public init(records: [IncidentRecord], now: Date, timeZone: TimeZone = .current) {
+        self.records = records.sorted { $0.onset > $1.onset }
+        self.now = now
+        self.timeZone = timeZone
+    }
+
+    // MARK: Text
+
+    /// One line per incident: id, root, state, start, duration, victims, alerts sent/suppressed.
+    public func text() -> String {
+        guard !records.isEmpty else { return "no incidents" }
+        let rows = records.map { record -> [String] in
+            let counts = record.alertCounts
+            let victims = record.victimNames.count
+            return [
+                record.id, record.root + (record.inferred ? " (inferred)" : ""),
+                record.isOpen ? "OPEN \(record.state.rawValue)" : "closed",
+                localTime(record.onset, withDate: true), Self.duration(record.duration(now: now)),
+                "\(victims) victim\(victims == 1 ? "" : "s")", "\(counts.sent) sent / \(counts.suppressed) suppressed",
+            ]
+        }
+        let header = ["ID", "ROOT", "STATE", "STARTED", "LASTED", "VICTIMS", "ALERTS"]
+        let widths = header.indices.map { column in (rows + [header]).map { $0[column].count }.max() ?? 0 }
+        return ([header] + rows).map { row in
+            row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+
+    /// The timeline of one incident, a line per moment, oldest first.
+    public static func timelineText(_ record: IncidentRecord, now: Date, timeZone: TimeZone = .current) -> String {
+        let report = IncidentsReport(records: [record], now: now, timeZone: timeZone)
+        var lines = [
+            "\(record.id): \(record.root)\(record.inferred ? " (inferred)" : "") "
+                + (record.isOpen ? "open, \(record.state.rawValue)" : "closed")
+                + ", \(Self.duration(record.duration(now: now))), \(record.victimNames.count) victims",
+        ]
+        for moment in moments(record) {
+            lines.append("  " + report.localTime(moment.time, withDate: false) + "  " + moment.text)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func moments(_ record: IncidentRecord) -> [(time: Date, text: String)] {
+        var out: [(time: Date, order: Int, text: String)] = []
+        for (index, change) in record.states.enumerated() {
+            out.append((change.time, 0, index == 0 ? "\(record.root) \(change.state.rawValue): onset"
+                : "\(record.root) \(change.state.rawValue)"))
+        }
+        for victim in record.victims {
+            out.append((victim.joined, 1, "\(victim.service) falls with \(record.root)"))
+            if let left = victim.left { out.append((left, 1, "\(victim.service) is back")) }
+        }
+        for alert in record.alerts {
+            let what = alert.event == .firing ? (alert.suppressed ? "alert suppressed" : "alert sent") : "alert resolved"
+            out.append((alert.time, 2, "\(what): \(alert.service) \(alert.alert.rawValue)"
+                + (alert.rule.map { " \($0)" } ?? "")))
+        }
+        if let closed = record.closed { out.append((closed, 3, "closed: \(record.root) and every victim back")) }
+        return out.sorted { ($0.time, $0.order) < ($1.time, $1.order) }.map { ($0.time, $0.text) }
+    }
+
+    // MARK: JSON
+
+    /// `{"incidents":[…]}`, newest first.
+    public func json() -> String {
+        "{\"incidents\":[" + records.map { Self.json($0, now: now) }.joined(separator: ",") + "]}"
+    }
+
+    /// One incident with its timeline.
+    public static func json(_ record: IncidentRecord, now: Date) -> String {
+        var o = JSONText()
+        o.add("id", record.id)
+        o.add("root", record.root)
+        o.add("inferred", record.inferred)
+        o.add("state", record.isOpen ? record.state.rawValue : "closed")
+        o.add("onset", CheckReport.timestamp(record.onset))
+        o.add("firstAlert", record.firstAlert.map(CheckReport.timestamp))
+        o.add("rootRecovered", record.rootRecovered.map(CheckReport.timestamp))
+        o.add("closed", record.closed.map(CheckReport.timestamp))
+        o.add("durationSeconds", record.duration(now: now).rounded())
+        o.add("victims", raw: "[" + record.victims.map { victim in
+            var v = JSONText()
+            v.add("service", victim.service)
+            v.add("joined", CheckReport.timestamp(victim.joined))
+            v.add("left", victim.left.map(CheckReport.timestamp))
+            return v.text
+        }.joined(separator: ",") + "]")
+        o.add("states", raw: "[" + record.states.map { change in
+            var c = JSONText()
+            c.add("time", CheckReport.timestamp(change.time))
+            c.add("state", change.state.rawValue)
+            return c.text
+        }.joined(separator: ",") + "]")
+        let counts = record.alertCounts
+        o.add("alertsSent", counts.sent)
+        o.add("alertsSuppressed", counts.suppressed)
+        o.add("alerts", raw: "[" + record.alerts.map { alert in
+            var a = JSONText()
+            a.add("time", CheckReport.timestamp(alert.time))
+            a.add("event", alert.event.rawValue)
+            a.add("alert", alert.alert.rawValue)
+            a.add("service", alert.service)
+            a.add("rule", alert.rule)
+            a.add("suppressed", alert.suppressed)
+            return a.text
+        }.joined(separator: ",") + "]")
+        return o.text
+    }
+
+    // MARK: Formatting
+
+    /// `12 min`, `45 s`, `3 h 5 min`.
+    static func duration(_ seconds: TimeInterval) -> String {
+        let whole = Int(max(0, min(seconds, 1e9)).rounded())
+        if whole < 60 { return "\(whole) s" }
+        if whole < 3600 { return "\(whole / 60) min" }
+        let minutes = (whole % 3600) / 60
+        return "\(whole / 3600) h" + (minutes > 0 ? " \(minutes) min" : "")
+    }
+
+    /// `2026-12-06 23:40:12 +0900` or `23:40:12`.
+    func localTime(_ date: Date, withDate: Bool) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let clock = String(format: "%02d:%02d:%02d", c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+        guard withDate else { return clock }
+        let offset = timeZone.secondsFromGMT(for: date)
+        let sign = offset < 0 ? "-" : "+"
+        let zone = String(format: "%@%02d%02d", sign, abs(offset) / 3600, (abs(offset) % 3600) / 60)
+        return String(format: "%04d-%02d-%02d ", c.year ?? 0, c.month ?? 0, c.day ?? 0) + clock + " " + zone
+    }
+}
