@@ -121,7 +121,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["IncidentBoard", "ProbesTesting", "Probes", "ProbesPrometheus"]
+            dependencies: ["IncidentBoard", "ProbesTesting", "Probes", "ProbesPrometheus", "DemoEstate"]
         ),
         .testTarget(
             name: "CascadeLabTests",

@@ -22,11 +22,16 @@ struct CheckCommand: AsyncParsableCommand {
     var format: Format = .text
 
     @OptionGroup var options: ConfigOptions
+    @OptionGroup var stateOptions: StateOptions
     @OptionGroup var sourceOptions: SourceOptions
 
     @Argument(help: ArgumentHelp("Services to check (default: all). What they depend on is checked too.",
                                  valueName: "service"))
     var services: [String] = []
+
+    func validate() throws {
+        try sourceOptions.rejectLocalOnly(metrics: MetricsOptions(), state: stateOptions)
+    }
 
     func run() async throws {
         let config: ProbesConfig
@@ -49,7 +54,7 @@ struct CheckCommand: AsyncParsableCommand {
             try printUnknown("unknown service \(unknown.names.joined(separator: ", "))")
             throw ExitCode(CheckStatus.unknown.exitCode)
         }
-        let report: CheckReport
+        var report: CheckReport
         if let endpoint = try sourceOptions.endpoint() {
             switch await FleetSource.check(config: config, selected: names, endpoint: endpoint) {
             case .success(let fleet): report = fleet
@@ -67,6 +72,7 @@ struct CheckCommand: AsyncParsableCommand {
                 StandardError.write(line)
             }
             report = CheckReport.assemble(config: config, selected: names, results: results, checkedAt: checkedAt)
+            report.adoptIncidentIDs(from: openIncidents())
         }
         let text =
             switch format {
@@ -76,6 +82,16 @@ struct CheckCommand: AsyncParsableCommand {
             }
         try Self.print(config.redactor.redact(text))
         throw ExitCode(report.status.exitCode)
+    }
+
+    /// The open incidents of an agent's history for this config (`--state`, or the config's
+    /// default), so the report's incidents carry their ids; none when there is no history.
+    private func openIncidents() -> [IncidentRecord] {
+        let statePath = stateOptions.path(forConfig: options.configPath)
+        guard FileManager.default.fileExists(atPath: statePath),
+              let store = try? HistoryStore(path: statePath, warn: { StandardError.write($0) })
+        else { return [] }
+        return (try? store.incidents(since: Date())) ?? []
     }
 
     /// Writes the report. A reader that left keeps the check's own status (the caller throws it

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import DemoEstate
 import Probes
 
 struct IncidentsCommand: AsyncParsableCommand {
@@ -45,10 +46,16 @@ struct IncidentsCommand: AsyncParsableCommand {
         let now = Date()
         let span = Duration(configString: since) ?? .seconds(7 * 86_400)
         let records: [IncidentRecord]
+        var costs: [String: [String: Double]] = [:]
         do {
             let store = try HistoryStore(path: statePath) { StandardError.write($0) }
             // One incident: whatever its age.
             records = try store.incidents(since: id == nil ? now.addingTimeInterval(-span.seconds) : .distantPast)
+            // What each cost needs the config's objectives and windows; without a readable
+            // config the list is shown without costs.
+            if let config = Self.config(for: store, options: options) {
+                costs = try Self.costs(of: records, config: config, store: store, now: now)
+            }
         } catch {
             StandardError.write("incidentboard: \(error.description)")
             throw ExitCode(UsageExit.code)
@@ -56,7 +63,7 @@ struct IncidentsCommand: AsyncParsableCommand {
         guard let id else {
             let listed = records.filter { $0.isOpen || $0.onset >= now.addingTimeInterval(-span.seconds)
                 || ($0.closed ?? now) >= now.addingTimeInterval(-span.seconds) }
-            let report = IncidentsReport(records: listed, now: now)
+            let report = IncidentsReport(records: listed, now: now, costs: costs)
             try StandardOutput.write(format == .json ? report.json() : report.text())
             return
         }
@@ -66,7 +73,36 @@ struct IncidentsCommand: AsyncParsableCommand {
             StandardError.write("incidentboard: \(id): no such incident in \(statePath)\(hint)")
             throw ExitCode(UsageExit.code)
         }
-        try StandardOutput.write(format == .json ? IncidentsReport.json(record, now: now)
-                                                 : IncidentsReport.timelineText(record, now: now))
+        try StandardOutput.write(format == .json ? IncidentsReport.json(record, now: now, cost: costs[record.id])
+                                                 : IncidentsReport.timelineText(record, now: now, cost: costs[record.id]))
+    }
+
+    /// The config the history belongs to: the demo's for a demo's history (unless --config is
+    /// given), else --config's; `nil`, quietly, when it cannot be read.
+    static func config(for store: HistoryStore, options: ConfigOptions) -> ProbesConfig? {
+        if options.isDefault, (try? store.recordedConfig()) == DemoEstateConfig.identity {
+            return try? DemoEstateConfig.load()
+        }
+        return try? ConfigLoader.load(contentsOf: options.configPath)
+    }
+
+    /// Each incident's availability cost to every service it touched.
+    static func costs(of records: [IncidentRecord], config: ProbesConfig, store: HistoryStore, now: Date)
+        throws(HistoryError) -> [String: [String: Double]] {
+        let services = Dictionary(config.services.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let longest = config.services.map(\.slo.window).max() ?? config.slo.window
+        let aggregates = try store.aggregates(since: now.addingTimeInterval(-longest.seconds))
+        var totals: [String: Double] = [:]
+        for (name, minutes) in aggregates {
+            let start = MinuteAggregate.minute(of: now.addingTimeInterval(-(services[name]?.slo.window.seconds ?? 0)))
+            totals[name] = Double(minutes.filter { $0.minute >= start }.reduce(Int64(0)) { $0 + $1.availabilityTotal })
+        }
+        var out: [String: [String: Double]] = [:]
+        for record in records {
+            out[record.id] = BudgetLedger.cost(
+                of: record, aggregates: aggregates, sli: .availability, now: now, totals: { totals[$0] ?? 0 },
+                objective: { services[$0]?.slo.objective })
+        }
+        return out
     }
 }

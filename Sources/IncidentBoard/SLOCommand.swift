@@ -78,7 +78,21 @@ struct SLOReportCommand: AsyncParsableCommand {
                 throw ExitCode(UsageExit.code)
             }
         }
-        let report = SLOReport(generatedAt: now, statuses: statuses)
+        // Spent budget by cause: the same history's minute counts and incident records.
+        let longest = config.services.map(\.slo.window).max() ?? config.slo.window
+        let since = now.addingTimeInterval(-longest.seconds)
+        let ledger: BudgetLedger
+        do {
+            ledger = BudgetLedger(aggregates: try store.aggregates(since: since),
+                                  incidents: try store.incidents(since: since), now: now,
+                                  windowStart: Dictionary(config.services.map {
+                                      ($0.name, now.addingTimeInterval(-$0.slo.window.seconds))
+                                  }, uniquingKeysWith: { a, _ in a }))
+        } catch {
+            StandardError.write("incidentboard: \(error.description)")
+            throw ExitCode(UsageExit.code)
+        }
+        let report = SLOReport(generatedAt: now, statuses: statuses, ledger: ledger)
         try StandardOutput.write(format == .json ? report.json() : report.text())
     }
 }

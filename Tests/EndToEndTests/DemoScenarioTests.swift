@@ -1,3 +1,4 @@
+import DemoEstate
 import Foundation
 import ProbesTesting
 import Testing
@@ -30,6 +31,7 @@ struct DemoScenarioTests {
 
     /// One alert line of `watch --headless --format json`.
     struct AlertLine: Decodable, CustomStringConvertible {
+        var time: String
         var event: String
         var alert: String
         var service: String
@@ -38,6 +40,7 @@ struct DemoScenarioTests {
         var suppressed: Bool
         var summary: String
         var window: String?
+        var incident: String?
 
         var description: String {
             "\(event) \(alert) \(service) root=\(rootCause ?? "null") suppressed=\(suppressed): \(summary)"
@@ -48,8 +51,22 @@ struct DemoScenarioTests {
         }
     }
 
+    /// One incident as `incidents --format json` lists it.
+    struct IncidentLine: Decodable {
+        struct Victim: Decodable { var service: String }
+        var id: String
+        var root: String
+        var onset: String
+        var firstAlert: String?
+        var closed: String?
+        var victims: [Victim]
+        var alertsSent: Int
+        var alertsSuppressed: Int
+    }
+
     /// What one run of a scenario showed.
     struct Run {
+        var incidents: [IncidentLine] = []
         var alerts: [AlertLine]
         var stdout: [String]
         var stderr: [String]
@@ -89,9 +106,10 @@ struct DemoScenarioTests {
     ) async throws -> Run {
         let scratch = try Scratch()
         let config = try estateConfig(in: scratch)
+        let state = scratch.file("demo.sqlite")
         let demo = try RunningBinary(
             ["demo", "--headless", "--scenario", scenario, "--format", "json", "--config", config,
-             "--state", scratch.file("demo.sqlite")],
+             "--state", state],
             environment: ["INCIDENTBOARD_DEMO_PACE": String(pace)])
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
@@ -105,8 +123,32 @@ struct DemoScenarioTests {
         demo.signal(SIGINT)
         let status = await demo.waitForExit(timeout: .seconds(15))
         let stdout = demo.stdoutLines
+        // The incidents the run recorded in its history.
+        let listed = try await Binary.run(["incidents", "--state", state, "--config", config, "--format", "json"])
+        struct Listing: Decodable { var incidents: [IncidentLine] }
+        let incidents = (try? JSONDecoder().decode(Listing.self, from: Data(listed.stdout.utf8)))?.incidents ?? []
         return Run(
-            alerts: decode(stdout), stdout: stdout, stderr: demo.stderrLines, exitStatus: status, elapsed: elapsed)
+            incidents: incidents, alerts: decode(stdout), stdout: stdout, stderr: demo.stderrLines, exitStatus: status,
+            elapsed: elapsed)
+    }
+
+    /// The run recorded one incident, of the scenario's declared root, with `victims` among its
+    /// victims; every alert line about them carries its id, and its first alert is the first
+    /// page on stdout (to the second, as the record keeps it).
+    static func expectOneIncident(_ run: Run, of scenario: Scenario, victims: [String]) throws {
+        let root = try #require(scenario.root)
+        let records = run.incidents
+        #expect(records.count == 1, "one incident: \(records.map(\.id)) in \(run.transcript)")
+        let record = try #require(records.first { $0.root == root }, "no incident of \(root): \(records.map(\.id))")
+        #expect(record.id.hasSuffix("-" + root))
+        #expect(Set(victims).isSubset(of: Set(record.victims.map(\.service))), "\(record.victims.map(\.service))")
+        let involved = Set([root] + record.victims.map(\.service))
+        let lines = run.alerts.filter { involved.contains($0.service) }
+        #expect(lines.allSatisfy { $0.incident == record.id }, run.transcript)
+        let firstPage = try #require(run.alerts.first { $0.event == "firing" && !$0.suppressed }, run.transcript)
+        #expect(record.firstAlert.map { String($0.prefix(19)) } == String(firstPage.time.prefix(19)))
+        #expect(record.alertsSent == run.alerts.filter { $0.event == "firing" && !$0.suppressed
+            && involved.contains($0.service) }.count)
     }
 
     static func decode(_ lines: [String]) -> [AlertLine] {
@@ -138,6 +180,7 @@ struct DemoScenarioTests {
             $0.contains { $0.is("resolved", "down", "credit-bureau") }
         }
         Self.expectCleanStop(run)
+        try Self.expectOneIncident(run, of: .creditBureauCascade, victims: ["loan-application", "card-issuance"])
         let root = try #require(run.first("firing", "down", "credit-bureau"), run.transcript)
         #expect(root.rootCause == "credit-bureau" && !root.suppressed, run.transcript)
         for victim in ["loan-application", "card-issuance"] {
@@ -163,6 +206,7 @@ struct DemoScenarioTests {
             $0.contains { $0.is("resolved", "down", "auth-vendor") }
         }
         Self.expectCleanStop(run)
+        try Self.expectOneIncident(run, of: .authVendorMigration, victims: ["loan-application", "account-opening", "transfers"])
         let root = try #require(run.first("firing", "down", "auth-vendor"), run.transcript)
         #expect(root.rootCause == "auth-vendor" && !root.suppressed, run.transcript)
         for victim in ["loan-application", "account-opening", "transfers"] {
@@ -183,6 +227,7 @@ struct DemoScenarioTests {
             $0.contains { $0.is("resolved", "down", "gift-payment") }
         }
         Self.expectCleanStop(run)
+        try Self.expectOneIncident(run, of: .silentWrongCharge, victims: [])
         let alert = try #require(run.first("firing", "down", "gift-payment"), run.transcript)
         #expect(alert.rootCause == "gift-payment" && !alert.suppressed, run.transcript)
         #expect(alert.summary.contains("[BODY]"), "caught by the body, the status was 200: \(alert.summary)")
@@ -196,6 +241,7 @@ struct DemoScenarioTests {
             $0.contains { $0.is("resolved", "down", "point-portal") }
         }
         Self.expectCleanStop(run)
+        try Self.expectOneIncident(run, of: .pointPortalFlashCrowd, victims: ["card-point-cashout"])
         let latency = try #require(run.index("firing", "latency", "point-portal"), run.transcript)
         let down = try #require(run.index("firing", "down", "point-portal"), run.transcript)
         #expect(latency < down, "latency climbs before the errors: \(run.transcript)")
@@ -214,6 +260,7 @@ struct DemoScenarioTests {
                 && alerts.contains { $0.is("resolved", "down", "deposit-event") }
         }
         Self.expectCleanStop(run)
+        try Self.expectOneIncident(run, of: .depositEventBurst, victims: [])
         let down = try #require(run.first("firing", "down", "deposit-event"), run.transcript)
         #expect(down.rootCause == "deposit-event" && !down.suppressed, run.transcript)
         let page = try #require(run.first("firing", "burn-rate", "deposit-event"), run.transcript)

@@ -167,7 +167,9 @@ struct WatchCommandTests {
         #expect(await watch.waitForExit() == 0)
         await server.stop()
         let text = try #require(line)
-        #expect(text.wholeMatch(of: /\d\d:\d\d:\d\d FIRING   critical gift down .*HTTP 500.* \(root cause\)/) != nil,
+        // The incident's id closes the line, so it can be typed into `incidentboard incidents`.
+        #expect(text.wholeMatch(
+            of: /\d\d:\d\d:\d\d FIRING   critical gift down .*HTTP 500.* \(root cause\) \{\d{4}-\d\d-\d\d-gift\}/) != nil,
                 "\(text)")
     }
 

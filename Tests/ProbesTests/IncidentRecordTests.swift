@@ -57,6 +57,21 @@ struct IncidentRecordTests {
         #expect(firings == ["2027-01-15-gift", "2027-01-15-gift-2"])
     }
 
+    @Test func anInferredRootBecomesAnIncidentOnlyOnceItsInferenceHeld() throws {
+        var t = try Timeline()
+        t.round(failing: [])
+        t.round(failing: ["pay", "shop"])
+        #expect(t.monitor.snapshot(now: t.now).service(named: "hub")?.role == .inferredRootCause)
+        #expect(t.monitor.incidents.open.isEmpty, "one round of failing dependents is no incident yet")
+        t.round(failing: ["pay", "shop"])
+        t.idle(seconds: 5)
+        let hub = try #require(t.firing("hub"))
+        let record = try #require(t.monitor.incidents.open["hub"])
+        #expect(record.inferred && record.state == .inferred)
+        #expect(hub.incident == record.id)
+        #expect(Set(record.victimNames) == ["pay", "shop"])
+    }
+
     @Test func aRestartInTheMiddleContinuesTheSameIncident() throws {
         let dir = try HistoryStoreTests.TempDir()
         let store = try HistoryStore(path: dir.file("h.sqlite")) { Issue.record("unexpected warning: \($0)") }

@@ -17,6 +17,7 @@ extension Scenario {
     public static let pointPortalFlashCrowd = Scenario(
         name: "point-portal-flash-crowd",
         summary: "incident 1: launch-day crowd on the point portal; slow, then 503s on and off",
+        root: "point-portal",
         steps: [
             Step(at: .zero, "portal open, ordinary traffic"),
             Step(at: .seconds(12), "11:00 launch: 20 customers per 4 workers, the line grows (p50 0.4 s)",
@@ -40,6 +41,7 @@ extension Scenario {
     public static let depositEventBurst = Scenario(
         name: "deposit-event-burst",
         summary: "incident 2: the deposit event opens; a burst of customers stalls the service",
+        root: "deposit-event",
         steps: [
             Step(at: .zero, "deposit event announced, ordinary traffic"),
             Step(at: .seconds(10), "10:00 the event opens: everyone taps at once; the deposit service stalls",
@@ -54,6 +56,7 @@ extension Scenario {
     public static let creditBureauCascade = Scenario(
         name: "credit-bureau-cascade",
         summary: "incident 3: credit bureau slows, then stops; loans and cards fail behind it",
+        root: "credit-bureau",
         steps: [
             Step(at: .zero, "launch morning, all healthy"),
             Step(at: .seconds(10), "07:00 sign-ups surge: credit bureau slowing (\(slowing.latency))",
@@ -74,6 +77,7 @@ extension Scenario {
     public static let authVendorMigration = Scenario(
         name: "auth-vendor-migration",
         summary: "incident 4: auth vendor's SMS path collapses; certificate login still works",
+        root: "auth-vendor",
         steps: [
             Step(at: .zero, "cut-over finished, branches re-open"),
             Step(at: .seconds(10), "re-registrations pile up: SMS verification slowing (\(smsSlowing.latency))",
@@ -90,6 +94,7 @@ extension Scenario {
     public static let silentWrongCharge = Scenario(
         name: "silent-wrong-charge",
         summary: "incident 5: card network says 200 OK, charged but not paid; only the body tells",
+        root: "gift-payment",
         steps: [
             Step(at: .zero, "gift shop selling"),
             Step(at: .seconds(10), "the card network charges for vouchers it never approved (200 OK)",

@@ -26,11 +26,15 @@ public struct Scenario: Sendable, Equatable {
     public var steps: [Step]
     /// The whole timeline's length (at pace 1); the last step is its recovery.
     public var length: Duration
+    /// The service the board should name as the root cause of the scenario's incident; `nil` for
+    /// a scenario that is not one incident (the tour).
+    public var root: String?
 
     /// Creates a scenario.
-    public init(name: String, summary: String, steps: [Step], length: Duration) {
+    public init(name: String, summary: String, root: String? = nil, steps: [Step], length: Duration) {
         self.name = name
         self.summary = summary
+        self.root = root
         self.steps = steps.sorted { $0.at < $1.at }
         self.length = length
     }

@@ -70,6 +70,8 @@ public struct CheckReport: Sendable {
         /// How the root is in trouble: `slow`, `down`, `inferred` (or `recovered`, with victims
         /// still in their grace period).
         public var state: String
+        /// The id of the agent's open incident of this root, when the history has one.
+        public var id: String?
 
         public init(rootCause: String, impacted: [String], inferred: Bool, state: String? = nil) {
             self.rootCause = rootCause
@@ -104,6 +106,12 @@ public struct CheckReport: Sendable {
         self.checkedAt = checkedAt
         self.entries = entries
         self.incidents = incidents
+    }
+
+    /// Names each incident by the id an agent's history gives the open incident of its root.
+    public mutating func adoptIncidentIDs(from open: [IncidentRecord]) {
+        let ids = Dictionary(open.filter(\.isOpen).map { ($0.root, $0.id) }, uniquingKeysWith: { _, latest in latest })
+        for index in incidents.indices { incidents[index].id = ids[incidents[index].rootCause] }
     }
 
     /// The UNKNOWN answer of a check that could not be made, so a scheduler reading stdout still
@@ -152,6 +160,7 @@ public struct CheckReport: Sendable {
         root.add("services", raw: "[" + services.joined(separator: ",") + "]")
         let incidents = incidents.map { i -> String in
             var o = JSONText()
+            if let id = i.id { o.add("id", id) }
             o.add("rootCause", i.rootCause)
             o.add("impacted", strings: i.impacted)
             if i.inferred { o.add("inferred", true) }

@@ -84,6 +84,40 @@ public struct IncidentRecord: Sendable, Equatable, Codable {
     /// Entries left out of the lists to keep them within ``entriesKept``.
     public var omittedEntries = 0
 
+    init(id: String, root: String, inferred: Bool, onset: Date, states: [StateChange], victims: [VictimSpell],
+         alerts: [AlertNote], firstAlert: Date? = nil, rootRecovered: Date? = nil, closed: Date? = nil) {
+        self.id = id
+        self.root = root
+        self.inferred = inferred
+        self.onset = onset
+        self.states = states
+        self.victims = victims
+        self.alerts = alerts
+        self.firstAlert = firstAlert
+        self.rootRecovered = rootRecovered
+        self.closed = closed
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, root, inferred, onset, states, victims, alerts, firstAlert, rootRecovered, closed, omittedEntries
+    }
+
+    /// Reads a stored record; fields added after the first version may be missing.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(String.self, forKey: .id), root: try c.decode(String.self, forKey: .root),
+            inferred: try c.decodeIfPresent(Bool.self, forKey: .inferred) ?? false,
+            onset: try c.decode(Date.self, forKey: .onset),
+            states: try c.decodeIfPresent([StateChange].self, forKey: .states) ?? [],
+            victims: try c.decodeIfPresent([VictimSpell].self, forKey: .victims) ?? [],
+            alerts: try c.decodeIfPresent([AlertNote].self, forKey: .alerts) ?? [],
+            firstAlert: try c.decodeIfPresent(Date.self, forKey: .firstAlert),
+            rootRecovered: try c.decodeIfPresent(Date.self, forKey: .rootRecovered),
+            closed: try c.decodeIfPresent(Date.self, forKey: .closed))
+        omittedEntries = try c.decodeIfPresent(Int.self, forKey: .omittedEntries) ?? 0
+    }
+
     mutating func add(_ change: StateChange) { Self.append(change, to: &states, omitted: &omittedEntries) }
     mutating func add(_ spell: VictimSpell) { Self.append(spell, to: &victims, omitted: &omittedEntries) }
     mutating func add(_ note: AlertNote) { Self.append(note, to: &alerts, omitted: &omittedEntries) }

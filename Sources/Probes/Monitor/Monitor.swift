@@ -214,10 +214,18 @@ public struct Monitor: Sendable {
         // Recovery grace periods and settling slowness end with time, not with results, so they
         // are re-examined on every refresh while one is on record.
         let hasRecovered = assessment.incidents.contains { $0.cause == .recovered }
-        guard assessmentIsStale || hasRecovered || hasUnsettled else { return }
-        assessment = settledAssessment(now: now)
-        assessmentIsStale = false
-        incidents.observe(assessment, now: now)
+        if assessmentIsStale || hasRecovered || hasUnsettled {
+            assessment = settledAssessment(now: now)
+            assessmentIsStale = false
+        }
+        // An inferred root becomes an incident when its inference has held as long as it must
+        // before it pages: one unlucky round of dependents invents no incident either.
+        incidents.observe(assessment, now: now) { incident in
+            guard incident.inferred else { return true }
+            return inferredSince[incident.rootCause].map {
+                now.timeIntervalSince($0) >= (inferenceDelays[incident.rootCause] ?? 0)
+            } ?? false
+        }
     }
 
     /// The analysis, leaving out slowness whose cause is not settled yet: a service with upstreams

@@ -9,11 +9,26 @@ public struct IncidentsReport: Sendable {
     public var now: Date
     /// The time zone of the text's times.
     public var timeZone: TimeZone
+    /// By incident id: what it cost each service it touched, as a share of that service's
+    /// availability budget (``BudgetLedger/cost(of:aggregates:sli:now:totals:objective:)``).
+    public var costs: [String: [String: Double]]
 
-    public init(records: [IncidentRecord], now: Date, timeZone: TimeZone = .current) {
+    public init(records: [IncidentRecord], now: Date, timeZone: TimeZone = .current,
+                costs: [String: [String: Double]] = [:]) {
         self.records = records.sorted { $0.onset > $1.onset }
         self.now = now
         self.timeZone = timeZone
+        self.costs = costs
+    }
+
+    /// `loan-application 0.7% (+2 more)`: the service the incident cost most; `-` when unknown.
+    func costText(_ id: String) -> String {
+        guard let cost = costs[id], let top = cost.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }) else {
+            return "-"
+        }
+        let more = cost.filter { $0.value > 0 }.count - 1
+        return top.key + " " + String(format: top.value < 0.001 ? "%.2f%%" : "%.1f%%", top.value * 100)
+            + (more > 0 ? " (+\(more) more)" : "")
     }
 
     // MARK: Text
@@ -29,9 +44,10 @@ public struct IncidentsReport: Sendable {
                 record.isOpen ? "OPEN \(record.state.rawValue)" : "closed",
                 localTime(record.onset, withDate: true), Self.duration(record.duration(now: now)),
                 "\(victims) victim\(victims == 1 ? "" : "s")", "\(counts.sent) sent / \(counts.suppressed) suppressed",
+                costText(record.id),
             ]
         }
-        let header = ["ID", "ROOT", "STATE", "STARTED", "LASTED", "VICTIMS", "ALERTS"]
+        let header = ["ID", "ROOT", "STATE", "STARTED", "LASTED", "VICTIMS", "ALERTS", "BUDGET COST"]
         let widths = header.indices.map { column in (rows + [header]).map { $0[column].count }.max() ?? 0 }
         return ([header] + rows).map { row in
             row.enumerated().map { column, cell in
@@ -41,13 +57,20 @@ public struct IncidentsReport: Sendable {
     }
 
     /// The timeline of one incident, a line per moment, oldest first.
-    public static func timelineText(_ record: IncidentRecord, now: Date, timeZone: TimeZone = .current) -> String {
-        let report = IncidentsReport(records: [record], now: now, timeZone: timeZone)
+    public static func timelineText(_ record: IncidentRecord, now: Date, timeZone: TimeZone = .current,
+                                    cost: [String: Double]? = nil) -> String {
+        let report = IncidentsReport(records: [record], now: now, timeZone: timeZone,
+                                     costs: cost.map { [record.id: $0] } ?? [:])
         var lines = [
             "\(record.id): \(record.root)\(record.inferred ? " (inferred)" : "") "
                 + (record.isOpen ? "open, \(record.state.rawValue)" : "closed")
                 + ", \(Self.duration(record.duration(now: now))), \(record.victimNames.count) victims",
         ]
+        if let cost = report.costs[record.id] ?? nil, !cost.isEmpty {
+            lines.append("  budget cost (availability): " + cost.sorted { $0.value > $1.value }.map {
+                "\($0.key) " + String(format: $0.value < 0.001 ? "%.2f%%" : "%.1f%%", $0.value * 100)
+            }.joined(separator: ", "))
+        }
         for moment in moments(record) {
             lines.append("  " + report.localTime(moment.time, withDate: false) + "  " + moment.text)
         }
@@ -77,11 +100,11 @@ public struct IncidentsReport: Sendable {
 
     /// `{"incidents":[…]}`, newest first.
     public func json() -> String {
-        "{\"incidents\":[" + records.map { Self.json($0, now: now) }.joined(separator: ",") + "]}"
+        "{\"incidents\":[" + records.map { Self.json($0, now: now, cost: costs[$0.id]) }.joined(separator: ",") + "]}"
     }
 
-    /// One incident with its timeline.
-    public static func json(_ record: IncidentRecord, now: Date) -> String {
+    /// One incident with its timeline, and what it cost each service when known.
+    public static func json(_ record: IncidentRecord, now: Date, cost: [String: Double]? = nil) -> String {
         var o = JSONText()
         o.add("id", record.id)
         o.add("root", record.root)
@@ -106,6 +129,11 @@ public struct IncidentsReport: Sendable {
             return c.text
         }.joined(separator: ",") + "]")
         let counts = record.alertCounts
+        if let cost {
+            var c = JSONText()
+            for (service, share) in cost.sorted(by: { $0.key < $1.key }) { c.add(service, SLOReport.round(share, 6)) }
+            o.add("budgetCost", raw: c.text)
+        }
         o.add("alertsSent", counts.sent)
         o.add("alertsSuppressed", counts.suppressed)
         o.add("alerts", raw: "[" + record.alerts.map { alert in

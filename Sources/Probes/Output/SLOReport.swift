@@ -4,10 +4,24 @@ import Foundation
 public struct SLOReport: Sendable {
     public var generatedAt: Date
     public var statuses: [ServiceSLOStatus]
+    /// What spent each service's budget (``BudgetLedger``); without one, all of it is the
+    /// service's own.
+    public var ledger: BudgetLedger?
 
-    public init(generatedAt: Date, statuses: [ServiceSLOStatus]) {
+    public init(generatedAt: Date, statuses: [ServiceSLOStatus], ledger: BudgetLedger? = nil) {
         self.generatedAt = generatedAt
         self.statuses = statuses
+        self.ledger = ledger
+    }
+
+    /// The spent budget of one SLI by cause, `own` first, then roots by name.
+    func spentBy(_ service: String, _ sli: SLIStatus) -> [(cause: String, spent: Double)] {
+        let spent = 1 - sli.budgetRemaining
+        let split = ledger?.spentBy(service: service, sli: sli.sli, spent: spent) ?? [BudgetLedger.own: spent]
+        return split.sorted { a, b in
+            if (a.key == BudgetLedger.own) != (b.key == BudgetLedger.own) { return a.key == BudgetLedger.own }
+            return a.key < b.key
+        }.map { ($0.key, $0.value) }
     }
 
     /// One JSON document: per service, per SLI, the objective, window, good, total, budget
@@ -34,6 +48,9 @@ public struct SLOReport: Sendable {
                 s.add("burnRates", raw: rates.text)
                 s.add("timeToExhaustionSeconds", sli.timeToExhaustion.map { $0.seconds.rounded() })
                 s.add("coverage", Self.round(sli.counts.coverage, 4))
+                var spent = JSONText()
+                for (cause, share) in spentBy(status.service, sli) { spent.add(cause, Self.round(share, 6)) }
+                s.add("spentBy", raw: spent.text)
                 return s.text
             }
             o.add("slis", raw: "[" + slis.joined(separator: ",") + "]")
@@ -46,7 +63,7 @@ public struct SLOReport: Sendable {
     /// A table for people.
     public func text() -> String {
         let header = ["SERVICE", "SLI", "OBJECTIVE", "WINDOW", "GOOD/TOTAL", "BUDGET", "BURN 5m", "BURN 1h",
-                      "BURN 6h", "BURN 3d", "EXHAUSTED IN", "COVERAGE"]
+                      "BURN 6h", "BURN 3d", "EXHAUSTED IN", "COVERAGE", "SPENT BY"]
         var rows: [[String]] = [header]
         for status in statuses {
             for sli in [status.availability, status.latency] {
@@ -61,6 +78,7 @@ public struct SLOReport: Sendable {
                     Self.rate(rates["5m"]), Self.rate(rates["1h"]), Self.rate(rates["6h"]), Self.rate(rates["3d"]),
                     sli.budgetIsMeaningful ? sli.timeToExhaustion.map { Self.span($0.seconds) } ?? "-" : "-",
                     Self.coverage(sli.counts.coverage),
+                    spentText(status.service, sli),
                 ])
             }
         }
@@ -79,6 +97,14 @@ public struct SLOReport: Sendable {
             row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }.joined(separator: "\n") + footnote
+    }
+
+    /// `own 0.4%, credit-bureau 3.1%`: causes that spent anything; `-` when nothing is spent.
+    func spentText(_ service: String, _ sli: SLIStatus) -> String {
+        guard sli.counts.total > 0 else { return "-" }
+        let parts = spentBy(service, sli).filter { $0.spent > 0.000_05 }
+            .map { "\($0.cause) " + String(format: $0.spent < 0.001 ? "%.2f%%" : "%.1f%%", $0.spent * 100) }
+        return parts.isEmpty ? "-" : parts.joined(separator: ", ")
     }
 
     /// The BUDGET column of an SLI whose budget is not yet meaningful.
