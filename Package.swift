@@ -113,7 +113,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ProbesTests",
-            dependencies: ["Probes", "ProbesTesting"]
+            dependencies: ["Probes", "ProbesTesting"],
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "ProbesPrometheusTests",

@@ -39,7 +39,7 @@ struct RulesCommand: ParsableCommand {
         let rulesPath: String
         let alertmanagerPath: String
         do {
-            let written = try RuleFiles.write(
+            let written = try GeneratedFiles.write(
                 [(PrometheusRules.fileName, rules.yaml), (AlertmanagerConfig.fileName, alertmanager.yaml)],
                 into: outputDir)
             (rulesPath, alertmanagerPath) = (written[0], written[1])

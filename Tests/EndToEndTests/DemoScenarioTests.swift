@@ -67,6 +67,9 @@ struct DemoScenarioTests {
     /// What one run of a scenario showed.
     struct Run {
         var incidents: [IncidentLine] = []
+        /// `report <first incident> --format html` (stdout), and the files `--output` wrote.
+        var reportHTML: String?
+        var reportFiles: [String] = []
         var alerts: [AlertLine]
         var stdout: [String]
         var stderr: [String]
@@ -127,9 +130,20 @@ struct DemoScenarioTests {
         let listed = try await Binary.run(["incidents", "--state", state, "--config", config, "--format", "json"])
         struct Listing: Decodable { var incidents: [IncidentLine] }
         let incidents = (try? JSONDecoder().decode(Listing.self, from: Data(listed.stdout.utf8)))?.incidents ?? []
-        return Run(
+        var run = Run(
             incidents: incidents, alerts: decode(stdout), stdout: stdout, stderr: demo.stderrLines, exitStatus: status,
             elapsed: elapsed)
+        // Its post-incident report, as a page and as Markdown with its charts.
+        if let id = incidents.first?.id {
+            let html = try await Binary.run(["report", id, "--format", "html", "--state", state, "--config", config])
+            run.reportHTML = html.status == 0 ? html.stdout : nil
+            let out = scratch.file("report")
+            let markdown = try await Binary.run(["report", id, "--output", out, "--state", state, "--config", config])
+            if markdown.status == 0 {
+                run.reportFiles = ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).sorted()
+            }
+        }
+        return run
     }
 
     /// The run recorded one incident, of the scenario's declared root, with `victims` among its
@@ -181,6 +195,11 @@ struct DemoScenarioTests {
         }
         Self.expectCleanStop(run)
         try Self.expectOneIncident(run, of: .creditBureauCascade, victims: ["loan-application", "card-issuance"])
+        // The review: a page with the three charts inline, and Markdown with them as SVG files.
+        let html = try #require(run.reportHTML, "report --format html failed")
+        #expect(html.contains("credit-bureau was slow from") && html.components(separatedBy: "<svg ").count == 4)
+        let id = try #require(run.incidents.first?.id)
+        #expect(run.reportFiles == ["\(id)-availability.svg", "\(id)-budget.svg", "\(id)-latency.svg", "\(id).md"])
         let root = try #require(run.first("firing", "down", "credit-bureau"), run.transcript)
         #expect(root.rootCause == "credit-bureau" && !root.suppressed, run.transcript)
         for victim in ["loan-application", "card-issuance"] {

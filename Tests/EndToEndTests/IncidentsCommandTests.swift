@@ -35,6 +35,9 @@ struct IncidentsCommandTests {
         #expect(typo.stderr.contains("no such incident") && typo.stderr.contains("did you mean \(id)?"),
                 "\(typo.stderr)")
 
+        let report = try await Binary.run(["report", id + "x", "--config", config, "--state", state])
+        #expect(report.status == 3 && report.stderr.contains("did you mean \(id)?"), "\(report.stderr)")
+
         let check = try await Binary.run(["check", "--format", "json", "--config", config, "--state", state])
         #expect(check.status == 2)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])

@@ -13,10 +13,10 @@ public struct GeneratedFileError: Error, Sendable {
     }
 }
 
-/// Writes the generated rule files into a directory with Foundation: the directory and its
+/// Writes generated files (rules, reports, charts) into a directory with Foundation: the directory and its
 /// missing parents are created, and each file is replaced atomically (written beside it, then
 /// renamed), so a reader or a crash never sees half a file.
-public enum RuleFiles {
+public enum GeneratedFiles {
     /// Writes each `(name, text)` into `directory`, in order, stopping at the first failure (the
     /// files before it are written, those after it untouched).
     /// - Returns: the paths written.

@@ -1,14 +1,14 @@
 import Foundation
 import Testing
 
-@testable import ProbesPrometheus
+@testable import Probes
 
 /// Writing the generated files: parents made, files replaced whole, failures named by path with
 /// the system's words.
-@Suite("Rule files")
-struct RuleFilesTests {
+@Suite("Generated files")
+struct GeneratedFilesTests {
     final class Scratch {
-        let path = NSTemporaryDirectory() + "incidentboard-rulefiles-\(UUID().uuidString)"
+        let path = NSTemporaryDirectory() + "incidentboard-generated-\(UUID().uuidString)"
         init() throws { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
         deinit { try? FileManager.default.removeItem(atPath: path) }
         func contents(_ directory: String) -> [String] {
@@ -19,9 +19,9 @@ struct RuleFilesTests {
     @Test func writesEveryFileIntoMissingParentsAndReplacesOldOnes() throws {
         let scratch = try Scratch()
         let directory = scratch.path + "/nested/dir"
-        let first = try RuleFiles.write([("a.yml", "one\n"), ("b.yml", "two\n")], into: directory)
+        let first = try GeneratedFiles.write([("a.yml", "one\n"), ("b.yml", "two\n")], into: directory)
         #expect(first == [directory + "/a.yml", directory + "/b.yml"])
-        _ = try RuleFiles.write([("a.yml", "three\n")], into: directory + "/")
+        _ = try GeneratedFiles.write([("a.yml", "three\n")], into: directory + "/")
         #expect(try String(contentsOfFile: directory + "/a.yml", encoding: .utf8) == "three\n")
         #expect(try String(contentsOfFile: directory + "/b.yml", encoding: .utf8) == "two\n")
         #expect(scratch.contents(directory) == ["a.yml", "b.yml"], "no temporary file is left behind")
@@ -32,7 +32,7 @@ struct RuleFilesTests {
         let file = scratch.path + "/taken"
         try Data("keep\n".utf8).write(to: URL(fileURLWithPath: file))
         #expect {
-            _ = try RuleFiles.write([("a.yml", "x")], into: file + "/below")
+            _ = try GeneratedFiles.write([("a.yml", "x")], into: file + "/below")
         } throws: { error in
             let failure = error as? GeneratedFileError
             return failure?.path == file && failure?.reason == "exists and is not a directory"
@@ -45,7 +45,7 @@ struct RuleFilesTests {
         // The first file's name is taken by a directory: its rename fails, even for root.
         try FileManager.default.createDirectory(atPath: scratch.path + "/a.yml", withIntermediateDirectories: true)
         #expect {
-            _ = try RuleFiles.write([("a.yml", "x"), ("b.yml", "y")], into: scratch.path)
+            _ = try GeneratedFiles.write([("a.yml", "x"), ("b.yml", "y")], into: scratch.path)
         } throws: { error in
             (error as? GeneratedFileError)?.path == scratch.path + "/a.yml"
         }
@@ -53,8 +53,8 @@ struct RuleFilesTests {
     }
 
     @Test func foundationErrorsBecomeTheSystemsWords() {
-        #expect(RuleFiles.reason(CocoaError(.fileWriteNoPermission)) == String(cString: strerror(EACCES)))
-        #expect(RuleFiles.reason(CocoaError(.fileWriteOutOfSpace)) == String(cString: strerror(ENOSPC)))
-        #expect(RuleFiles.reason(NSError(domain: NSPOSIXErrorDomain, code: Int(EROFS))) == String(cString: strerror(EROFS)))
+        #expect(GeneratedFiles.reason(CocoaError(.fileWriteNoPermission)) == String(cString: strerror(EACCES)))
+        #expect(GeneratedFiles.reason(CocoaError(.fileWriteOutOfSpace)) == String(cString: strerror(ENOSPC)))
+        #expect(GeneratedFiles.reason(NSError(domain: NSPOSIXErrorDomain, code: Int(EROFS))) == String(cString: strerror(EROFS)))
     }
 }
