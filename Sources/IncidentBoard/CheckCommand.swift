@@ -30,7 +30,7 @@ struct CheckCommand: AsyncParsableCommand {
     var services: [String] = []
 
     func validate() throws {
-        try sourceOptions.rejectLocalOnly(metrics: MetricsOptions(), state: stateOptions)
+        try sourceOptions.rejectLocalOnly(state: stateOptions)
     }
 
     func run() async throws {

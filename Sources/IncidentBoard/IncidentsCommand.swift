@@ -92,11 +92,8 @@ struct IncidentsCommand: AsyncParsableCommand {
         let services = Dictionary(config.services.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let longest = config.services.map(\.slo.window).max() ?? config.slo.window
         let aggregates = try store.aggregates(since: now.addingTimeInterval(-longest.seconds))
-        var totals: [String: Double] = [:]
-        for (name, minutes) in aggregates {
-            let start = MinuteAggregate.minute(of: now.addingTimeInterval(-(services[name]?.slo.window.seconds ?? 0)))
-            totals[name] = Double(minutes.filter { $0.minute >= start }.reduce(Int64(0)) { $0 + $1.availabilityTotal })
-        }
+        let totals = BudgetLedger.windowTotals(
+            aggregates: aggregates, windows: services.mapValues(\.slo.window.seconds), now: now)
         var out: [String: [String: Double]] = [:]
         for record in records {
             out[record.id] = BudgetLedger.cost(

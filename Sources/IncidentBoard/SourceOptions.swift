@@ -22,12 +22,12 @@ struct SourceOptions: ParsableArguments {
     /// nothing, so giving one of them with `--source` is a mistake worth naming rather than a
     /// setting silently ignored (an endpoint that stays empty, a history that is never written).
     /// - Parameter concurrency: `--concurrency` as given (`nil` when left to its default).
-    func rejectLocalOnly(metrics: MetricsOptions, state: StateOptions, concurrency: Int? = nil)
+    func rejectLocalOnly(metrics: MetricsOptions? = nil, state: StateOptions, concurrency: Int? = nil)
         throws(ValidationError)
     {
         guard let source, source != "local" else { return }
         let given: [(isGiven: Bool, why: String)] = [
-            (metrics.metricsListen != nil, "--metrics-listen serves what this process probes"),
+            (metrics?.metricsListen != nil, "--metrics-listen serves what this process probes"),
             (state.state != nil, "--state is the history of local probing"),
             (concurrency != nil, "--concurrency limits local probes"),
         ]

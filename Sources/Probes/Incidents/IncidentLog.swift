@@ -30,11 +30,11 @@ public struct IncidentLog: Sendable {
     /// Takes a fresh analysis: opens incidents for new roots, records the roots' state changes and
     /// victims joining and leaving, and closes incidents whose roots are gone from it.
     /// - Parameter counts: whether an incident of the analysis counts yet (an inferred root only
-    ///   once its inference has held); one that does not is neither opened nor kept open.
+    ///   once its inference has held); one that does not is not opened. An open one always counts.
     public mutating func observe(_ assessment: CascadeAssessment, now: Date,
                                  counts: (CascadeIncident) -> Bool = { _ in true }) {
         var seen: Set<String> = []
-        for incident in assessment.incidents where counts(incident) {
+        for incident in assessment.incidents where open[incident.rootCause] != nil || counts(incident) {
             let root = incident.rootCause
             seen.insert(root)
             let state = IncidentRecord.RootState(incident.cause)

@@ -48,11 +48,8 @@ public struct IncidentReport: Sendable {
         let end = record.closed ?? now
         let involved = [record.root] + record.victimNames.filter { $0 != record.root }
 
-        var totals: [String: Double] = [:]
-        for (name, minutes) in aggregates {
-            let start = MinuteAggregate.minute(of: now.addingTimeInterval(-(services[name]?.slo.window.seconds ?? 0)))
-            totals[name] = Double(minutes.filter { $0.minute >= start }.reduce(Int64(0)) { $0 + $1.availabilityTotal })
-        }
+        let totals = BudgetLedger.windowTotals(
+            aggregates: aggregates, windows: services.mapValues(\.slo.window.seconds), now: now)
         let costs = BudgetLedger.cost(
             of: record, aggregates: aggregates, sli: .availability, now: now, totals: { totals[$0] ?? 0 },
             objective: { services[$0]?.slo.objective })

@@ -219,12 +219,16 @@ public struct Monitor: Sendable {
             assessmentIsStale = false
         }
         // An inferred root becomes an incident when its inference has held as long as it must
-        // before it pages: one unlucky round of dependents invents no incident either.
+        // before it pages: one unlucky round of dependents invents no incident either. A root with
+        // upstreams does once its group wait has passed (as its alerts wait), or once it alerted:
+        // a victim whose probe sees the outage before its upstream's does is a root for a moment.
         incidents.observe(assessment, now: now) { incident in
-            guard incident.inferred else { return true }
-            return inferredSince[incident.rootCause].map {
-                now.timeIntervalSince($0) >= (inferenceDelays[incident.rootCause] ?? 0)
-            } ?? false
+            let root = incident.rootCause
+            if incident.inferred {
+                return inferredSince[root].map { now.timeIntervalSince($0) >= (inferenceDelays[root] ?? 0) } ?? false
+            }
+            guard let wait = groupWaits[root], wait > 0, let onset = incident.onset else { return true }
+            return now.timeIntervalSince(onset) >= wait || told.keys.contains { $0.service == root }
         }
     }
 

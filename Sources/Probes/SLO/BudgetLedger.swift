@@ -63,6 +63,23 @@ public struct BudgetLedger: Sendable {
         return causes.mapValues { spent * $0 / total }
     }
 
+    /// Each service's availability events in its SLO window ending `now`, for
+    /// ``cost(of:aggregates:sli:now:totals:objective:)``; a service whose history covers less than
+    /// ``SLIStatus/meaningfulCoverage`` of its window is left out (its budget is not meaningful yet,
+    /// so neither is a share of it).
+    public static func windowTotals(aggregates: [String: [MinuteAggregate]], windows: [String: TimeInterval],
+                                    now: Date) -> [String: Double] {
+        var totals: [String: Double] = [:]
+        for (name, minutes) in aggregates {
+            guard let window = windows[name], window > 0 else { continue }
+            let start = MinuteAggregate.minute(of: now.addingTimeInterval(-window))
+            let inWindow = minutes.filter { $0.minute >= start && $0.availabilityTotal > 0 }
+            guard Double(inWindow.count) >= window / 60 * SLIStatus.meaningfulCoverage else { continue }
+            totals[name] = Double(inWindow.reduce(Int64(0)) { $0 + $1.availabilityTotal })
+        }
+        return totals
+    }
+
     /// What one incident cost each service it touched, as a share of that service's window budget
     /// for the SLI: the bad events charged to its root in the minutes the service was its victim
     /// (the root's own bad events for the root), over the window's events and its allowance.
