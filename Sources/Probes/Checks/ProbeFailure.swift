@@ -37,7 +37,8 @@ public struct ProbeFailure: Error, Sendable, Equatable {
 }
 
 extension ProbeFailure {
-    /// Classifies an error thrown by AsyncHTTPClient, SwiftNIO or NIOSSL while probing.
+    /// Classifies an error thrown by SwiftNIO or NIOSSL while probing, or by AsyncHTTPClient
+    /// while querying Prometheus.
     /// - Parameter timeout: the probe's timeout, for the text of timeouts.
     static func classify(_ error: any Error, timeout: Duration) -> ProbeFailure {
         if let failure = error as? ProbeFailure { return failure }
