@@ -72,8 +72,10 @@ public final class HTTPChecker: Sendable {
     public func check(
         _ probe: HTTPProbe, conditions: [Condition], timeout: Duration, service: String, startedAt: Date
     ) async -> ProbeResult {
+        // `any()` is the loop this task runs on when the event loops run tasks (ProbeThreads):
+        // then the probe starts inline and its result resumes the task on the same thread.
         let run = HTTPProbeRun(checker: self, probe: probe, conditions: conditions, timeout: timeout,
-                               service: service, startedAt: startedAt, loop: group.next())
+                               service: service, startedAt: startedAt, loop: group.any())
         return await withTaskCancellationHandler {
             run.begin()
             // The run's timer always completes the future, so this cannot fail or hang.
