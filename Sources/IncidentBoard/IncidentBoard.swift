@@ -21,7 +21,6 @@ struct IncidentBoardCommand: AsyncParsableCommand {
 
     /// Argument errors exit 3 (CONTRACT.md: usage error), not ArgumentParser's 64.
     static func main() async {
-        ProbeThreads.adoptEventLoops()
         // A reader that leaves (`| head -1`) must arrive as EPIPE from write, never as a signal that
         // kills the process before history is flushed.
         signal(SIGPIPE, SIG_IGN)

@@ -153,6 +153,4 @@ func main() async {
     print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
 }
 
-// As the shipped binary does (IncidentBoard.main): tasks on the event loops, unless INCIDENTBOARD_EXECUTOR=swift.
-ProbeThreads.adoptEventLoops()
 await main()

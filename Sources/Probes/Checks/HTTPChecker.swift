@@ -72,8 +72,8 @@ public final class HTTPChecker: Sendable {
     public func check(
         _ probe: HTTPProbe, conditions: [Condition], timeout: Duration, service: String, startedAt: Date
     ) async -> ProbeResult {
-        // `any()` is the loop this task runs on when the event loops run tasks (ProbeThreads):
-        // then the probe starts inline and its result resumes the task on the same thread.
+        // `any()`: the loop this task already runs on, if it runs on one of the group's loops
+        // (then the probe starts inline, without waking another thread).
         let run = HTTPProbeRun(checker: self, probe: probe, conditions: conditions, timeout: timeout,
                                service: service, startedAt: startedAt, loop: group.any())
         return await withTaskCancellationHandler {
@@ -333,8 +333,9 @@ final class HTTPProbeRun: @unchecked Sendable {
     /// otherwise closes it.
     private func releaseChannel(reusable: Bool) {
         guard let channel else { return }
-        if checker.options.reuseConnections, reusable, let handler, let key = try? ProbeTarget(url).poolKey(
-            insecure: probe.insecureSkipVerify)
+        // Only reuse parses the URL again (for its pool key): a one-shot probe just closes.
+        if checker.options.reuseConnections, reusable, let handler,
+            let key = try? ProbeTarget(url).poolKey(insecure: probe.insecureSkipVerify)
         {
             checker.idle.park(PooledProbeChannel(channel: channel, handler: handler), key: key)
         } else {
