@@ -84,18 +84,6 @@ public final class HTTPChecker: Sendable {
             run.cancel()
         }
     }
-
-    /// Starts a probe on `loop` and returns its result's future, for callers already on
-    /// event loops: no task, no thread crossing.
-    public func start(
-        _ probe: HTTPProbe, conditions: [Condition], timeout: Duration, service: String, startedAt: Date,
-        on loop: any EventLoop
-    ) -> EventLoopFuture<ProbeResult> {
-        let run = HTTPProbeRun(checker: self, probe: probe, conditions: conditions, timeout: timeout,
-                               service: service, startedAt: startedAt, loop: loop)
-        run.begin()
-        return run.result
-    }
 }
 
 /// One probe, from its first connect to its result, on one event loop.
@@ -189,10 +177,11 @@ final class HTTPProbeRun: @unchecked Sendable {
         }
         hop += 1
         let request = makeRequest(target)
-        let key = target.poolKey(insecure: probe.insecureSkipVerify)
         let hop = self.hop
         let report: ProbeExchangeHandler.Report = { [self] result in received(result, hop: hop) }
-        if checker.options.reuseConnections, let pooled = checker.idle.take(key) {
+        if checker.options.reuseConnections,
+            let pooled = checker.idle.take(target.poolKey(insecure: probe.insecureSkipVerify))
+        {
             channel = pooled.channel
             handler = pooled.handler
             pooled.channel.eventLoop.execute {
