@@ -5,16 +5,22 @@ package struct CappedBody: Sendable, Equatable {
     /// Bytes received in total.
     package var count: Int
 
-    /// Reads `body` chunk by chunk and stops at the first chunk that takes it past `cap`,
-    /// throwing ``ProbeFailure/bodyTooLarge(_:)``: at most `cap` plus one chunk is ever read.
+    /// Takes one chunk; throws ``ProbeFailure/bodyTooLarge(_:)`` at the first chunk that takes
+    /// the body past `cap`, so at most `cap` plus one chunk is ever read.
     /// - Parameter keep: whether to keep the bytes (only conditions on `[BODY]` need them).
+    package mutating func append<Chunk: Collection>(_ chunk: Chunk, cap: Int, keep: Bool) throws
+    where Chunk.Element == UInt8 {
+        count += chunk.count
+        if count > cap { throw ProbeFailure.bodyTooLarge(cap) }
+        if keep { bytes.append(contentsOf: chunk) }
+    }
+
+    /// Reads `body` chunk by chunk with ``append(_:cap:keep:)``.
     package static func read<Body: AsyncSequence>(_ body: Body, cap: Int, keep: Bool) async throws -> CappedBody
     where Body.Element: Collection, Body.Element.Element == UInt8 {
         var result = CappedBody(bytes: [], count: 0)
         for try await chunk in body {
-            result.count += chunk.count
-            if result.count > cap { throw ProbeFailure.bodyTooLarge(cap) }
-            if keep { result.bytes.append(contentsOf: chunk) }
+            try result.append(chunk, cap: cap, keep: keep)
         }
         return result
     }

@@ -5,11 +5,10 @@ import NIOSSL
 
 /// Reads when a TLS server's leaf certificate expires, for `[CERTIFICATE_EXPIRATION]`.
 ///
-/// AsyncHTTPClient does not expose the peer certificate of a request, so this opens a
-/// connection of its own and reads the leaf certificate in a custom verification callback during
-/// the handshake. It runs only for probes whose conditions use the placeholder, alongside the
-/// request. The callback accepts any chain: trust is the request's business, and an untrusted
-/// certificate fails that request anyway.
+/// The HTTP checker reads the expiry from its probe's own handshake; this reader opens a
+/// connection of its own, for a look at a certificate without a request. It reads the leaf
+/// certificate in a custom verification callback during the handshake, which accepts any chain:
+/// it reports expiry, not trust.
 enum CertificateInspector {
     private static let context: NIOSSLContext? = {
         var configuration = TLSConfiguration.makeClientConfiguration()

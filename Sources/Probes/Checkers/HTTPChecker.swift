@@ -1,27 +1,31 @@
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
-/// Probes HTTP(S) endpoints through one shared AsyncHTTPClient.
+/// Probes HTTP(S) endpoints over one-shot HTTP/1.1 channels on SwiftNIO.
+///
+/// A probe is one future chain on one event loop: connect (the remaining time is the connect
+/// timeout), TLS when https, NIO's HTTP/1 codec, and one ``ProbeExchangeHandler`` that caps the
+/// body and reports once. Nothing is pooled unless ``Options/reuseConnections`` asks for it, so
+/// a probe costs a connection and nothing else; only the result crosses into Swift concurrency.
 ///
 /// Every probe has a hard timeout from its start, including connect, TLS and body, and reads
 /// at most `maxBodyBytes` of body: whatever the server does, the result arrives within the
-/// timeout plus a small margin. Redirects are followed here rather than by the client, so
-/// that loops and long chains become classified failures.
+/// timeout plus a small margin. Redirects are followed here so that loops and long chains
+/// become classified failures. `[CERTIFICATE_EXPIRATION]` is read from the probe's own handshake.
 ///
 /// - Important: Call ``shutdown()`` before releasing the checker.
 public final class HTTPChecker: Sendable {
-    /// How the shared client behaves.
+    /// How the checker connects.
     public struct Options: Sendable, Equatable {
         /// Keep connections open between probes. Off by default, so that each probe measures a
         /// real connect (as blackbox_exporter does).
         public var reuseConnections: Bool
         /// Sent as `User-Agent` unless a probe sets its own.
         public var userAgent: String
-        /// Upper bound for a connection attempt left behind by a probe that timed out.
+        /// Upper bound for a connection attempt; a probe's remaining time bounds it too.
         public var connectTimeout: Duration
 
         /// Options with the defaults: a fresh connection per probe.
@@ -33,49 +37,30 @@ public final class HTTPChecker: Sendable {
         }
     }
 
-    private static let redirectStatuses: Set<Int> = [301, 302, 303, 307, 308]
+    let group: any EventLoopGroup
+    let options: Options
+    let idle = IdleProbeChannels()
+    private let verifying = LazyTLSContext(verifying: true)
+    private let insecure = LazyTLSContext(verifying: false)
 
-    private let verifyingClient: HTTPClient
-    private let insecureClient: HTTPClient
-    private let group: any EventLoopGroup
-    private let options: Options
-
-    /// Creates the checker and its clients (no connection is opened until a probe runs).
+    /// Creates the checker (no connection is opened and no TLS context built until a probe needs it).
     /// - Parameter eventLoopGroup: the NIO event loops to run on; the process-wide singleton by default.
     public init(
         options: Options = Options(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.options = options
         self.group = eventLoopGroup
-        verifyingClient = HTTPClient(
-            eventLoopGroupProvider: .shared(eventLoopGroup),
-            configuration: Self.configuration(verifying: true, options: options))
-        insecureClient = HTTPClient(
-            eventLoopGroupProvider: .shared(eventLoopGroup),
-            configuration: Self.configuration(verifying: false, options: options))
     }
 
-    /// Shuts the clients down; probes still running fail.
+    /// Closes connections kept for reuse.
     public func shutdown() async {
-        try? await verifyingClient.shutdown()
-        try? await insecureClient.shutdown()
+        await idle.closeAll()
     }
 
-    private static func configuration(verifying: Bool, options: Options) -> HTTPClient.Configuration {
-        var tls = TLSConfiguration.makeClientConfiguration()
-        if !verifying { tls.certificateVerification = .none }
-        var pool = HTTPClient.Configuration.ConnectionPool(
-            idleTimeout: .seconds(options.reuseConnections ? 60 : 5),
-            concurrentHTTP1ConnectionsPerHostSoftLimit: 1024)
-        // A refused connection is an answer: report it rather than retrying until the timeout.
-        pool.retryConnectionEstablishment = false
-        var configuration = HTTPClient.Configuration(
-            tlsConfiguration: tls, redirectConfiguration: .disallow,
-            timeout: .init(connect: TimeAmount(options.connectTimeout)), connectionPool: pool,
-            decompression: .disabled)
-        // HTTP/1 so that `Connection: close` means one connection per probe.
-        configuration.httpVersion = .http1Only
-        return configuration
+    /// The TLS context for a probe; built once per kind, on first use (loading the trust roots
+    /// costs a start-up that plain-HTTP estates should not pay).
+    func tlsContext(insecure skipVerify: Bool) throws -> NIOSSLContext {
+        try (skipVerify ? insecure : verifying).get()
     }
 
     /// Probes `probe` once.
@@ -87,134 +72,310 @@ public final class HTTPChecker: Sendable {
     public func check(
         _ probe: HTTPProbe, conditions: [Condition], timeout: Duration, service: String, startedAt: Date
     ) async -> ProbeResult {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let deadline = start + timeout
-        let outcome = await ProbeDeadline.race(until: deadline) {
-            await self.exchange(probe, conditions: conditions, deadline: deadline, timeout: timeout)
-        } onTimeout: {
-            .failure(.timeout(timeout))
+        // `any()`: the loop this task already runs on, if it runs on one of the group's loops
+        // (then the probe starts inline, without waking another thread).
+        let run = HTTPProbeRun(checker: self, probe: probe, conditions: conditions, timeout: timeout,
+                               service: service, startedAt: startedAt, loop: group.any())
+        return await withTaskCancellationHandler {
+            run.begin()
+            // The run's timer always completes the future, so this cannot fail or hang.
+            return (try? await run.result.get()) ?? run.cancelledResult()
+        } onCancel: {
+            run.cancel()
         }
-        let elapsed = clock.now - start
-        switch outcome {
-        case .failure(let failure):
-            return ProbeResult(service: service, startedAt: startedAt, status: .down, latency: elapsed,
-                               error: failure.message, failure: failure.kind)
-        case .answer(let answer):
-            let latency = answer.latency
-            let verdict = judge(answer, conditions: conditions)
-            return ProbeResult(
-                service: service, startedAt: startedAt, status: verdict.status, latency: latency,
-                error: verdict.message, failure: verdict.status == .up ? nil : .condition, httpStatus: answer.status)
+    }
+}
+
+/// One probe, from its first connect to its result, on one event loop.
+///
+/// Its mutable state is touched only on `loop` (every entry point hops there first), which is
+/// why it can be `@unchecked Sendable`: channel handlers and timers call back on that loop.
+final class HTTPProbeRun: @unchecked Sendable {
+    private let checker: HTTPChecker
+    private let probe: HTTPProbe
+    private let conditions: [Condition]
+    private let timeout: Duration
+    private let service: String
+    private let startedAt: Date
+    private let loop: any EventLoop
+    private let start = ContinuousClock.now
+    private let promise: EventLoopPromise<ProbeResult>
+
+    private var done = false
+    private var timer: Scheduled<Void>?
+    /// Counts requests, so that a late report from an earlier hop is ignored.
+    private var hop = 0
+    private var channel: (any Channel)?
+    private var handler: ProbeExchangeHandler?
+    private var url: URL
+    private var method: String
+    private var body: String?
+    private var visited: Set<String>
+    private var certificateNotValidAfter: Int?
+
+    init(checker: HTTPChecker, probe: HTTPProbe, conditions: [Condition], timeout: Duration, service: String,
+         startedAt: Date, loop: any EventLoop) {
+        self.checker = checker
+        self.probe = probe
+        self.conditions = conditions
+        self.timeout = timeout
+        self.service = service
+        self.startedAt = startedAt
+        self.loop = loop
+        promise = loop.makePromise(of: ProbeResult.self)
+        url = probe.url
+        method = probe.method.uppercased()
+        body = probe.body
+        visited = [probe.url.absoluteString]
+    }
+
+    /// The result; completed exactly once, by the timeout at the latest.
+    var result: EventLoopFuture<ProbeResult> { promise.futureResult }
+
+    func begin() {
+        onLoop { run in
+            run.timer = run.loop.scheduleTask(in: TimeAmount(run.timeout)) { [run] in
+                run.finish(.failure(.timeout(run.timeout)))
+            }
+            run.send()
         }
     }
 
-    private func judge(_ answer: Answer, conditions: [Condition]) -> ConditionVerdict {
-        guard !conditions.isEmpty else {
-            if (200..<300).contains(answer.status) { return ConditionVerdict(status: .up, message: nil) }
-            return ConditionVerdict(status: .down, message: "HTTP \(answer.status)")
+    /// The caller gave up: stop now (a timeout if the deadline has passed meanwhile).
+    func cancel() {
+        onLoop { run in
+            run.finish(.failure(run.cancelledFailure()))
         }
-        let context = ConditionContext(
-            status: answer.status, responseTimeMs: answer.latency.milliseconds, body: answer.body,
-            connected: true, certificateExpiration: answer.certificateExpiration)
-        return ConditionVerdict.judge(conditions, context)
     }
 
-    /// What a completed exchange saw.
-    struct Answer: Sendable {
-        var status: Int
-        var body: [UInt8]
-        var latency: Duration
-        var certificateExpiration: Duration?
+    /// What a cancelled caller returns if it could not wait for the run.
+    func cancelledResult() -> ProbeResult {
+        failureResult(cancelledFailure(), latency: ContinuousClock.now - start)
     }
 
-    enum Outcome: Sendable {
-        case answer(Answer)
+    private func cancelledFailure() -> ProbeFailure {
+        ContinuousClock.now - start >= timeout ? .timeout(timeout) : .cancelled
+    }
+
+    private func onLoop(_ body: @escaping @Sendable (HTTPProbeRun) -> Void) {
+        if loop.inEventLoop {
+            body(self)
+        } else {
+            loop.execute { [self] in body(self) }
+        }
+    }
+
+    // MARK: Requests
+
+    private func send() {
+        guard !done else { return }
+        let target: ProbeTarget
+        do {
+            target = try ProbeTarget(url)
+        } catch {
+            return finish(.failure(ProbeFailure.classify(error, timeout: timeout)))
+        }
+        hop += 1
+        let request = makeRequest(target)
+        let hop = self.hop
+        let report: ProbeExchangeHandler.Report = { [self] result in received(result, hop: hop) }
+        if checker.options.reuseConnections,
+            let pooled = checker.idle.take(target.poolKey(insecure: probe.insecureSkipVerify))
+        {
+            channel = pooled.channel
+            handler = pooled.handler
+            pooled.channel.eventLoop.execute {
+                pooled.handler.begin(request, report: report)
+            }
+            return
+        }
+        let remaining = timeout - (ContinuousClock.now - start)
+        let connectTimeout = max(min(remaining, checker.options.connectTimeout), .milliseconds(1))
+        let tls: NIOSSLContext?
+        do {
+            tls = target.tls ? try checker.tlsContext(insecure: probe.insecureSkipVerify) : nil
+        } catch {
+            return finish(.failure(ProbeFailure.classify(error, timeout: timeout)))
+        }
+        let bootstrap = ClientBootstrap(group: loop)
+            .connectTimeout(TimeAmount(connectTimeout))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    var tlsHandler: NIOSSLClientHandler?
+                    if let tls {
+                        let handler = try NIOSSLClientHandler(context: tls, serverHostname: target.serverName)
+                        try sync.addHandler(handler)
+                        tlsHandler = handler
+                    }
+                    try sync.addHTTPClientHandlers(leftOverBytesStrategy: .dropBytes)
+                    let exchange = ProbeExchangeHandler(tls: tlsHandler)
+                    try sync.addHandler(exchange)
+                    // The initializer runs on this run's loop (the bootstrap's only loop).
+                    if hop == self.hop, !done { handler = exchange }
+                    exchange.begin(request, report: report)
+                }
+            }
+        let connected = target.address.map { bootstrap.connect(to: $0) }
+            ?? bootstrap.connect(host: target.host, port: target.port)
+        connected.whenComplete { [self] result in
+            switch result {
+            case .success(let channel):
+                if hop == self.hop, !done {
+                    self.channel = channel
+                } else {
+                    channel.close(promise: nil)
+                }
+            case .failure(let error):
+                received(.failure(error), hop: hop)
+            }
+        }
+    }
+
+    private func makeRequest(_ target: ProbeTarget) -> ProbeRequest {
+        var headers = HTTPHeaders()
+        if !probe.headers.contains(where: { $0.name.lowercased() == "host" }) {
+            headers.add(name: "Host", value: target.hostHeader)
+        }
+        for header in probe.headers {
+            headers.add(name: header.name, value: header.value)
+        }
+        if !headers.contains(name: "user-agent") {
+            headers.add(name: "User-Agent", value: checker.options.userAgent)
+        }
+        if !checker.options.reuseConnections, !headers.contains(name: "connection") {
+            headers.add(name: "Connection", value: "close")
+        }
+        var buffer: ByteBuffer?
+        if let body {
+            buffer = ByteBuffer(string: body)
+            if !headers.contains(name: "content-length"), !headers.contains(name: "transfer-encoding") {
+                headers.add(name: "Content-Length", value: String(buffer?.readableBytes ?? 0))
+            }
+        }
+        let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: target.uri,
+                                   headers: headers)
+        return ProbeRequest(
+            head: head, body: buffer, maxBodyBytes: probe.maxBodyBytes,
+            keepBody: conditions.contains { $0.usesBody }, followsRedirects: probe.followRedirects,
+            wantsCertificate: target.tls && hop == 1 && conditions.contains { $0.usesCertificate })
+    }
+
+    // MARK: Answers
+
+    private func received(_ result: Result<ProbeResponse, any Error>, hop: Int) {
+        guard loop.inEventLoop else {
+            loop.execute { [self] in received(result, hop: hop) }
+            return
+        }
+        guard !done, hop == self.hop else { return }
+        let response: ProbeResponse
+        switch result {
+        case .failure(let error):
+            return finish(.failure(ProbeFailure.classify(error, timeout: timeout)))
+        case .success(let answer):
+            response = answer
+        }
+        if hop == 1 { certificateNotValidAfter = response.certificateNotValidAfter }
+        releaseChannel(reusable: response.keepAlive)
+        if probe.followRedirects, ProbeResponse.redirectStatuses.contains(response.status),
+            let location = response.location
+        {
+            do {
+                try followRedirect(status: response.status, location: location)
+            } catch {
+                return finish(.failure(ProbeFailure.classify(error, timeout: timeout)))
+            }
+            return send()
+        }
+        let expiry = certificateNotValidAfter.map { notValidAfter in
+            Duration.milliseconds(
+                Int64((Date(timeIntervalSince1970: TimeInterval(notValidAfter)).timeIntervalSinceNow * 1000).rounded()))
+        }
+        finish(.answer(status: response.status, body: response.body, latency: ContinuousClock.now - start,
+                       certificateExpiration: expiry))
+    }
+
+    private func followRedirect(status: Int, location: String) throws {
+        guard let next = URL(string: location, relativeTo: url)?.absoluteURL,
+            let scheme = next.scheme?.lowercased(), scheme == "http" || scheme == "https"
+        else {
+            throw ProbeFailure(.redirects, "redirect to an unusable URL")
+        }
+        guard !visited.contains(next.absoluteString) else {
+            throw ProbeFailure(.redirects, "redirect loop")
+        }
+        guard visited.count - 1 < probe.maxRedirects else {
+            throw ProbeFailure(.redirects, "too many redirects (\(probe.maxRedirects))")
+        }
+        visited.insert(next.absoluteString)
+        // As browsers do: 303, and 301/302 after a POST, continue as a GET without body.
+        if status == 303 || ((status == 301 || status == 302) && method == "POST") {
+            method = "GET"
+            body = nil
+        }
+        url = next
+    }
+
+    /// Parks the channel for the next probe when reuse is on and the server keeps it open;
+    /// otherwise closes it.
+    private func releaseChannel(reusable: Bool) {
+        guard let channel else { return }
+        // Only reuse parses the URL again (for its pool key): a one-shot probe just closes.
+        if checker.options.reuseConnections, reusable, let handler,
+            let key = try? ProbeTarget(url).poolKey(insecure: probe.insecureSkipVerify)
+        {
+            checker.idle.park(PooledProbeChannel(channel: channel, handler: handler), key: key)
+        } else {
+            channel.close(promise: nil)
+        }
+        self.channel = nil
+        self.handler = nil
+    }
+
+    // MARK: Result
+
+    private enum Outcome {
+        case answer(status: Int, body: [UInt8], latency: Duration, certificateExpiration: Duration?)
         case failure(ProbeFailure)
     }
 
-    /// Sends the request, follows redirects and reads the body; throws nothing, classifies all.
-    private func exchange(
-        _ probe: HTTPProbe, conditions: [Condition], deadline: ContinuousClock.Instant, timeout: Duration
-    ) async -> Outcome {
-        let start = ContinuousClock.now
-        let scheme = probe.url.scheme?.lowercased() ?? ""
-        guard scheme == "http" || scheme == "https" else {
-            return .failure(ProbeFailure(.other, "unsupported URL scheme \"\(scheme)\""))
-        }
-        let nioDeadline = NIODeadline.now() + TimeAmount(deadline - start)
-        let keepBody = conditions.contains { $0.usesBody }
-        let wantsCertificate = scheme == "https" && conditions.contains { $0.usesCertificate }
-        let client = probe.insecureSkipVerify ? insecureClient : verifyingClient
-
-        async let certificateExpiration = wantsCertificate
-            ? CertificateInspector.timeUntilExpiry(
-                host: probe.url.host ?? "", port: probe.url.port ?? 443, deadline: deadline, group: group)
-            : nil
-
-        do {
-            var url = probe.url
-            var method = probe.method.uppercased()
-            var body = probe.body
-            var visited: Set<String> = [url.absoluteString]
-            var redirects = 0
-            while true {
-                let request = makeRequest(probe, url: url, method: method, body: body)
-                let response = try await client.execute(request, deadline: nioDeadline)
-                let status = Int(response.status.code)
-                let chunks = response.body.map(\.readableBytesView)
-                if probe.followRedirects, Self.redirectStatuses.contains(status),
-                    let location = response.headers.first(name: "location")
-                {
-                    // Drain (bounded) so the connection ends cleanly; the redirect's body is not judged.
-                    _ = try await CappedBody.read(chunks, cap: probe.maxBodyBytes, keep: false)
-                    guard let next = URL(string: location, relativeTo: url)?.absoluteURL,
-                        let scheme = next.scheme?.lowercased(), scheme == "http" || scheme == "https"
-                    else {
-                        throw ProbeFailure(.redirects, "redirect to an unusable URL")
-                    }
-                    guard !visited.contains(next.absoluteString) else {
-                        throw ProbeFailure(.redirects, "redirect loop")
-                    }
-                    guard redirects < probe.maxRedirects else {
-                        throw ProbeFailure(.redirects, "too many redirects (\(probe.maxRedirects))")
-                    }
-                    redirects += 1
-                    visited.insert(next.absoluteString)
-                    // As browsers do: 303, and 301/302 after a POST, continue as a GET without body.
-                    if status == 303 || ((status == 301 || status == 302) && method == "POST") {
-                        method = "GET"
-                        body = nil
-                    }
-                    url = next
-                    continue
-                }
-                let read = try await CappedBody.read(chunks, cap: probe.maxBodyBytes, keep: keepBody)
-                let latency = ContinuousClock.now - start
-                return .answer(Answer(status: status, body: read.bytes, latency: latency,
-                                      certificateExpiration: await certificateExpiration))
-            }
-        } catch {
-            if Task.isCancelled, ContinuousClock.now >= deadline { return .failure(.timeout(timeout)) }
-            return .failure(ProbeFailure.classify(error, timeout: timeout))
+    private func finish(_ outcome: Outcome) {
+        guard !done else { return }
+        done = true
+        timer?.cancel()
+        timer = nil
+        channel?.close(promise: nil)
+        channel = nil
+        handler = nil
+        switch outcome {
+        case .failure(let failure):
+            promise.succeed(failureResult(failure, latency: ContinuousClock.now - start))
+        case .answer(let status, let body, let latency, let certificateExpiration):
+            let verdict = judge(status: status, body: body, latency: latency,
+                                certificateExpiration: certificateExpiration)
+            promise.succeed(ProbeResult(
+                service: service, startedAt: startedAt, status: verdict.status, latency: latency,
+                error: verdict.message, failure: verdict.status == .up ? nil : .condition, httpStatus: status))
         }
     }
 
-    private func makeRequest(_ probe: HTTPProbe, url: URL, method: String, body: String?) -> HTTPClientRequest {
-        var request = HTTPClientRequest(url: url.absoluteString)
-        request.method = HTTPMethod(rawValue: method)
-        for header in probe.headers {
-            request.headers.add(name: header.name, value: header.value)
+    private func failureResult(_ failure: ProbeFailure, latency: Duration) -> ProbeResult {
+        ProbeResult(service: service, startedAt: startedAt, status: .down, latency: latency,
+                    error: failure.message, failure: failure.kind)
+    }
+
+    private func judge(status: Int, body: [UInt8], latency: Duration, certificateExpiration: Duration?)
+        -> ConditionVerdict
+    {
+        guard !conditions.isEmpty else {
+            if (200..<300).contains(status) { return ConditionVerdict(status: .up, message: nil) }
+            return ConditionVerdict(status: .down, message: "HTTP \(status)")
         }
-        if !request.headers.contains(name: "user-agent") {
-            request.headers.add(name: "User-Agent", value: options.userAgent)
-        }
-        if !options.reuseConnections, !request.headers.contains(name: "connection") {
-            request.headers.add(name: "Connection", value: "close")
-        }
-        if let body {
-            request.body = .bytes(ByteBuffer(string: body))
-        }
-        return request
+        let context = ConditionContext(
+            status: status, responseTimeMs: latency.milliseconds, body: body,
+            connected: true, certificateExpiration: certificateExpiration)
+        return ConditionVerdict.judge(conditions, context)
     }
 }

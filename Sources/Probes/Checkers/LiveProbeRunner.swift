@@ -2,7 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 
-/// The real ``ProbeRunner``: HTTP through one shared client, TCP connects and command plugins.
+/// The real ``ProbeRunner``: HTTP over one-shot NIO channels, TCP connects and command plugins.
 ///
 /// After the checker, an `up` result slower than the service's latency threshold becomes
 /// `degraded`, and every error text passes through the config's ``Redactor`` so that a secret in
@@ -16,7 +16,7 @@ public final class LiveProbeRunner: ProbeRunner {
 
     /// - Parameters:
     ///   - redactor: masks secrets in error texts.
-    ///   - httpOptions: connection reuse and the like for the shared HTTP client.
+    ///   - httpOptions: connection reuse and the like for the HTTP checker.
     ///   - eventLoopGroup: the NIO event loops; the process-wide singleton by default.
     public init(
         redactor: Redactor = Redactor(), httpOptions: HTTPChecker.Options = HTTPChecker.Options(),
@@ -30,7 +30,7 @@ public final class LiveProbeRunner: ProbeRunner {
     /// A runner for the services of `configuration`, masking its secrets.
     ///
     /// The HTTP connect timeout is capped at the longest probe timeout: a connect attempt that
-    /// outlives its probe is of no use, and ``shutdown()`` waits for such attempts.
+    /// outlives its probe is of no use (each probe also bounds its connect by the time it has left).
     public convenience init(
         configuration: ProbesConfig, httpOptions: HTTPChecker.Options = HTTPChecker.Options()
     ) {
@@ -41,7 +41,7 @@ public final class LiveProbeRunner: ProbeRunner {
         self.init(redactor: configuration.redactor, httpOptions: options)
     }
 
-    /// Shuts the shared HTTP client down; call once no probe runs any more.
+    /// Closes the HTTP checker's kept connections; call once no probe runs any more.
     public func shutdown() async {
         await http.shutdown()
     }

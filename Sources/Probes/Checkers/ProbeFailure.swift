@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -30,19 +29,18 @@ public struct ProbeFailure: Error, Sendable, Equatable {
 
     static let refused = ProbeFailure(.refused, "connection refused")
     static let reset = ProbeFailure(.reset, "connection reset")
-    static let closedEarly = ProbeFailure(.reset, "connection closed before a complete answer")
-    static let invalidHTTP = ProbeFailure(.protocolError, "invalid HTTP response")
+    package static let closedEarly = ProbeFailure(.reset, "connection closed before a complete answer")
+    package static let invalidHTTP = ProbeFailure(.protocolError, "invalid HTTP response")
     static let unresolved = ProbeFailure(.dns, "name not resolved")
-    static let cancelled = ProbeFailure(.other, "probe cancelled")
+    package static let cancelled = ProbeFailure(.other, "probe cancelled")
 }
 
 extension ProbeFailure {
-    /// Classifies an error thrown by AsyncHTTPClient, SwiftNIO or NIOSSL while probing.
+    /// Classifies an error thrown by SwiftNIO or NIOSSL while probing.
     /// - Parameter timeout: the probe's timeout, for the text of timeouts.
     package static func classify(_ error: any Error, timeout: Duration) -> ProbeFailure {
         if let failure = error as? ProbeFailure { return failure }
         if error is CancellationError { return .cancelled }
-        if let error = error as? HTTPClientError { return classify(error, timeout: timeout) }
         if error is HTTPParserError { return .invalidHTTP }
         if let error = error as? NIOConnectionError {
             if let first = error.connectionErrors.first {
@@ -64,24 +62,6 @@ extension ProbeFailure {
             return ProbeFailure(.tls, "TLS: " + tlsReason(error))
         }
         return ProbeFailure(.other, shortened(String(describing: error)))
-    }
-
-    private static func classify(_ error: HTTPClientError, timeout: Duration) -> ProbeFailure {
-        switch error {
-        case .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .tlsHandshakeTimeout,
-            .getConnectionFromPoolTimeout:
-            return .timeout(timeout)
-        case .remoteConnectionClosed, .uncleanShutdown:
-            return .closedEarly
-        case .cancelled, .requestStreamCancelled:
-            return .cancelled
-        case .invalidURL, .emptyHost, .emptyScheme:
-            return ProbeFailure(.other, "invalid URL")
-        case .bodyLengthMismatch, .identityCodingIncorrectlyPresent:
-            return .invalidHTTP
-        default:
-            return ProbeFailure(.other, shortened(String(describing: error)))
-        }
     }
 
     static func classify(errno code: Int32, timeout: Duration) -> ProbeFailure {

@@ -131,7 +131,7 @@ public final class PrometheusSource: MetricsSource {
             if Task.isCancelled, ContinuousClock.now >= deadline {
                 return .failure(SourceProblem(ProbeFailure.timeout(timeout).message))
             }
-            return .failure(SourceProblem(ProbeFailure.classify(error, timeout: timeout).message))
+            return .failure(SourceProblem(ProbeFailure.classifyQuery(error, timeout: timeout).message))
         }
     }
 

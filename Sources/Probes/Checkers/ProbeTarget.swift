@@ -1,0 +1,108 @@
+import Foundation
+import NIOCore
+import NIOSSL
+import Synchronization
+
+/// Where one request of a probe goes: connect address, TLS, `Host` and request target.
+struct ProbeTarget: Sendable {
+    var host: String
+    var port: Int
+    var tls: Bool
+    /// The address when the host is an IP literal: connect to it directly, no resolver.
+    var address: SocketAddress?
+    /// The `Host` header: the host (IPv6 in brackets), with the port unless it is the scheme's default.
+    var hostHeader: String
+    /// The request target: the path (at least `/`) and query, percent-encoded as in the URL.
+    var uri: String
+
+    /// SNI and the name checked against the certificate; `nil` for IP literals, which NIOSSL
+    /// checks against the connected address instead.
+    var serverName: String? { address == nil ? host : nil }
+
+    init(_ url: URL) throws {
+        let scheme = url.scheme?.lowercased() ?? ""
+        guard scheme == "http" || scheme == "https" else {
+            throw ProbeFailure(.other, "unsupported URL scheme \"\(scheme)\"")
+        }
+        var host = url.host ?? ""
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw ProbeFailure(.other, "invalid URL") }
+        tls = scheme == "https"
+        let defaultPort = tls ? 443 : 80
+        port = url.port ?? defaultPort
+        guard (1...65_535).contains(port) else { throw ProbeFailure(.other, "invalid URL") }
+        self.host = host
+        address = try? SocketAddress(ipAddress: host, port: port)
+        let literal = host.contains(":") ? "[\(host)]" : host
+        hostHeader = port == defaultPort ? literal : "\(literal):\(port)"
+        let components = URLComponents(url: url, resolvingAgainstBaseURL: true)
+        let path = components?.percentEncodedPath ?? ""
+        var uri = path.isEmpty ? "/" : path
+        if let query = components?.percentEncodedQuery { uri += "?" + query }
+        self.uri = uri
+    }
+
+    /// Channels are reused only for the same endpoint and the same trust.
+    func poolKey(insecure: Bool) -> String {
+        "\(tls ? "https" : "http")://\(hostHeader)|\(port)|\(insecure ? "insecure" : "verify")"
+    }
+}
+
+/// A channel kept open for the next probe of the same endpoint, with its exchange handler.
+struct PooledProbeChannel: @unchecked Sendable {
+    // The handler is only touched on `channel.eventLoop`; the struct merely carries it there.
+    var channel: any Channel
+    var handler: ProbeExchangeHandler
+}
+
+/// Open channels waiting for reuse (only with ``HTTPChecker/Options/reuseConnections``).
+final class IdleProbeChannels: Sendable {
+    private let channels = Mutex<[String: [PooledProbeChannel]]>([:])
+
+    /// An open channel for `key`, if one is kept; closed ones met on the way are dropped.
+    func take(_ key: String) -> PooledProbeChannel? {
+        channels.withLock { channels -> PooledProbeChannel? in
+            while let pooled = channels[key]?.popLast() {
+                if pooled.channel.isActive { return pooled }
+            }
+            return nil
+        }
+    }
+
+    func park(_ pooled: PooledProbeChannel, key: String) {
+        channels.withLock { $0[key, default: []].append(pooled) }
+    }
+
+    func closeAll() async {
+        let all = channels.withLock { channels in
+            defer { channels.removeAll() }
+            return channels.values.flatMap { $0 }
+        }
+        for pooled in all {
+            try? await pooled.channel.close()
+        }
+    }
+}
+
+/// A client TLS context built on first use and kept (a failure to build it is kept too).
+final class LazyTLSContext: Sendable {
+    private let verifying: Bool
+    private let context = Mutex<Result<NIOSSLContext, any Error>?>(nil)
+
+    init(verifying: Bool) {
+        self.verifying = verifying
+    }
+
+    func get() throws -> NIOSSLContext {
+        try context.withLock { stored in
+            if let stored { return stored }
+            let built = Result {
+                var configuration = TLSConfiguration.makeClientConfiguration()
+                if !verifying { configuration.certificateVerification = .none }
+                return try NIOSSLContext(configuration: configuration)
+            }
+            stored = built
+            return built
+        }.get()
+    }
+}
