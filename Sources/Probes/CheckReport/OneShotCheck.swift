@@ -15,10 +15,11 @@ public enum OneShotCheck {
                 names: unknown,
                 hints: unknown.map { ConfigSpelling.hint(for: $0, among: all) }))
         }
+        let services = Dictionary(config.services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var wanted = Set<String>()
         var stack = names
         while let name = stack.popLast() {
-            guard wanted.insert(name).inserted, let service = config.service(named: name) else { continue }
+            guard wanted.insert(name).inserted, let service = services[name] else { continue }
             stack.append(contentsOf: service.dependsOn)
         }
         return .success(config.services.map(\.name).filter { wanted.contains($0) })
@@ -35,9 +36,10 @@ public enum OneShotCheck {
     /// slowest probe rather than the sum.
     public static func probe(_ names: [String], in config: ProbesConfig, runner: any ProbeRunner,
                              now: @escaping @Sendable () -> Date = { Date() }) async -> [String: ProbeResult] {
-        await withTaskGroup(of: ProbeResult.self) { group in
+        let services = Dictionary(config.services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        return await withTaskGroup(of: ProbeResult.self) { group in
             for name in names {
-                guard let service = config.service(named: name), service.probe != nil else { continue }
+                guard let service = services[name], service.probe != nil else { continue }
                 group.addTask { await runner.run(service, startedAt: now()) }
             }
             var results: [String: ProbeResult] = [:]
