@@ -9,7 +9,7 @@ private let day: Int64 = 86_400
 /// On every bucket edge (a multiple of 1 h).
 private let t0: Int64 = 1_800_000_000
 
-@Suite("SLO counters: one ring of 16-bit counters for both SLIs")
+@Suite("SLO counters: one ring of 8- and 16-bit counters for both SLIs")
 struct SLOCompactCountersTests {
     // MARK: The overflow boundary of the 16-bit buckets
 
@@ -39,6 +39,25 @@ struct SLOCompactCountersTests {
         // The saturated bucket leaves the running sum exactly as it entered it.
         #expect(narrow.counts(overSeconds: 3 * day, now: t0 + 4 * day).total == 0)
         #expect(narrow.counts(overSeconds: 28 * day, now: t0 + 30 * day).total == 0)
+    }
+
+    @Test("a 10 s bucket past 255 probes saturates at the limit instead of wrapping")
+    func tenSecondBucketSaturates() {
+        var narrow = RollingSLI(layout: SLILayout(sloWindow: .seconds(28 * day)))
+        var wide = RollingSLI(layout: SLILayout(sloWindow: .seconds(28 * day), wideCounters: true))
+        for i in 0..<300 {
+            narrow.record(available: i % 10 != 0, slow: i % 3 == 0, at: t0 + Int64(i % 10))
+            wide.record(available: i % 10 != 0, slow: i % 3 == 0, at: t0 + Int64(i % 10))
+        }
+        // The 5-minute window reads the 10 s tier, where the closed bucket kept 255 of 300.
+        #expect(wide.counts(overSeconds: 300, now: t0 + 20).total == 300)
+        let counts = narrow.counts(overSeconds: 300, now: t0 + 20)
+        #expect(counts.total == 255)
+        #expect(counts.good == 255 - 30)
+        #expect(narrow.counts(overSeconds: 300, now: t0 + 20, sli: .latency).total == 255 - 30)
+        // The coarser tiers hold the whole bucket; and the sums let it go exactly.
+        #expect(narrow.counts(overSeconds: 7200, now: t0 + 20).total == 300)
+        #expect(narrow.counts(overSeconds: 300, now: t0 + 3600).total == 0)
     }
 
     @Test("at the minimum interval an hour bucket holds every probe")
@@ -77,12 +96,12 @@ struct SLOCompactCountersTests {
         #expect(config.services.first?.probe?.interval == .seconds(1))
     }
 
-    @Test("both SLIs of a service share one ring of three 16-bit counters a bucket")
+    @Test("both SLIs of a service share one ring of three counters a bucket")
     func footprint() {
         let sli = RollingSLI(layout: SLILayout(sloWindow: .seconds(28 * day)))
-        // 361 + 289 + 673 buckets of 3 × 2 bytes, plus the struct and its inline window sums.
-        #expect(sli.memoryFootprint > 1323 * 6)
-        #expect(sli.memoryFootprint < 10 * 1024)
+        // 361 buckets of 3 × 1 byte, 289 + 673 of 3 × 2 bytes, the struct and its inline sums.
+        #expect(sli.memoryFootprint > 361 * 3 + 962 * 6)
+        #expect(sli.memoryFootprint < 8 * 1024)
     }
 
     // MARK: A history written before the change

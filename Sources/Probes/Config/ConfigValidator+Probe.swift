@@ -61,7 +61,7 @@ extension ConfigValidator {
         let minimum = SLILayout.minimumProbeInterval
         guard interval.value >= minimum else {
             report(fields.path("interval"), "\(ConfigQuote.quoted(interval.shown)) is shorter than the minimum "
-                + "interval of \(minimum.configString): the SLO counters hold at most 65,535 probes an hour")
+                + "interval of \(minimum.configString) (the SLO counters are sized for a probe a second)")
             return nil
         }
         return interval

@@ -34,37 +34,51 @@ struct BucketCounts: Sendable, Equatable {
     }
 }
 
-/// The closed buckets of every tier, three counters each, 16 bits wide (6 B a bucket) or, for
-/// weighted aggregates such as `slo simulate`'s, 32 bits (12 B).
+/// The closed buckets of every tier, three counters each: 8 bits wide in the 10 s tier (3 B a
+/// bucket) and 16 bits in the 5 min and 1 h tiers (6 B), or, for weighted aggregates such as
+/// `slo simulate`'s, 32 bits everywhere (12 B).
 ///
-/// 16 bits hold 65,535 probes a bucket. The coarsest bucket is an hour and the config refuses
-/// probe intervals under ``SLILayout/minimumProbeInterval`` (1 s, 3,600 probes an hour), so live
-/// probing stays far below; anything over (a corrupt history, late results) saturates at the
-/// limit instead of wrapping, and the running sums add what was stored, so they stay exact.
+/// The config refuses probe intervals under ``SLILayout/minimumProbeInterval`` (1 s), so a 10 s
+/// bucket holds at most about 10 probes (of 255) and an hour bucket 3,600 (of 65,535): live
+/// probing stays far below the limits. Anything over (a corrupt history, a flood of late
+/// results) saturates at the limit instead of wrapping, and the running sums add what was
+/// stored, so they stay exact.
 struct BucketRing: Sendable {
+    /// The first `fineCount` buckets (the 10 s tier), in bytes.
+    private var fine: [UInt8]
     private var narrow: [UInt16]
     private var wide: [UInt32]
+    private let fineCount: Int
     let isWide: Bool
 
-    init(buckets: Int, wide isWide: Bool) {
+    /// `buckets` buckets, of which the first `fine` are a 10 s tier's.
+    init(buckets: Int, fine: Int, wide isWide: Bool) {
         self.isWide = isWide
-        narrow = isWide ? [] : Array(repeating: 0, count: 3 * buckets)
+        fineCount = isWide ? 0 : min(fine, buckets)
+        self.fine = isWide ? [] : Array(repeating: 0, count: 3 * min(fine, buckets))
+        narrow = isWide ? [] : Array(repeating: 0, count: 3 * (buckets - min(fine, buckets)))
         wide = isWide ? Array(repeating: 0, count: 3 * buckets) : []
     }
 
-    /// The largest count a bucket holds.
-    var limit: UInt32 { isWide ? .max : UInt32(UInt16.max) }
+    /// The largest count bucket `i` holds.
+    func limit(at i: Int) -> UInt32 { isWide ? .max : (i < fineCount ? UInt32(UInt8.max) : UInt32(UInt16.max)) }
 
-    /// Bytes on the heap (storage and header).
-    var heapBytes: Int { 32 + (isWide ? wide.capacity * 4 : narrow.capacity * 2) }
+    /// Bytes on the heap (storage and headers).
+    var heapBytes: Int {
+        isWide ? 32 + wide.capacity * 4 : 64 + fine.capacity + narrow.capacity * 2
+    }
 
     subscript(i: Int) -> BucketCounts {
         if isWide { return BucketCounts(probes: wide[3 * i], failed: wide[3 * i + 1], slow: wide[3 * i + 2]) }
-        return BucketCounts(probes: UInt32(narrow[3 * i]), failed: UInt32(narrow[3 * i + 1]),
-                            slow: UInt32(narrow[3 * i + 2]))
+        if i < fineCount {
+            return BucketCounts(probes: UInt32(fine[3 * i]), failed: UInt32(fine[3 * i + 1]),
+                                slow: UInt32(fine[3 * i + 2]))
+        }
+        let j = 3 * (i - fineCount)
+        return BucketCounts(probes: UInt32(narrow[j]), failed: UInt32(narrow[j + 1]), slow: UInt32(narrow[j + 2]))
     }
 
-    /// Stores `value` in bucket `i`, each counter saturated at ``limit``; returns what was stored.
+    /// Stores `value` in bucket `i`, each counter saturated at ``limit(at:)``; returns what was stored.
     @discardableResult
     mutating func store(_ value: BucketCounts, at i: Int) -> BucketCounts {
         if isWide {
@@ -73,11 +87,19 @@ struct BucketRing: Sendable {
             wide[3 * i + 2] = value.slow
             return value
         }
+        let limit = limit(at: i)
         let v = BucketCounts(probes: min(value.probes, limit), failed: min(value.failed, limit),
                              slow: min(value.slow, limit))
-        narrow[3 * i] = UInt16(v.probes)
-        narrow[3 * i + 1] = UInt16(v.failed)
-        narrow[3 * i + 2] = UInt16(v.slow)
+        if i < fineCount {
+            fine[3 * i] = UInt8(v.probes)
+            fine[3 * i + 1] = UInt8(v.failed)
+            fine[3 * i + 2] = UInt8(v.slow)
+        } else {
+            let j = 3 * (i - fineCount)
+            narrow[j] = UInt16(v.probes)
+            narrow[j + 1] = UInt16(v.failed)
+            narrow[j + 2] = UInt16(v.slow)
+        }
         return v
     }
 }
@@ -192,7 +214,8 @@ public struct RollingSLI: Sendable {
     /// Empty counters with a layout.
     public init(layout: SLILayout) {
         self.layout = layout
-        rings = BucketRing(buckets: layout.capacities.reduce(0, +), wide: layout.wideCounters)
+        rings = BucketRing(buckets: layout.capacities.reduce(0, +), fine: layout.capacities[0],
+                           wide: layout.wideCounters)
         sums = WindowSums(count: layout.windows.count)
     }
 

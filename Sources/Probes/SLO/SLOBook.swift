@@ -102,12 +102,14 @@ public struct SLOBook: Sendable {
     }
 
     /// A book for the named services and their policies (later duplicates are ignored).
-    /// `wideCounters` for weighted aggregates of more than 65,535 events an hour (``SLILayout``).
+    /// `wideCounters` for weighted aggregates of more than 255 events in 10 s (``SLILayout``).
     public init(policies: [(service: String, policy: SLOPolicy)], wideCounters: Bool = false) {
         var layouts: [[Int64]: SLILayout] = [:]
         // Services with the same policy share one plan array, so a scan over all of them keeps it
         // in cache instead of missing on a copy per service.
         var plansByRules: [String: [RulePlan]] = [:]
+        entries.reserveCapacity(policies.count)
+        indices.reserveCapacity(policies.count)
         for (name, policy) in policies where indices[name] == nil {
             let rules = policy.alerts.burnRateRules
             let extra = rules.flatMap { [$0.longWindow, $0.shortWindow] }
