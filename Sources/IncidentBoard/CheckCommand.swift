@@ -21,12 +21,24 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "Output format: text, json or nagios.")
     var format: Format = .text
 
+    @Option(help: ArgumentHelp("Probes in flight at once (default \(OneShotCheck.defaultConcurrency)).",
+                               valueName: "n"))
+    var concurrency: Int?
+
     @OptionGroup var options: ConfigOptions
     @OptionGroup var sourceOptions: SourceOptions
 
     @Argument(help: ArgumentHelp("Services to check (default: all). What they depend on is checked too.",
                                  valueName: "service"))
     var services: [String] = []
+
+    func validate() throws {
+        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        if concurrency != nil, let source = sourceOptions.source, source != "local" {
+            throw ValidationError("--concurrency limits local probes, and with --source nothing is probed here; "
+                + "leave one of them out")
+        }
+    }
 
     func run() async throws {
         let config: ProbesConfig
@@ -61,7 +73,8 @@ struct CheckCommand: AsyncParsableCommand {
         } else {
             let runner = LiveProbeRunner(configuration: config)
             let checkedAt = Date()
-            let results = await OneShotCheck.probe(names, in: config, runner: runner)
+            let results = await OneShotCheck.probe(
+                names, in: config, runner: runner, concurrency: concurrency ?? OneShotCheck.defaultConcurrency)
             await runner.shutdown()
             if let line = Self.nothingAnswered(results, config: config, configPath: options.configPath) {
                 StandardError.write(line)
