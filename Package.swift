@@ -112,7 +112,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ProbesTests",
-            dependencies: ["Probes", "ProbesTesting"],
+            dependencies: ["Probes", "ProbesTesting", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Golden"]
         ),
         .testTarget(

@@ -21,6 +21,10 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "Output format: text, json or nagios.")
     var format: Format = .text
 
+    @Option(help: ArgumentHelp("Probes in flight at once (default \(OneShotCheck.defaultConcurrency)).",
+                               valueName: "n"))
+    var concurrency: Int?
+
     @OptionGroup var options: ConfigOptions
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var sourceOptions: SourceOptions
@@ -30,7 +34,8 @@ struct CheckCommand: AsyncParsableCommand {
     var services: [String] = []
 
     func validate() throws {
-        try sourceOptions.rejectLocalOnly(state: stateOptions)
+        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        try sourceOptions.rejectLocalOnly(state: stateOptions, concurrency: concurrency)
     }
 
     func run() async throws {
@@ -66,7 +71,8 @@ struct CheckCommand: AsyncParsableCommand {
         } else {
             let runner = LiveProbeRunner(configuration: config)
             let checkedAt = Date()
-            let results = await OneShotCheck.probe(names, in: config, runner: runner)
+            let results = await OneShotCheck.probe(
+                names, in: config, runner: runner, concurrency: concurrency ?? OneShotCheck.defaultConcurrency)
             await runner.shutdown()
             if let line = Self.nothingAnswered(results, config: config, configPath: options.configPath) {
                 StandardError.write(line)

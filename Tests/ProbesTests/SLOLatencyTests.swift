@@ -108,7 +108,7 @@ struct SLOLatencyTests {
         #expect(minute?.bins.count == 2)
     }
 
-    @Test("sparkline series: per minute and per probe")
+    @Test("sparkline series: one value per minute")
     func series() {
         var book = LatencyBook(services: ["s"])
         for m in 0..<5 {
@@ -125,11 +125,6 @@ struct SLOLatencyTests {
         #expect(maxes[6] == nil)
         let p50 = book.series(service: "s", statistic: .p50, minutes: 7, now: at(6 * 60))
         #expect(p50[2].map { close($0, toMilliseconds: 302) } == true)
-        let recent = book.recent(service: "s")
-        #expect(recent.count == 30)
-        #expect(recent.last.map { close($0, toMilliseconds: 505) } == true)
-        for i in 0..<100 { book.record(service: "s", latency: .milliseconds(1), at: at(400 + Int64(i))) }
-        #expect(book.recent(service: "s").count == 60)
     }
 
     @Test("memory follows the spread of latencies, not the probe rate")

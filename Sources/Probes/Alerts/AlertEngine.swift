@@ -162,29 +162,27 @@ public struct AlertEngine: Sendable {
             let quietAfter = entry.quietAfterSeconds
             for sli in SLIKind.allCases {
                 let objective = entry.objective(sli)
-                entry.withSLI(sli) { rolling in
-                    // Nothing bad inside any rule's long window and nothing to remember: every burn
-                    // rate is zero, so the healthy majority costs a comparison, not a window sum.
-                    if rolling.lastBadSeconds < t - quietAfter
-                        && !alerts.burn.contains(where: { $0.key.sli == sli }) { return }
-                    withUnsafeTemporaryAllocation(of: WindowCounts.self, capacity: rolling.layout.windows.count) {
-                        counts in
-                        rolling.keptCounts(now: t, into: counts)
-                        for r in plans.indices {
-                            let check = BurnRateCheck(
-                                threshold: plans[r].threshold, longWindow: plans[r].rule.longWindow,
-                                shortWindow: plans[r].rule.shortWindow, longSeconds: plans[r].longSeconds,
-                                shortSeconds: plans[r].shortSeconds, objective: objective,
-                                long: counts[plans[r].longIndex], short: counts[plans[r].shortIndex])
-                            let existing = alerts.burn.firstIndex {
-                                $0.key.sli == sli && $0.key.rule == plans[r].rule.name
-                            }
-                            // The common case, nothing burning and nothing to remember, costs nothing more.
-                            guard check.isActive || existing != nil else { continue }
-                            Self.update(burnRate: check, rule: plans[r].rule, sli: sli, service: service,
-                                        existing: existing, resolveAfter: resolveAfter, now: now,
-                                        alerts: &alerts, into: &events)
+                // Nothing bad inside any rule's long window and nothing to remember: every burn
+                // rate is zero, so the healthy majority costs a comparison, not a window sum.
+                if entry.counters.lastBadSeconds(sli) < t - quietAfter
+                    && !alerts.burn.contains(where: { $0.key.sli == sli }) { continue }
+                withUnsafeTemporaryAllocation(of: WindowCounts.self,
+                                              capacity: entry.counters.layout.windows.count) { counts in
+                    entry.counters.keptCounts(now: t, sli: sli, into: counts)
+                    for r in plans.indices {
+                        let check = BurnRateCheck(
+                            threshold: plans[r].threshold, longWindow: plans[r].rule.longWindow,
+                            shortWindow: plans[r].rule.shortWindow, longSeconds: plans[r].longSeconds,
+                            shortSeconds: plans[r].shortSeconds, objective: objective,
+                            long: counts[plans[r].longIndex], short: counts[plans[r].shortIndex])
+                        let existing = alerts.burn.firstIndex {
+                            $0.key.sli == sli && $0.key.rule == plans[r].rule.name
                         }
+                        // The common case, nothing burning and nothing to remember, costs nothing more.
+                        guard check.isActive || existing != nil else { continue }
+                        Self.update(burnRate: check, rule: plans[r].rule, sli: sli, service: service,
+                                    existing: existing, resolveAfter: resolveAfter, now: now,
+                                    alerts: &alerts, into: &events)
                     }
                 }
             }

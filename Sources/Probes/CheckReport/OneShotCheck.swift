@@ -32,19 +32,37 @@ public enum OneShotCheck {
         public var hints: [String]
     }
 
-    /// Probes every selected entry that has a probe, all at once, so the wall time is about the
-    /// slowest probe rather than the sum.
+    /// Probes every selected entry that has a probe, up to `concurrency` at once, so the wall time
+    /// is about the slowest probe (times the rounds past `concurrency`) rather than the sum.
+    ///
+    /// The bound is what keeps a one-shot check small: every probe in flight holds a task, a
+    /// connection and its buffers, and 3,000 of them at once took ~100 MB for a report of a few
+    /// kilobytes (the watch loop's default bound is the same).
     public static func probe(_ names: [String], in config: ProbesConfig, runner: any ProbeRunner,
+                             concurrency: Int = defaultConcurrency,
                              now: @escaping @Sendable () -> Date = { Date() }) async -> [String: ProbeResult] {
-        let services = Dictionary(config.services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let table = Dictionary(config.services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let services = names.compactMap { name in table[name].flatMap { $0.probe == nil ? nil : $0 } }
+        let limit = max(1, concurrency)
         return await withTaskGroup(of: ProbeResult.self) { group in
-            for name in names {
-                guard let service = services[name], service.probe != nil else { continue }
+            var results: [String: ProbeResult] = [:]
+            results.reserveCapacity(services.count)
+            var next = services.makeIterator()
+            for _ in 0..<limit {
+                guard let service = next.next() else { break }
                 group.addTask { await runner.run(service, startedAt: now()) }
             }
-            var results: [String: ProbeResult] = [:]
-            for await result in group { results[result.service] = result }
+            // One probe out, the next one in: never more than `limit` in flight.
+            while let result = await group.next() {
+                results[result.service] = result
+                if let service = next.next() {
+                    group.addTask { await runner.run(service, startedAt: now()) }
+                }
+            }
             return results
         }
     }
+
+    /// Probes in flight at once unless told otherwise: the watch loop's default.
+    public static var defaultConcurrency: Int { ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit }
 }

@@ -54,11 +54,24 @@ extension ConfigValidator {
         return ProbeConfig(kind: kind, interval: timing.interval, timeout: timing.timeout, conditions: conditions)
     }
 
+    /// A probe interval: a duration of at least ``SLILayout/minimumProbeInterval``, the fastest
+    /// rate the SLO counters are sized for (16 bits a bucket, see docs/PERFORMANCE.md).
+    mutating func probeInterval(_ fields: ConfigFields) -> ConfigDuration? {
+        guard let interval = duration(fields, "interval") else { return nil }
+        let minimum = SLILayout.minimumProbeInterval
+        guard interval.value >= minimum else {
+            report(fields.path("interval"), "\(ConfigQuote.quoted(interval.shown)) is shorter than the minimum "
+                + "interval of \(minimum.configString) (the SLO counters are sized for a probe a second)")
+            return nil
+        }
+        return interval
+    }
+
     /// The probe's interval and timeout, falling back to `defaults`; `nil` when invalid.
     private mutating func probeTiming(
         _ fields: ConfigFields, defaults: Defaults
     ) -> (interval: Duration, timeout: Duration)? {
-        let interval = duration(fields, "interval")
+        let interval = probeInterval(fields)
         let timeout = duration(fields, "timeout")
         // A value given but invalid is already reported; comparing its fallback would mislead.
         if fields["interval"] != nil && interval == nil || fields["timeout"] != nil && timeout == nil { return nil }

@@ -109,7 +109,7 @@ struct ConfigValidator {
             timeout: ConfigDuration(value: standard.timeout, shown: "\(standard.timeout.configString) (built-in)"))
         guard let value, let fields = fields(value, at: path) else { return result }
         checkKeys(fields, allowed: Self.defaultsKeys)
-        let interval = duration(fields, "interval")
+        let interval = probeInterval(fields)
         let timeout = duration(fields, "timeout")
         if let interval { result.interval = interval }
         if let timeout { result.timeout = timeout }

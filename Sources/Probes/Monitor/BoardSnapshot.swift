@@ -66,7 +66,8 @@ public struct ServiceSnapshot: Sendable {
     /// Latency over 5 minutes and 1 hour.
     public var latency5m: LatencySummary?
     public var latency1h: LatencySummary?
-    /// Latest probe latencies (oldest first), for the sparkline.
+    /// Latencies of the latest results that were up or degraded (oldest first), for the
+    /// sparkline: the same results as ``recent``.
     public var sparkline: [Duration]
     /// Latest results, oldest first (for the detail pane).
     public var recent: [ProbeResult]

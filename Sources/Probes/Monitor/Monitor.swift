@@ -42,8 +42,10 @@ public struct Monitor: Sendable {
     private let inferenceDelays: [String: TimeInterval]
     /// Probe-less dependencies inferred in trouble now, and since when.
     private var inferredSince: [String: Date] = [:]
-    private var recent: [String: Deque<ProbeResult>] = [:]
-    private var budgetHistory: [String: Deque<Double>] = [:]
+    /// Per service, its latest results as fixed-size records (the detail pane and the sparkline).
+    private var recent: [String: RecentResults] = [:]
+    /// Per service, the budget remaining once a minute; single precision is finer than any chart.
+    private var budgetHistory: [String: Deque<Float>] = [:]
     private var totals: [String: SLITotals] = [:]
     private var lastBudgetMinute: Int64 = .min
 
@@ -70,7 +72,7 @@ public struct Monitor: Sendable {
     public private(set) var incidents = IncidentLog()
 
     /// Results kept in memory per service for the detail pane.
-    public static let recentKept = 60
+    public static let recentKept = RecentResults.capacity
     /// Budget samples (one a minute) kept per service for the burn-down chart.
     public static let budgetSamplesKept = 180
 
@@ -87,7 +89,10 @@ public struct Monitor: Sendable {
         self.config = config
         let probed = config.services.filter { $0.probe != nil }
         slo = SLOBook(services: probed)
-        latency = LatencyBook(services: probed.map(\.name))
+        latency = LatencyBook(
+            services: probed.map(\.name),
+            intervals: Dictionary(probed.compactMap { s in s.probe.map { (s.name, $0.interval) } },
+                                  uniquingKeysWith: { a, _ in a }))
         alerts = AlertEngine()
         analyzer = CascadeAnalyzer(config: config)
         services = Dictionary(config.services.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
@@ -131,10 +136,7 @@ public struct Monitor: Sendable {
     public mutating func ingest(_ result: ProbeResult, now: Date) -> [AlertEvent] {
         guard let service = services[result.service] else { return [] }
         last[result.service] = result
-        var ring = recent[result.service] ?? Deque(minimumCapacity: Self.recentKept)
-        if ring.count == Self.recentKept { ring.removeFirst() }
-        ring.append(result)
-        recent[result.service] = ring
+        recent[result.service, default: RecentResults()].append(result, threshold: service.slo.latency.threshold)
         batch.add(result, latencyThreshold: service.slo.latency.threshold)
         slo.record(result)
         latency.record(result)
@@ -162,9 +164,10 @@ public struct Monitor: Sendable {
         if minute != lastBudgetMinute {
             lastBudgetMinute = minute
             for status in slo.statuses(now: now) {
-                var ring = budgetHistory[status.service] ?? Deque(minimumCapacity: Self.budgetSamplesKept)
+                var ring = budgetHistory.removeValue(forKey: status.service)
+                    ?? Deque(minimumCapacity: Self.budgetSamplesKept)
                 if ring.count == Self.budgetSamplesKept { ring.removeFirst() }
-                ring.append(status.availability.budgetRemaining)
+                ring.append(Float(status.availability.budgetRemaining))
                 budgetHistory[status.service] = ring
             }
         }
@@ -520,9 +523,7 @@ public struct Monitor: Sendable {
             let stored = try store.recentResults(service: service.name)
             for result in stored where now.timeIntervalSince(result.startedAt) < 3600 { latency.record(result) }
             for result in stored.suffix(Self.recentKept) {
-                var ring = recent[service.name] ?? Deque()
-                ring.append(result)
-                recent[service.name] = ring
+                recent[service.name, default: RecentResults()].append(result, threshold: service.slo.latency.threshold)
                 last[service.name] = result
                 updateSpell(result, threshold: service.slo.latency.threshold)
             }
@@ -607,9 +608,11 @@ public struct Monitor: Sendable {
                 availability: sloStatus?.availability, latencySLI: sloStatus?.latency,
                 latency5m: detail ? latency.summary(service: service.name, window: .seconds(300), now: now) : nil,
                 latency1h: detail ? latency.summary(service: service.name, window: .seconds(3600), now: now) : nil,
-                sparkline: detail ? latency.recent(service: service.name) : [],
-                recent: detail ? Array(recent[service.name] ?? []) : [],
-                budgetHistory: detail ? Array(budgetHistory[service.name] ?? []) : [],
+                sparkline: detail ? recent[service.name]?.availableLatencies() ?? [] : [],
+                recent: detail
+                    ? recent[service.name]?.results(service: service.name, threshold: service.slo.latency.threshold) ?? []
+                    : [],
+                budgetHistory: detail ? budgetHistory[service.name]?.map(Double.init) ?? [] : [],
                 firing: (firingByService[service.name] ?? []).map(\.alert),
                 latencyThreshold: service.slo.latency.threshold, interval: service.probe?.interval)
             row.totals = totals[service.name] ?? SLITotals()

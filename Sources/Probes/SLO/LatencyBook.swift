@@ -30,20 +30,69 @@ public enum LatencyStatistic: Sendable, CaseIterable {
     case p50, p90, p99, max
 }
 
-/// One latency value (quantized to its histogram bucket) and how many probes had it.
+/// One latency value (quantized to its histogram bucket) and how many probes had it, in 4 bytes.
+///
+/// A quantized value q of a 2-significant-digit HDR histogram is one less than k·2^e with k < 256
+/// (the sub-bucket's top), so `code` keeps k and e and loses nothing; `count` saturates at 65,535
+/// (a minute at the 1 s minimum interval holds 60 probes).
 struct LatencyBin: Sendable, Equatable {
-    var micros: UInt32
-    var count: UInt32
+    var code: UInt16
+    var count: UInt16
+
+    init(code: UInt16, count: UInt16) {
+        self.code = code
+        self.count = count
+    }
+
+    init(micros: UInt32, count: UInt16) {
+        let next = UInt64(micros) + 1
+        let e = max(0, (UInt64.bitWidth - next.leadingZeroBitCount) - 8)
+        // Round up should a value not be a bucket's top (it always is when it comes from record).
+        var k = (next + (UInt64(1) << e) - 1) >> e
+        var shift = e
+        if k > 255 {
+            k >>= 1
+            shift += 1
+        }
+        code = UInt16(shift) << 8 | UInt16(k)
+        self.count = count
+    }
+
+    /// The quantized latency in µs.
+    var micros: UInt32 {
+        UInt32(clamping: (UInt64(code & 0xFF) << UInt64(code >> 8)) &- 1)
+    }
 }
 
 /// The latencies of one service's good probes over the last hour, per minute, kept sparse: a
 /// minute holds one bin per distinct histogram bucket that occurred in it, so memory follows the
-/// spread of latencies (at most a few hundred buckets a minute), not the probe rate.
+/// spread of latencies (at most a few hundred buckets a minute).
+///
+/// With the service's probe interval known, room for one bin per probe of the hour is taken (and
+/// touched) up front: an agent's memory is then all there from its first minute instead of
+/// growing through its first hour, and it never exceeds that while each probe adds at most a bin.
 struct LatencyWindows: Sendable {
     /// Minutes kept: the live one and the 60 before it, enough for a 1 h window on any phase.
     static let minutesKept = 61
-    /// Raw samples kept for the per-probe sparkline.
-    static let recentKept = 60
+
+    /// Bins to reserve for an hour of probes at `interval`: one per probe, plus one a minute for
+    /// the phase of the probes against the minute.
+    static func reservedBins(interval: Duration) -> Int {
+        let perMinute = Int((60 / max(interval.seconds, 1)).rounded(.up)) + 1
+        return perMinute * minutesKept
+    }
+
+    init() {}
+
+    /// Empty, with room for `bins` bins already in memory.
+    init(reserving count: Int) {
+        guard count > 0 else { return }
+        // Written once so the pages are resident now, not one by one over the first hour.
+        bins = Deque(repeating: LatencyBin(code: 0, count: 0), count: count)
+        bins.removeAll(keepingCapacity: true)
+        minuteBins = Deque(repeating: 0, count: Self.minutesKept + 1)
+        minuteBins.removeAll(keepingCapacity: true)
+    }
 
     /// Every kept minute's bins, oldest minute first.
     var bins: Deque<LatencyBin> = []
@@ -51,14 +100,13 @@ struct LatencyWindows: Sendable {
     var minuteBins: Deque<UInt32> = []
     /// Number (seconds ÷ 60) of the newest kept minute.
     var lastMinute: Int64 = .min
-    /// The latest samples in µs, oldest first.
-    var recent: Deque<UInt32> = []
 
     mutating func record(micros: UInt32, at t: Int64) {
         let minute = SLIWindow.floorDiv(t, 60)
         if minuteBins.isEmpty || minute - lastMinute >= Int64(Self.minutesKept) {
-            bins.removeAll()
-            minuteBins = [0]
+            bins.removeAll(keepingCapacity: true)
+            minuteBins.removeAll(keepingCapacity: true)
+            minuteBins.append(0)
             lastMinute = minute
         } else if minute > lastMinute {
             for _ in 0..<(minute - lastMinute) { minuteBins.append(0) }
@@ -78,19 +126,13 @@ struct LatencyWindows: Sendable {
         }
         let end = index == minuteBins.count - 1 ? bins.count : binOffset(ofMinute: index + 1)
         let start = end - Int(minuteBins[index])
-        for i in start..<end where bins[i].micros == micros {
+        let bin = LatencyBin(micros: micros, count: 1)
+        for i in start..<end where bins[i].code == bin.code {
             bins[i].count &+= bins[i].count < .max ? 1 : 0
-            appendRecent(micros)
             return
         }
-        bins.insert(LatencyBin(micros: micros, count: 1), at: end)
+        bins.insert(bin, at: end)
         minuteBins[index] += 1
-        appendRecent(micros)
-    }
-
-    private mutating func appendRecent(_ micros: UInt32) {
-        recent.append(micros)
-        if recent.count > Self.recentKept { recent.removeFirst() }
     }
 
     /// Offset in ``bins`` of the first bin of the kept minute at `index`.
@@ -115,13 +157,14 @@ struct LatencyWindows: Sendable {
     }
 
     var memoryFootprint: Int {
-        MemoryLayout<LatencyWindows>.size + 3 * 48 + bins.count * MemoryLayout<LatencyBin>.stride
-            + minuteBins.count * 4 + recent.count * 4
+        MemoryLayout<LatencyWindows>.size + 2 * 48 + bins.count * MemoryLayout<LatencyBin>.stride
+            + minuteBins.count * 4
     }
 }
 
 /// Latency percentiles per service and window (p50, p90, p99, max over 5m, 1h, ...) from HDR
-/// histograms, plus short series for sparklines.
+/// histograms, plus per-minute series for sparklines (the per-probe sparkline is the Monitor's
+/// recent results).
 ///
 /// Only good probes are counted (a failed probe's time to failure is not a latency), in µs with
 /// 2 significant digits (values are reported as the top of their histogram bucket, at most 0.8 %
@@ -137,9 +180,12 @@ public struct LatencyBook: Sendable {
 
     var windows: [String: LatencyWindows] = [:]
 
-    /// A book for the named services.
-    public init(services: [String]) {
-        for s in services { windows[s] = LatencyWindows() }
+    /// A book for the named services. With a service's probe interval in `intervals`, its hour of
+    /// bins is reserved up front (see ``LatencyWindows``).
+    public init(services: [String], intervals: [String: Duration] = [:]) {
+        for s in services {
+            windows[s] = LatencyWindows(reserving: intervals[s].map(LatencyWindows.reservedBins) ?? 0)
+        }
     }
 
     /// Bytes held by all services' latency data.
@@ -170,11 +216,6 @@ public struct LatencyBook: Sendable {
             merged.append($0)
         }
         return Self.summary(of: &merged)
-    }
-
-    /// The latest good probes' latencies, oldest first (at most 60): a per-probe sparkline.
-    public func recent(service: String) -> [Duration] {
-        windows[service]?.recent.map { Duration.microseconds(Int64($0)) } ?? []
     }
 
     /// One value per minute for the last `minutes` minutes up to `now`, oldest first; `nil` for a

@@ -25,12 +25,14 @@ extension RollingSLI {
     /// Each aggregate is spread evenly over the buckets of the finest tier that still holds its
     /// start, so per-minute aggregates of the last hour land in 10 s buckets and older ones in
     /// 5 min or 1 h buckets. Aggregates older than the SLO window are dropped.
-    public mutating func restore(_ aggregates: [SLIAggregate], now: Int64) {
+    /// Restore the availability aggregates of a period before the latency ones (the latency
+    /// SLI's events are the available probes).
+    public mutating func restore(_ aggregates: [SLIAggregate], now: Int64, sli: SLIKind = .availability) {
         advance(to: now)
-        for a in aggregates { restore(a) }
+        for a in aggregates { restore(a, sli: sli) }
     }
 
-    private mutating func restore(_ a: SLIAggregate) {
+    private mutating func restore(_ a: SLIAggregate, sli: SLIKind) {
         guard a.total > 0, start0 != .max else { return }
         let length = min(max(1, a.seconds), 1 << 40)
         let start = min(max(a.start, -(1 << 40)), 1 << 40)
@@ -53,7 +55,7 @@ extension RollingSLI {
             let fraction = Double(pieceEnd - start) / Double(length)
             let totalUpTo = pieceEnd == end ? total : Int((Double(total) * fraction).rounded(.down))
             let goodUpTo = pieceEnd == end ? good : Int((Double(good) * fraction).rounded(.down))
-            record(good: goodUpTo - goodSoFar, total: totalUpTo - totalSoFar, at: pieceStart)
+            record(good: goodUpTo - goodSoFar, total: totalUpTo - totalSoFar, at: pieceStart, sli: sli)
             goodSoFar = goodUpTo
             totalSoFar = totalUpTo
             pieceStart = pieceEnd

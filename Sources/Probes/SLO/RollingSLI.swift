@@ -1,26 +1,121 @@
-/// Good and total events of one bucket, 8 bytes.
-struct SLICount: Sendable, Equatable {
-    var good: UInt32 = 0
-    var total: UInt32 = 0
+/// Counts of one bucket, for both SLIs of a service at once: every probe, the failed ones, and
+/// the slow ones among those that did not fail. The latency SLI's total is the availability SLI's
+/// good count, so three counters carry both SLIs (four would repeat one).
+struct BucketCounts: Sendable, Equatable {
+    var probes: UInt32 = 0
+    var failed: UInt32 = 0
+    var slow: UInt32 = 0
 
-    static let zero = SLICount()
+    static let zero = BucketCounts()
 
     /// Adds counts, saturating instead of wrapping so a flood can never turn into a small number.
-    mutating func add(_ other: SLICount) {
-        let (g, go) = good.addingReportingOverflow(other.good)
-        let (t, to) = total.addingReportingOverflow(other.total)
-        good = go ? .max : g
-        total = to ? .max : t
-        if good > total { good = total }
+    mutating func add(_ other: BucketCounts) {
+        let (p, po) = probes.addingReportingOverflow(other.probes)
+        let (f, fo) = failed.addingReportingOverflow(other.failed)
+        let (s, so) = slow.addingReportingOverflow(other.slow)
+        probes = po ? .max : p
+        failed = fo ? .max : f
+        slow = so ? .max : s
+    }
+
+    /// The good and total events of one SLI (clamped, so a saturated counter never reads negative).
+    @inline(__always)
+    func counts(_ sli: SLIKind) -> (good: UInt64, total: UInt64) {
+        BucketCounts.view(sli, probes: UInt64(probes), failed: UInt64(failed), slow: UInt64(slow))
+    }
+
+    @inline(__always)
+    static func view(_ sli: SLIKind, probes: UInt64, failed: UInt64, slow: UInt64) -> (good: UInt64, total: UInt64) {
+        let available = probes - min(failed, probes)
+        switch sli {
+        case .availability: return (available, probes)
+        case .latency: return (available - min(slow, available), available)
+        }
+    }
+}
+
+/// The closed buckets of every tier, three counters each: 8 bits wide in the 10 s tier (3 B a
+/// bucket) and 16 bits in the 5 min and 1 h tiers (6 B), or, for weighted aggregates such as
+/// `slo simulate`'s, 32 bits everywhere (12 B).
+///
+/// The config refuses probe intervals under ``SLILayout/minimumProbeInterval`` (1 s), so a 10 s
+/// bucket holds at most about 10 probes (of 255) and an hour bucket 3,600 (of 65,535): live
+/// probing stays far below the limits. Anything over (a corrupt history, a flood of late
+/// results) saturates at the limit instead of wrapping, and the running sums add what was
+/// stored, so they stay exact.
+struct BucketRing: Sendable {
+    /// The first `fineCount` buckets (the 10 s tier), in bytes.
+    private var fine: [UInt8]
+    private var narrow: [UInt16]
+    private var wide: [UInt32]
+    private let fineCount: Int
+    let isWide: Bool
+
+    /// `buckets` buckets, of which the first `fine` are a 10 s tier's.
+    init(buckets: Int, fine: Int, wide isWide: Bool) {
+        self.isWide = isWide
+        fineCount = isWide ? 0 : min(fine, buckets)
+        self.fine = isWide ? [] : Array(repeating: 0, count: 3 * min(fine, buckets))
+        narrow = isWide ? [] : Array(repeating: 0, count: 3 * (buckets - min(fine, buckets)))
+        wide = isWide ? Array(repeating: 0, count: 3 * buckets) : []
+    }
+
+    /// The largest count bucket `i` holds.
+    func limit(at i: Int) -> UInt32 { isWide ? .max : (i < fineCount ? UInt32(UInt8.max) : UInt32(UInt16.max)) }
+
+    /// Bytes on the heap (storage and headers).
+    var heapBytes: Int {
+        isWide ? 32 + wide.capacity * 4 : 64 + fine.capacity + narrow.capacity * 2
+    }
+
+    subscript(i: Int) -> BucketCounts {
+        if isWide { return BucketCounts(probes: wide[3 * i], failed: wide[3 * i + 1], slow: wide[3 * i + 2]) }
+        if i < fineCount {
+            return BucketCounts(probes: UInt32(fine[3 * i]), failed: UInt32(fine[3 * i + 1]),
+                                slow: UInt32(fine[3 * i + 2]))
+        }
+        let j = 3 * (i - fineCount)
+        return BucketCounts(probes: UInt32(narrow[j]), failed: UInt32(narrow[j + 1]), slow: UInt32(narrow[j + 2]))
+    }
+
+    /// Stores `value` in bucket `i`, each counter saturated at ``limit(at:)``; returns what was stored.
+    @discardableResult
+    mutating func store(_ value: BucketCounts, at i: Int) -> BucketCounts {
+        if isWide {
+            wide[3 * i] = value.probes
+            wide[3 * i + 1] = value.failed
+            wide[3 * i + 2] = value.slow
+            return value
+        }
+        let limit = limit(at: i)
+        let v = BucketCounts(probes: min(value.probes, limit), failed: min(value.failed, limit),
+                             slow: min(value.slow, limit))
+        if i < fineCount {
+            fine[3 * i] = UInt8(v.probes)
+            fine[3 * i + 1] = UInt8(v.failed)
+            fine[3 * i + 2] = UInt8(v.slow)
+        } else {
+            let j = 3 * (i - fineCount)
+            narrow[j] = UInt16(v.probes)
+            narrow[j + 1] = UInt16(v.failed)
+            narrow[j + 2] = UInt16(v.slow)
+        }
+        return v
     }
 }
 
 /// A running sum over the complete buckets of one window, and a copy of the bucket straddling the
 /// window's start, so that a window query reads one small array and never the rings.
 struct SLIWindowSum: Sendable, Equatable {
-    var good: UInt64 = 0
-    var total: UInt64 = 0
-    var oldest = SLICount.zero
+    var probes: UInt64 = 0
+    var failed: UInt64 = 0
+    var slow: UInt64 = 0
+    var oldest = BucketCounts.zero
+
+    @inline(__always)
+    func counts(_ sli: SLIKind) -> (good: UInt64, total: UInt64) {
+        BucketCounts.view(sli, probes: probes, failed: failed, slow: slow)
+    }
 }
 
 /// The running sums of an SLI's windows: the first eight (every window a standard policy needs)
@@ -70,9 +165,10 @@ struct WindowSums: Sendable {
     }
 }
 
-/// The counters of one SLI (good and total events) in multi-resolution time buckets, with running
-/// sums so that any kept window's good/total is O(1) and recording a result is a compare and two
-/// increments.
+/// The counters of a service's two SLIs (availability and latency) in multi-resolution time
+/// buckets, with running sums so that any kept window's good/total is O(1) and recording a result
+/// is a compare and a few increments. Both SLIs share one ring of three counters per bucket
+/// (``BucketCounts``); each query names the SLI it reads, availability unless told.
 ///
 /// A window covers `[now − w, now]`: the live bucket, the complete buckets before it, and the
 /// part of the oldest bucket that lies inside the window, counted in proportion (results are taken
@@ -86,15 +182,15 @@ public struct RollingSLI: Sendable {
     public let layout: SLILayout
 
     /// Every tier's ring, one after the other.
-    var rings: [SLICount]
+    var rings: BucketRing
     /// One running sum per window of the layout.
     var sums: WindowSums
     /// The live 10 s bucket.
-    var live0 = SLICount.zero
+    var live0 = BucketCounts.zero
     /// Closed 10 s buckets inside the current 5 min bucket.
-    var acc1 = SLICount.zero
+    var acc1 = BucketCounts.zero
     /// Closed 10 s buckets inside the current 1 h bucket.
-    var acc2 = SLICount.zero
+    var acc2 = BucketCounts.zero
     /// Number of the live 10 s bucket (its start ÷ 10).
     var bucket0: Int64 = 0
     /// Start of the live 10 s bucket (`.max` until the clock starts).
@@ -103,9 +199,13 @@ public struct RollingSLI: Sendable {
     var end0: Int64 = .min
     /// Time of the earliest result, `.max` before the first.
     var firstSeconds: Int64 = .max
-    /// Time of the latest bad event, `.min` before the first: a window that ends after it by more
-    /// than its own length (plus a bucket) holds no bad event, so its burn rate is zero unread.
-    public private(set) var lastBadSeconds: Int64 = .min
+    /// Time of the earliest result counted by the latency SLI (an available probe).
+    var firstLatencySeconds: Int64 = .max
+    /// Time of the latest failed probe, `.min` before the first: a window that ends after it by
+    /// more than its own length (plus a bucket) holds no bad event, so its burn rate is zero unread.
+    var lastFailedSeconds: Int64 = .min
+    /// Time of the latest slow probe, `.min` before the first.
+    var lastSlowSeconds: Int64 = .min
 
     /// 10 s buckets per 5 min and per 1 h bucket.
     private static let perFiveMinutes: Int64 = 30
@@ -114,46 +214,71 @@ public struct RollingSLI: Sendable {
     /// Empty counters with a layout.
     public init(layout: SLILayout) {
         self.layout = layout
-        rings = Array(repeating: .zero, count: layout.capacities.reduce(0, +))
+        rings = BucketRing(buckets: layout.capacities.reduce(0, +), fine: layout.capacities[0],
+                           wide: layout.wideCounters)
         sums = WindowSums(count: layout.windows.count)
     }
 
     /// Time of the earliest result recorded, in seconds since 1970.
     public var firstRecordSeconds: Int64? { firstSeconds == .max ? nil : firstSeconds }
 
-    /// Bytes this SLI holds: the struct (with its inline sums), the rings' storage and header, and
-    /// any overflow sums (the layout is shared and not counted).
+    /// Time of the latest bad event of the availability SLI, `.min` before the first.
+    public var lastBadSeconds: Int64 { lastFailedSeconds }
+
+    /// Time of the latest bad event of an SLI, `.min` before the first.
+    func lastBadSeconds(_ sli: SLIKind) -> Int64 { sli == .availability ? lastFailedSeconds : lastSlowSeconds }
+
+    /// Bytes these counters hold: the struct (with its inline sums), the rings' storage and
+    /// header, and any overflow sums (the layout is shared and not counted).
     public var memoryFootprint: Int {
-        let header = 32
-        return MemoryLayout<RollingSLI>.size + header + rings.capacity * MemoryLayout<SLICount>.stride
-            + sums.heapBytes
+        MemoryLayout<RollingSLI>.size + rings.heapBytes + sums.heapBytes
     }
 
     // MARK: Recording
 
-    /// Records one result at time `t` (seconds since 1970).
+    /// Records one result of the availability SLI at time `t` (seconds since 1970).
     @inline(__always)
     public mutating func record(good: Bool, at t: Int64) {
-        if !good && t > lastBadSeconds { lastBadSeconds = t }
-        if t >= start0 && t < end0 {
-            live0.total &+= 1
-            live0.good &+= good ? 1 : 0
-        } else {
-            recordSlow(SLICount(good: good ? 1 : 0, total: 1), at: t)
+        record(BucketCounts(probes: 1, failed: good ? 0 : 1), latencyEvents: good, at: t)
+    }
+
+    /// Records one probe for both SLIs: `available` for the availability SLI and, when available,
+    /// `slow` for the latency SLI.
+    @inline(__always)
+    public mutating func record(available: Bool, slow: Bool, at t: Int64) {
+        record(BucketCounts(probes: 1, failed: available ? 0 : 1, slow: available && slow ? 1 : 0),
+               latencyEvents: available, at: t)
+    }
+
+    /// Records one weighted aggregate of one SLI at time `t`: `total` events of which `good` were
+    /// good. Negative counts are ignored and `good` is clamped to `total`. The latency SLI's
+    /// events are the availability SLI's good ones, so its aggregate adds only its bad events
+    /// (record the availability aggregate of the same period too).
+    public mutating func record(good: Int, total: Int, at t: Int64, sli: SLIKind = .availability) {
+        guard total > 0 else { return }
+        let tot = UInt32(clamping: total)
+        let bad = tot - min(UInt32(clamping: max(good, 0)), tot)
+        switch sli {
+        case .availability: record(BucketCounts(probes: tot, failed: bad), latencyEvents: bad < tot, at: t)
+        case .latency: record(BucketCounts(slow: bad), latencyEvents: true, at: t)
         }
     }
 
-    /// Records a weighted aggregate at time `t`: `total` events of which `good` were good.
-    /// Negative counts are ignored and `good` is clamped to `total`.
-    public mutating func record(good: Int, total: Int, at t: Int64) {
-        guard total > 0 else { return }
-        let tot = UInt32(clamping: total)
-        let x = SLICount(good: min(UInt32(clamping: max(good, 0)), tot), total: tot)
-        if x.good < x.total && t > lastBadSeconds { lastBadSeconds = t }
-        if t >= start0 && t < end0 { live0.add(x) } else { recordSlow(x, at: t) }
+    /// `latencyEvents`: whether `x` holds events of the latency SLI (an available probe), which
+    /// start that SLI's data.
+    @inline(__always)
+    private mutating func record(_ x: BucketCounts, latencyEvents: Bool, at t: Int64) {
+        if x.failed > 0 && t > lastFailedSeconds { lastFailedSeconds = t }
+        if x.slow > 0 && t > lastSlowSeconds { lastSlowSeconds = t }
+        if t >= start0 && t < end0 && (x.probes == 0 || firstSeconds != .max)
+            && (!latencyEvents || firstLatencySeconds != .max) {
+            live0.add(x)
+        } else {
+            recordSlow(x, latencyEvents: latencyEvents, at: t)
+        }
     }
 
-    private mutating func recordSlow(_ x: SLICount, at time: Int64) {
+    private mutating func recordSlow(_ x: BucketCounts, latencyEvents: Bool, at time: Int64) {
         let t = Self.clamp(time)
         if start0 == .max { begin(at: t) }
         if t >= start0 + 10 { advance(to: t) }
@@ -165,7 +290,8 @@ public struct RollingSLI: Sendable {
             guard t >= reach else { return }
             addLate(x, at: t)
         }
-        if t < firstSeconds { firstSeconds = t }
+        if x.probes > 0 && t < firstSeconds { firstSeconds = t }
+        if latencyEvents && t < firstLatencySeconds { firstLatencySeconds = t }
         end0 = start0 + 10
     }
 
@@ -211,48 +337,46 @@ public struct RollingSLI: Sendable {
     }
 
     /// Closes bucket `c` of a tier with `value` and moves the tier's current bucket to `target`.
-    private mutating func roll(tier: Int, from c: Int64, to target: Int64, closing value: SLICount) {
+    private mutating func roll(tier: Int, from c: Int64, to target: Int64, closing value: BucketCounts) {
         let n = Int64(layout.capacities[tier])
         let base = layout.offsets[tier]
         let windows = layout.tierWindows[tier]
         let buckets = layout.windowBuckets
-        // Move the rings out so they stay uniquely referenced while `self.sums` is written.
-        var rings = self.rings
-        self.rings = []
-        defer { self.rings = rings }
-        rings.withUnsafeMutableBufferPointer { ring in
-            if target - c > n {
-                for i in base..<(base + Int(n)) { ring[i] = .zero }
-                for w in windows { sums[w] = SLIWindowSum() }
-                return
-            }
-            var b = c
-            var v = value
-            while b < target {
-                // Slide each window by one bucket: bucket b enters, bucket b − k + 1 leaves the
-                // complete part and becomes the straddling one.
-                for w in windows {
-                    let k = buckets[w]
-                    var sum = sums[w]
-                    if k >= 2 {
-                        let drop = ring[base + Int(SLIWindow.floorMod(b - k + 1, n))]
-                        sum.good = sum.good &+ UInt64(v.good) &- UInt64(drop.good)
-                        sum.total = sum.total &+ UInt64(v.total) &- UInt64(drop.total)
-                        sum.oldest = drop
-                    } else {
-                        sum.oldest = v
-                    }
-                    sums[w] = sum
+        if target - c > n {
+            for i in base..<(base + Int(n)) { rings.store(.zero, at: i) }
+            for w in windows { sums[w] = SLIWindowSum() }
+            return
+        }
+        var b = c
+        var v = value
+        while b < target {
+            // What the ring keeps (saturated at its width) is what the sums add, so that the
+            // bucket leaves the sums exactly as it entered them.
+            let slot = base + Int(SLIWindow.floorMod(b, n))
+            let stored = rings.store(v, at: slot)
+            // Slide each window by one bucket: bucket b enters, bucket b − k + 1 leaves the
+            // complete part and becomes the straddling one.
+            for w in windows {
+                let k = buckets[w]
+                var sum = sums[w]
+                if k >= 2 {
+                    let drop = rings[base + Int(SLIWindow.floorMod(b - k + 1, n))]
+                    sum.probes = sum.probes &+ UInt64(stored.probes) &- UInt64(drop.probes)
+                    sum.failed = sum.failed &+ UInt64(stored.failed) &- UInt64(drop.failed)
+                    sum.slow = sum.slow &+ UInt64(stored.slow) &- UInt64(drop.slow)
+                    sum.oldest = drop
+                } else {
+                    sum.oldest = stored
                 }
-                ring[base + Int(SLIWindow.floorMod(b, n))] = v
-                v = .zero
-                b += 1
+                sums[w] = sum
             }
+            v = .zero
+            b += 1
         }
     }
 
     /// Counts a result older than the live 10 s bucket in every tier that still holds its time.
-    private mutating func addLate(_ x: SLICount, at t: Int64) {
+    private mutating func addLate(_ x: BucketCounts, at t: Int64) {
         addToPast(tier: 0, bucket: SLIWindow.floorDiv(t, 10), current: bucket0, x)
         let c1 = SLIWindow.floorDiv(bucket0, Self.perFiveMinutes)
         let b1 = SLIWindow.floorDiv(t, 300)
@@ -262,19 +386,21 @@ public struct RollingSLI: Sendable {
         if b2 == c2 { acc2.add(x) } else { addToPast(tier: 2, bucket: b2, current: c2, x) }
     }
 
-    private mutating func addToPast(tier: Int, bucket b: Int64, current c: Int64, _ x: SLICount) {
+    private mutating func addToPast(tier: Int, bucket b: Int64, current c: Int64, _ x: BucketCounts) {
         let n = Int64(layout.capacities[tier])
         let age = c - b
         guard age >= 1, age <= n else { return }
         let slot = layout.offsets[tier] + Int(SLIWindow.floorMod(b, n))
         let before = rings[slot]
-        rings[slot].add(x)
-        let after = rings[slot]
+        var sum = before
+        sum.add(x)
+        let after = rings.store(sum, at: slot)
         for w in layout.tierWindows[tier] {
             let k = layout.windowBuckets[w]
             if age <= k - 1 {
-                sums[w].good &+= UInt64(after.good - before.good)
-                sums[w].total &+= UInt64(after.total - before.total)
+                sums[w].probes &+= UInt64(after.probes - before.probes)
+                sums[w].failed &+= UInt64(after.failed - before.failed)
+                sums[w].slow &+= UInt64(after.slow - before.slow)
             } else if age == k {
                 sums[w].oldest = after
             }
@@ -283,52 +409,66 @@ public struct RollingSLI: Sendable {
 
     // MARK: Queries
 
-    /// Good and total events over the last `seconds` up to `now` (which also advances the clock).
-    /// Kept windows are O(1); any other window is summed from the finest tier that covers it.
-    public mutating func counts(overSeconds seconds: Int64, now time: Int64) -> WindowCounts {
+    /// Good and total events of an SLI over the last `seconds` up to `now` (which also advances
+    /// the clock). Kept windows are O(1); any other window is summed from the finest tier that
+    /// covers it.
+    public mutating func counts(overSeconds seconds: Int64, now time: Int64,
+                                sli: SLIKind = .availability) -> WindowCounts {
         let now = Self.clamp(time)
         advance(to: now)
         let w = max(1, seconds)
-        let coverage = firstSeconds == .max ? 0 : min(1, max(0, Double(now - firstSeconds) / Double(w)))
+        let first = sli == .availability ? firstSeconds : firstLatencySeconds
+        let coverage = first == .max ? 0 : min(1, max(0, Double(now - first) / Double(w)))
         let good: Double
         let total: Double
         if let i = layout.windowIndex(seconds: w) {
-            (good, total) = kept(window: i, now: now)
+            (good, total) = kept(window: i, now: now, sli: sli)
         } else {
             let (tier, k) = SLILayout.placement(of: w, capacities: layout.capacities)
-            (good, total) = summed(tier: tier, buckets: k, now: now)
+            (good, total) = summed(tier: tier, buckets: k, now: now, sli: sli)
         }
         return WindowCounts(good: good, total: total, coverage: coverage)
     }
 
-    /// Every kept window's counts at once (`out` holds at least ``SLILayout/windows`` `.count`
-    /// entries): the tiers' live parts and fractions are worked out once, and only the small sums
-    /// array is read, so all burn rates of thousands of SLIs take a few milliseconds.
-    mutating func keptCounts(now time: Int64, into out: UnsafeMutableBufferPointer<WindowCounts>) {
+    /// Every kept window's counts of an SLI at once (`out` holds at least ``SLILayout/windows``
+    /// `.count` entries): the tiers' live parts and fractions are worked out once, and only the
+    /// small sums array is read, so all burn rates of thousands of SLIs take a few milliseconds.
+    mutating func keptCounts(now time: Int64, sli: SLIKind = .availability,
+                             into out: UnsafeMutableBufferPointer<WindowCounts>) {
         let now = Self.clamp(time)
         advance(to: now)
         let tier0 = liveAndFraction(tier: 0, now: now)
         let tier1 = liveAndFraction(tier: 1, now: now)
         let tier2 = liveAndFraction(tier: 2, now: now)
-        let span = firstSeconds == .max ? -1 : Double(max(0, now - firstSeconds))
+        let first = sli == .availability ? firstSeconds : firstLatencySeconds
+        let span = first == .max ? -1 : Double(max(0, now - first))
         let windows = layout.windows
         let tiers = layout.windowTiers
         for i in 0..<min(out.count, windows.count) {
             let (live, _, f) = tiers[i] == 0 ? tier0 : (tiers[i] == 1 ? tier1 : tier2)
-            let s = sums[i]
-            let good = Double(live.good) + Double(s.good) + f * Double(s.oldest.good)
-            let total = Double(live.total) + Double(s.total) + f * Double(s.oldest.total)
+            let (good, total) = Self.combine(live: live, sum: sums[i], fraction: f, sli: sli)
             out[i] = WindowCounts(good: good, total: total, coverage: span < 0 ? 0 : min(1, span / Double(windows[i])))
         }
     }
 
-    /// Good and total events over a window, or over the SLO window when `window` is `nil`.
-    public mutating func counts(over window: Duration? = nil, now: Int64) -> WindowCounts {
-        counts(overSeconds: window.map(SLIWindow.seconds) ?? layout.sloWindowSeconds, now: now)
+    /// The live part, the complete buckets and the straddling bucket's share, as good and total.
+    @inline(__always)
+    private static func combine(live: BucketCounts, sum: SLIWindowSum, fraction f: Double,
+                                sli: SLIKind) -> (Double, Double) {
+        let l = live.counts(sli)
+        let s = sum.counts(sli)
+        let o = sum.oldest.counts(sli)
+        return (Double(l.good) + Double(s.good) + f * Double(o.good),
+                Double(l.total) + Double(s.total) + f * Double(o.total))
+    }
+
+    /// Good and total events of an SLI over a window, or over the SLO window when `window` is `nil`.
+    public mutating func counts(over window: Duration? = nil, now: Int64, sli: SLIKind = .availability) -> WindowCounts {
+        counts(overSeconds: window.map(SLIWindow.seconds) ?? layout.sloWindowSeconds, now: now, sli: sli)
     }
 
     /// The live part of a tier's current bucket and the share of the oldest bucket in the window.
-    private func liveAndFraction(tier: Int, now: Int64) -> (live: SLICount, current: Int64, fraction: Double) {
+    private func liveAndFraction(tier: Int, now: Int64) -> (live: BucketCounts, current: Int64, fraction: Double) {
         var live = live0
         let r: Int64
         let c: Int64
@@ -350,30 +490,27 @@ public struct RollingSLI: Sendable {
         return (live, c, Double(r - phase) / Double(r))
     }
 
-    private func kept(window i: Int, now: Int64) -> (Double, Double) {
-        let tier = layout.windowTiers[i]
-        let (live, _, f) = liveAndFraction(tier: tier, now: now)
-        let sum = sums[i]
-        let good = Double(live.good) + Double(sum.good) + f * Double(sum.oldest.good)
-        let total = Double(live.total) + Double(sum.total) + f * Double(sum.oldest.total)
-        return (good, total)
+    private func kept(window i: Int, now: Int64, sli: SLIKind) -> (Double, Double) {
+        let (live, _, f) = liveAndFraction(tier: layout.windowTiers[i], now: now)
+        return Self.combine(live: live, sum: sums[i], fraction: f, sli: sli)
     }
 
     /// A window summed bucket by bucket: the reference the running sums must agree with.
-    func summed(tier: Int, buckets k: Int64, now: Int64) -> (Double, Double) {
+    func summed(tier: Int, buckets k: Int64, now: Int64, sli: SLIKind = .availability) -> (Double, Double) {
         let (live, c, f) = liveAndFraction(tier: tier, now: now)
         let n = Int64(layout.capacities[tier])
         let base = layout.offsets[tier]
-        var good = Double(live.good)
-        var total = Double(live.total)
+        let l = live.counts(sli)
+        var good = Double(l.good)
+        var total = Double(l.total)
         var j: Int64 = 1
         while j < k {
-            let b = rings[base + Int(SLIWindow.floorMod(c - j, n))]
+            let b = rings[base + Int(SLIWindow.floorMod(c - j, n))].counts(sli)
             good += Double(b.good)
             total += Double(b.total)
             j += 1
         }
-        let oldest = rings[base + Int(SLIWindow.floorMod(c - k, n))]
+        let oldest = rings[base + Int(SLIWindow.floorMod(c - k, n))].counts(sli)
         return (good + f * Double(oldest.good), total + f * Double(oldest.total))
     }
 }

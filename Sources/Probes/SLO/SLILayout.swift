@@ -9,6 +9,14 @@ public final class SLILayout: Sendable {
     public static let resolutions: [Int64] = [10, 300, 3600]
     /// Longest window the coarse tier keeps; longer SLO windows are served as this long.
     public static let maximumWindowSeconds: Int64 = 400 * 86_400
+    /// The shortest probe interval the config accepts. A 10 s bucket then holds about 10 probes,
+    /// well inside the 255 of its 8-bit counters, and an hour bucket at most 3,600, well inside the
+    /// 65,535 of its 16-bit ones (``BucketRing``).
+    public static let minimumProbeInterval: Duration = .seconds(1)
+
+    /// Whether the rings count in 32 bits (for weighted aggregates of any size, as `slo simulate`
+    /// records) instead of 8 and 16 (probes at ``minimumProbeInterval`` or slower).
+    public let wideCounters: Bool
 
     /// Ring slots per tier: one more than the longest window of the tier in buckets, so the
     /// bucket straddling a window's start is still there to be counted in part.
@@ -33,7 +41,9 @@ public final class SLILayout: Sendable {
 
     /// A layout for an SLO window, keeping the standard windows (5m, 30m, 1h, 2h, 6h, 1d, 3d), the
     /// SLO window and `extraWindows` (e.g. burn-rate rule windows) as O(1) running sums.
-    public init(sloWindow: Duration, extraWindows: [Duration] = []) {
+    /// `wideCounters` for counts above 255 a 10 s bucket or 65,535 an hour (see ``wideCounters``).
+    public init(sloWindow: Duration, extraWindows: [Duration] = [], wideCounters: Bool = false) {
+        self.wideCounters = wideCounters
         let slo = Self.clampWindow(SLIWindow.seconds(sloWindow))
         let extras = extraWindows.map { Self.clampWindow(SLIWindow.seconds($0)) }
         let longest = max(slo, 3 * 86_400, extras.max() ?? 0)

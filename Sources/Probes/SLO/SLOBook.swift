@@ -80,20 +80,12 @@ public struct SLOBook: Sendable {
         var quietAfterSeconds: Int64
         /// Good probes over this latency are bad for the latency SLI (``LatencySLO/isSlow(_:)``).
         var threshold: Duration
-        var availability: RollingSLI
-        var latency: RollingSLI
-
-        /// Runs `body` on one SLI's counters in place (a get/set subscript would copy them).
-        mutating func withSLI<R>(_ sli: SLIKind, _ body: (inout RollingSLI) -> R) -> R {
-            switch sli {
-            case .availability: body(&availability)
-            case .latency: body(&latency)
-            }
-        }
+        /// Both SLIs' counters, in one ring of three counters a bucket.
+        var counters: RollingSLI
 
         /// No bad event of either SLI inside any rule's long window at `t`: every burn rate is zero.
         func isQuiet(at t: Int64) -> Bool {
-            max(availability.lastBadSeconds, latency.lastBadSeconds) < t - quietAfterSeconds
+            max(counters.lastFailedSeconds, counters.lastSlowSeconds) < t - quietAfterSeconds
         }
 
         func objective(_ sli: SLIKind) -> Double {
@@ -110,16 +102,20 @@ public struct SLOBook: Sendable {
     }
 
     /// A book for the named services and their policies (later duplicates are ignored).
-    public init(policies: [(service: String, policy: SLOPolicy)]) {
+    /// `wideCounters` for weighted aggregates of more than 255 events in 10 s (``SLILayout``).
+    public init(policies: [(service: String, policy: SLOPolicy)], wideCounters: Bool = false) {
         var layouts: [[Int64]: SLILayout] = [:]
         // Services with the same policy share one plan array, so a scan over all of them keeps it
         // in cache instead of missing on a copy per service.
         var plansByRules: [String: [RulePlan]] = [:]
+        entries.reserveCapacity(policies.count)
+        indices.reserveCapacity(policies.count)
         for (name, policy) in policies where indices[name] == nil {
             let rules = policy.alerts.burnRateRules
             let extra = rules.flatMap { [$0.longWindow, $0.shortWindow] }
             let key = [SLIWindow.seconds(policy.window)] + extra.map(SLIWindow.seconds).sorted()
-            let layout = layouts[key] ?? SLILayout(sloWindow: policy.window, extraWindows: extra)
+            let layout = layouts[key]
+                ?? SLILayout(sloWindow: policy.window, extraWindows: extra, wideCounters: wideCounters)
             layouts[key] = layout
             indices[name] = entries.count
             let planKey = "\(policy.window)|" + rules.map {
@@ -136,7 +132,7 @@ public struct SLOBook: Sendable {
                 name: name, policy: policy, rulePlans: plans,
                 quietAfterSeconds: Int64(plans.map(\.longSeconds).max() ?? 0) + SLILayout.resolutions[2],
                 threshold: policy.latency.threshold,
-                availability: RollingSLI(layout: layout), latency: RollingSLI(layout: layout)))
+                counters: RollingSLI(layout: layout)))
         }
     }
 
@@ -148,7 +144,7 @@ public struct SLOBook: Sendable {
 
     /// Bytes held by all counters (layouts are shared and not counted).
     public var memoryFootprint: Int {
-        entries.reduce(0) { $0 + $1.availability.memoryFootprint + $1.latency.memoryFootprint }
+        entries.reduce(0) { $0 + $1.counters.memoryFootprint }
     }
 
     // MARK: Recording
@@ -163,11 +159,8 @@ public struct SLOBook: Sendable {
     public mutating func record(service: String, available: Bool, latency: Duration, at time: Date) {
         guard let i = indices[service] else { return }
         let t = SLIWindow.seconds(time)
-        entries[i].availability.record(good: available, at: t)
-        if available {
-            let fast = !LatencySLO.isSlow(latency, threshold: entries[i].threshold)
-            entries[i].latency.record(good: fast, at: t)
-        }
+        let slow = available && LatencySLO.isSlow(latency, threshold: entries[i].threshold)
+        entries[i].counters.record(available: available, slow: slow, at: t)
     }
 
     /// Counts a weighted aggregate in one SLI: `total` events of which `good` were good, at a time
@@ -175,22 +168,21 @@ public struct SLOBook: Sendable {
     public mutating func record(service: String, sli: SLIKind, good: Int, total: Int, at time: Date) {
         guard let i = indices[service] else { return }
         let t = SLIWindow.seconds(time)
-        entries[i].withSLI(sli) { $0.record(good: good, total: total, at: t) }
+        entries[i].counters.record(good: good, total: total, at: t, sli: sli)
     }
 
     /// Gives `target` the counters of `source` (both in the book, with the same policy): for
     /// filling many services with the same synthetic history at the cost of one.
     mutating func copySLIs(from source: String, to target: String) {
         guard let i = indices[source], let j = indices[target], entries[i].policy == entries[j].policy else { return }
-        entries[j].availability = entries[i].availability
-        entries[j].latency = entries[i].latency
+        entries[j].counters = entries[i].counters
     }
 
     /// Rebuilds one SLI of a service from stored aggregates (see ``RollingSLI/restore(_:now:)``).
     public mutating func restore(service: String, sli: SLIKind, aggregates: [SLIAggregate], now: Date) {
         guard let i = indices[service] else { return }
         let t = SLIWindow.seconds(now)
-        entries[i].withSLI(sli) { $0.restore(aggregates, now: t) }
+        entries[i].counters.restore(aggregates, now: t, sli: sli)
     }
 
     // MARK: Queries
@@ -198,7 +190,7 @@ public struct SLOBook: Sendable {
     /// Good/total of one SLI over a window (the SLO window when `nil`).
     public mutating func counts(service: String, sli: SLIKind, window: Duration? = nil, now: Date) -> WindowCounts? {
         guard let i = indices[service] else { return nil }
-        let seconds = window.map(SLIWindow.seconds) ?? entries[i].availability.layout.sloWindowSeconds
+        let seconds = window.map(SLIWindow.seconds) ?? entries[i].counters.layout.sloWindowSeconds
         return counts(at: i, sli: sli, seconds: seconds, now: SLIWindow.seconds(now))
     }
 
@@ -206,7 +198,7 @@ public struct SLOBook: Sendable {
     func index(of service: String) -> Int? { indices[service] }
 
     mutating func counts(at i: Int, sli: SLIKind, seconds: Int64, now t: Int64) -> WindowCounts {
-        entries[i].withSLI(sli) { $0.counts(overSeconds: seconds, now: t) }
+        entries[i].counters.counts(overSeconds: seconds, now: t, sli: sli)
     }
 
     /// Burn rate of one SLI over a window.
@@ -233,9 +225,9 @@ public struct SLOBook: Sendable {
         withEntry(i) { entry in
             ServiceSLOStatus(
                 service: entry.name,
-                availability: Self.status(of: &entry.availability, sli: .availability,
+                availability: Self.status(of: &entry.counters, sli: .availability,
                                           objective: entry.policy.objective, now: t),
-                latency: Self.status(of: &entry.latency, sli: .latency,
+                latency: Self.status(of: &entry.counters, sli: .latency,
                                      objective: entry.policy.latency.objective, now: t))
         }
     }
@@ -243,10 +235,10 @@ public struct SLOBook: Sendable {
     /// Runs `body` on one entry in place (reading `entries[i].x` can copy the whole entry).
     mutating func withEntry<R>(_ i: Int, _ body: (inout Entry) -> R) -> R { body(&entries[i]) }
 
-    static func status(of sli: inout RollingSLI, sli kind: SLIKind, objective: Double, now t: Int64) -> SLIStatus {
-        let layout = sli.layout
+    static func status(of counters: inout RollingSLI, sli kind: SLIKind, objective: Double, now t: Int64) -> SLIStatus {
+        let layout = counters.layout
         return withUnsafeTemporaryAllocation(of: WindowCounts.self, capacity: layout.windows.count) { buffer in
-            sli.keptCounts(now: t, into: buffer)
+            counters.keptCounts(now: t, sli: kind, into: buffer)
             let standard = layout.standardWindowIndices
             func rate(_ n: Int) -> Double { ErrorBudget.burnRate(buffer[standard[n]], objective: objective) }
             let whole = buffer[layout.sloWindowIndex]
