@@ -46,6 +46,17 @@ struct IncidentRecordTests {
         #expect(closed.states.last?.state == .recovered)
     }
 
+    @Test func aServiceWithUpstreamsFailingOnItsOwnCarriesItsIncidentFromItsFirstAlert() throws {
+        var t = try Timeline()
+        t.round(failing: [])
+        for _ in 0..<3 { t.round(failing: ["loans"]) }
+        t.idle(seconds: 10)
+        let alert = try #require(t.firing("loans"))
+        #expect(alert.rootCause == "loans" && !alert.suppressed)
+        #expect(alert.incident == "2027-01-15-loans", "its incident opens with its first alert, not after it")
+        #expect(t.monitor.incidents.open["loans"]?.firstAlert == alert.time)
+    }
+
     @Test func theSameRootTwiceInADayGetsTwoIDs() throws {
         var t = try Timeline()
         t.round(failing: [])

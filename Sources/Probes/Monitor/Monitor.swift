@@ -146,6 +146,7 @@ public struct Monitor: Sendable {
         let raw = alerts.evaluate(after: result, now: now, slo: &slo, latency: latency)
         if !raw.isEmpty { alertStateIsDirty = true }
         var events = route(raw, now: now)
+        if !events.isEmpty { observeIncidents(now: now) }
         incidents.attach(&events)
         return events
     }
@@ -159,6 +160,7 @@ public struct Monitor: Sendable {
         var events = syncInferredRoots(now: now)
         events += route(raw, now: now)
         events += releaseHeld(now: now)
+        if !events.isEmpty { observeIncidents(now: now) }
         incidents.attach(&events)
         let minute = Int64((now.timeIntervalSince1970 / 60).rounded(.down))
         if minute != lastBudgetMinute {
@@ -221,10 +223,21 @@ public struct Monitor: Sendable {
             assessment = settledAssessment(now: now)
             assessmentIsStale = false
         }
+        observeIncidents(now: now)
+    }
+
+    /// Keeps the incident records in step with the assessment. Called after every refresh, and
+    /// again before alerts are stamped with their incident: an alert just told opens its root's
+    /// incident.
+    private mutating func observeIncidents(now: Date) {
         // An inferred root becomes an incident when its inference has held as long as it must
         // before it pages: one unlucky round of dependents invents no incident either. A root with
         // upstreams does once its group wait has passed (as its alerts wait), or once it alerted:
         // a victim whose probe sees the outage before its upstream's does is a root for a moment.
+        let told = self.told
+        let inferredSince = self.inferredSince
+        let inferenceDelays = self.inferenceDelays
+        let groupWaits = self.groupWaits
         incidents.observe(assessment, now: now) { incident in
             let root = incident.rootCause
             if incident.inferred {
@@ -541,6 +554,7 @@ public struct Monitor: Sendable {
             }
         }
         var routed = route(events, now: now)
+        if !routed.isEmpty { observeIncidents(now: now) }
         incidents.attach(&routed)
         return routed
     }
