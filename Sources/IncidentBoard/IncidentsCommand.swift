@@ -37,12 +37,7 @@ struct IncidentsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let statePath = stateOptions.path(forConfig: options.configPath)
-        guard FileManager.default.fileExists(atPath: statePath) else {
-            StandardError.write(
-                "incidentboard: \(statePath): no history yet; incidents are recorded by `incidentboard watch "
-                    + "--headless` or the dashboard with this config (or pass --state)")
-            throw ExitCode(UsageExit.code)
-        }
+        try IncidentHistory.requireHistory(at: statePath)
         let now = Date()
         let span = Duration(configString: since) ?? .seconds(7 * 86_400)
         let records: [IncidentRecord]
@@ -54,25 +49,21 @@ struct IncidentsCommand: AsyncParsableCommand {
             // What each cost needs the config's objectives and windows; without a readable
             // config the list is shown without costs.
             if let config = Self.config(for: store, options: options) {
-                costs = try Self.costs(of: records, config: config, store: store, now: now)
+                let longest = config.services.map(\.slo.window).max() ?? config.slo.window
+                costs = BudgetLedger.availabilityCosts(
+                    of: records, config: config,
+                    aggregates: try store.aggregates(since: now.addingTimeInterval(-longest.seconds)), now: now)
             }
         } catch {
             StandardError.write("incidentboard: \(error.description)")
             throw ExitCode(UsageExit.code)
         }
         guard let id else {
-            let listed = records.filter { $0.isOpen || $0.onset >= now.addingTimeInterval(-span.seconds)
-                || ($0.closed ?? now) >= now.addingTimeInterval(-span.seconds) }
-            let report = IncidentsReport(records: listed, now: now, costs: costs)
+            let report = IncidentsReport(records: records, now: now, costs: costs)
             try StandardOutput.write(format == .json ? report.json() : report.text())
             return
         }
-        guard let record = records.first(where: { $0.id == id }) else {
-            let hint = ConfigSpelling.suggestion(for: id, among: records.map(\.id)).map { "; did you mean \($0)?" }
-                ?? (records.isEmpty ? "; the history has no incidents" : "; `incidentboard incidents` lists them")
-            StandardError.write("incidentboard: \(id): no such incident in \(statePath)\(hint)")
-            throw ExitCode(UsageExit.code)
-        }
+        let record = try IncidentHistory.record(id, in: records, statePath: statePath)
         try StandardOutput.write(format == .json ? IncidentsReport.json(record, now: now, cost: costs[record.id])
                                                  : IncidentsReport.timelineText(record, now: now, cost: costs[record.id]))
     }
@@ -85,21 +76,29 @@ struct IncidentsCommand: AsyncParsableCommand {
         }
         return try? ConfigLoader.load(contentsOf: options.configPath)
     }
+}
 
-    /// Each incident's availability cost to every service it touched.
-    static func costs(of records: [IncidentRecord], config: ProbesConfig, store: HistoryStore, now: Date)
-        throws(HistoryError) -> [String: [String: Double]] {
-        let services = Dictionary(config.services.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        let longest = config.services.map(\.slo.window).max() ?? config.slo.window
-        let aggregates = try store.aggregates(since: now.addingTimeInterval(-longest.seconds))
-        let totals = BudgetLedger.windowTotals(
-            aggregates: aggregates, windows: services.mapValues(\.slo.window.seconds), now: now)
-        var out: [String: [String: Double]] = [:]
-        for record in records {
-            out[record.id] = BudgetLedger.cost(
-                of: record, aggregates: aggregates, sli: .availability, now: now, totals: { totals[$0] ?? 0 },
-                objective: { services[$0]?.slo.objective })
+/// What `incidents` and `report` say when the history or the incident is not there.
+enum IncidentHistory {
+    /// Exit 3, saying how incidents get recorded, when `statePath` holds no history yet.
+    static func requireHistory(at statePath: String) throws(ExitCode) {
+        guard FileManager.default.fileExists(atPath: statePath) else {
+            StandardError.write(
+                "incidentboard: \(statePath): no history yet; incidents are recorded by `incidentboard watch "
+                    + "--headless` or the dashboard with this config (or pass --state)")
+            throw ExitCode(UsageExit.code)
         }
-        return out
+    }
+
+    /// The record of `id`, or exit 3 naming the nearest id.
+    static func record(_ id: String, in records: [IncidentRecord], statePath: String) throws(ExitCode)
+        -> IncidentRecord {
+        guard let record = records.first(where: { $0.id == id }) else {
+            let hint = ConfigSpelling.suggestion(for: id, among: records.map(\.id)).map { "; did you mean \($0)?" }
+                ?? (records.isEmpty ? "; the history has no incidents" : "; `incidentboard incidents` lists them")
+            StandardError.write("incidentboard: \(id): no such incident in \(statePath)\(hint)")
+            throw ExitCode(UsageExit.code)
+        }
+        return record
     }
 }

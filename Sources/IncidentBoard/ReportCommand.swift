@@ -33,23 +33,13 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let statePath = stateOptions.path(forConfig: options.configPath)
-        guard FileManager.default.fileExists(atPath: statePath) else {
-            StandardError.write(
-                "incidentboard: \(statePath): no history yet; incidents are recorded by `incidentboard watch "
-                    + "--headless` or the dashboard with this config (or pass --state)")
-            throw ExitCode(UsageExit.code)
-        }
+        try IncidentHistory.requireHistory(at: statePath)
         let now = Date()
         let report: IncidentReport
         do {
             let store = try HistoryStore(path: statePath) { StandardError.write($0) }
             let records = try store.incidents(since: .distantPast)
-            guard let record = records.first(where: { $0.id == id }) else {
-                let hint = ConfigSpelling.suggestion(for: id, among: records.map(\.id)).map { "; did you mean \($0)?" }
-                    ?? (records.isEmpty ? "; the history has no incidents" : "; `incidentboard incidents` lists them")
-                StandardError.write("incidentboard: \(id): no such incident in \(statePath)\(hint)")
-                throw ExitCode(UsageExit.code)
-            }
+            let record = try IncidentHistory.record(id, in: records, statePath: statePath)
             guard let config = IncidentsCommand.config(for: store, options: options) else {
                 StandardError.write("incidentboard: \(options.configPath): cannot read the config the history "
                     + "belongs to; give it with --config")

@@ -159,7 +159,7 @@ extension IncidentReport {
     // MARK: Formatting
 
     func time(_ date: Date, date withDate: Bool = false) -> String {
-        IncidentsReport(records: [], now: generatedAt, timeZone: timeZone).localTime(date, withDate: withDate)
+        IncidentsReport.localTime(date, in: timeZone, withDate: withDate)
     }
 
     static func span(_ seconds: TimeInterval) -> String { IncidentsReport.duration(seconds) }

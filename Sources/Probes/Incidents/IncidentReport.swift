@@ -48,11 +48,8 @@ public struct IncidentReport: Sendable {
         let end = record.closed ?? now
         let involved = [record.root] + record.victimNames.filter { $0 != record.root }
 
-        let totals = BudgetLedger.windowTotals(
-            aggregates: aggregates, windows: services.mapValues(\.slo.window.seconds), now: now)
-        let costs = BudgetLedger.cost(
-            of: record, aggregates: aggregates, sli: .availability, now: now, totals: { totals[$0] ?? 0 },
-            objective: { services[$0]?.slo.objective })
+        let costs = BudgetLedger.availabilityCosts(of: [record], config: config, aggregates: aggregates, now: now)[
+            record.id] ?? [:]
         let first = MinuteAggregate.minute(of: record.onset)
         let last = MinuteAggregate.minute(of: end)
         impacts = involved.map { service in

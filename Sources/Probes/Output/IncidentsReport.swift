@@ -160,8 +160,13 @@ public struct IncidentsReport: Sendable {
         return "\(whole / 3600) h" + (minutes > 0 ? " \(minutes) min" : "")
     }
 
-    /// `2026-12-06 23:40:12 +0900` or `23:40:12`.
+    /// `2026-12-06 23:40:12 +0900` or `23:40:12`, in the report's time zone.
     func localTime(_ date: Date, withDate: Bool) -> String {
+        Self.localTime(date, in: timeZone, withDate: withDate)
+    }
+
+    /// `2026-12-06 23:40:12 +0900` or `23:40:12`, in `timeZone`.
+    static func localTime(_ date: Date, in timeZone: TimeZone, withDate: Bool) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)

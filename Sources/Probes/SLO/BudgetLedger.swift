@@ -80,6 +80,21 @@ public struct BudgetLedger: Sendable {
         return totals
     }
 
+    /// Each record's availability cost to every service it touched (``cost(of:aggregates:sli:now:totals:objective:)``
+    /// with `config`'s windows and objectives), by incident id.
+    public static func availabilityCosts(of records: [IncidentRecord], config: ProbesConfig,
+                                         aggregates: [String: [MinuteAggregate]], now: Date) -> [String: [String: Double]] {
+        let services = Dictionary(config.services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let totals = windowTotals(aggregates: aggregates, windows: services.mapValues(\.slo.window.seconds), now: now)
+        var out: [String: [String: Double]] = [:]
+        for record in records {
+            out[record.id] = cost(
+                of: record, aggregates: aggregates, sli: .availability, now: now, totals: { totals[$0] ?? 0 },
+                objective: { services[$0]?.slo.objective })
+        }
+        return out
+    }
+
     /// What one incident cost each service it touched, as a share of that service's window budget
     /// for the SLI: the bad events charged to its root in the minutes the service was its victim
     /// (the root's own bad events for the root), over the window's events and its allowance.
