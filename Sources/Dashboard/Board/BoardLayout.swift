@@ -27,6 +27,8 @@ public struct BoardLayout: Sendable, Hashable {
     public var detailCoversTable: Bool
     /// Key hints, or the filter prompt.
     public var footer: Rect
+    /// Everything between the header (and banner) and the footer: where the incidents view goes.
+    public var body: Rect
 
     /// The layout for `size` and `state`; `banner` adds a row under the header for it.
     public init(size: TerminalSize, state: BoardState, banner: Bool = false) {
@@ -37,7 +39,8 @@ public struct BoardLayout: Sendable, Hashable {
         self.banner = banner ? Rect(x: 0, y: 2, width: width, height: 1) : nil
         footer = Rect(x: 0, y: max(0, height - 1), width: width, height: 1)
         let top = banner ? 3 : 2
-        let body = Rect(x: 0, y: top, width: width, height: height - top - 1)
+        let body = Rect(x: 0, y: top, width: width, height: max(0, height - top - 1))
+        self.body = body
         detailCoversTable = false
         if width >= Self.sideBySideWidth {
             let detailWidth = max(56, width / 3)

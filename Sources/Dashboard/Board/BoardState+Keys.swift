@@ -25,6 +25,7 @@ extension BoardState {
             editFilter(key, snapshot: snapshot, size: size)
             return nil
         }
+        if page != .services { return handleIncidentKey(key, snapshot: snapshot, size: size) }
         switch key {
         case .char("q"):
             return .quit
@@ -39,6 +40,9 @@ extension BoardState {
             }
         case .char("?"):
             showsHelp = true
+        case .char("i"):
+            page = .incidents
+            incidentsOffset = 0
         case .char("/"):
             isEditingFilter = true
         case .char("s"):
@@ -152,6 +156,7 @@ extension BoardState {
     /// scroll offset keeps the selection on screen.
     public mutating func reconcile(with snapshot: BoardSnapshot?, size: TerminalSize) {
         guard let snapshot else { return }
+        if page == .incidents { reconcileIncidents(with: snapshot, size: size) }
         let rows = BoardRows.rows(for: snapshot, state: self)
         guard !rows.isEmpty else {
             offset = 0

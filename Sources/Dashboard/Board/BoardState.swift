@@ -38,6 +38,16 @@ public enum BoardFocus: Sendable, Hashable {
     case detail
 }
 
+/// Which screen the body of the board shows.
+public enum BoardPage: Sendable, Hashable {
+    /// The services table (and the detail pane).
+    case services
+    /// The incidents: open ones first, then the recently closed (`i`).
+    case incidents
+    /// One incident's timeline, with a chart of its root's latency (Enter on an incident).
+    case incident(String)
+}
+
 /// Everything the dashboard remembers between frames that is not in the snapshot: selection,
 /// scrolling, filter, sort, which panes are open.
 ///
@@ -66,6 +76,14 @@ public struct BoardState: Sendable, Hashable {
     public var cascadeOnly: Bool
     /// One line of feedback in the footer ("probe requested"), cleared by the next key.
     public var message: String?
+    /// The screen shown: services, incidents, or one incident.
+    public var page: BoardPage = .services
+    /// The selected incident's id in the incidents view.
+    public var selectedIncident: String?
+    /// First row of the incidents view shown.
+    public var incidentsOffset = 0
+    /// Rows of an incident's timeline scrolled away.
+    public var timelineOffset = 0
 
     /// The state a fresh dashboard starts in.
     public init(selected: String? = nil, offset: Int = 0, focus: BoardFocus = .table, detailOpen: Bool = false,

@@ -35,16 +35,32 @@ public struct BoardView: Sendable {
             screen.put(line.truncated(toWidth: area.width, ellipsis: theme.glyphs.ellipsis), x: area.x, y: area.y,
                        clip: area)
         }
-        if !layout.detailCoversTable {
-            ServicesTableView(theme: theme).render(
-                snapshot: snapshot, rows: rows, state: state, in: layout.table, on: &screen)
+        switch state.page {
+        case .services:
+            if !layout.detailCoversTable {
+                ServicesTableView(theme: theme).render(
+                    snapshot: snapshot, rows: rows, state: state, in: layout.table, on: &screen)
+                renderTransitions(snapshot, rows: rows.count, in: layout.table, on: &screen)
+            }
+            if let area = layout.detail {
+                let service = state.selected.flatMap { name in snapshot?.service(named: name) }
+                DetailPane(theme: theme, timeZone: timeZone).render(
+                    service: service, snapshot: snapshot, state: state, in: area, on: &screen)
+            }
+            renderFooter(snapshot, rows: rows, state: state, layout: layout, on: &screen)
+        case .incidents:
+            IncidentsView(theme: theme, timeZone: timeZone).render(
+                snapshot: snapshot, state: state, in: layout.body, on: &screen)
+            renderPageFooter(snapshot, hints: [("q", "quit"), ("Esc", "board"), ("Enter", "timeline"),
+                                               ("\(theme.glyphs.upDownKeys)", "move"), ("?", "help")],
+                             in: layout.footer, on: &screen)
+        case .incident(let id):
+            IncidentTimelineView(theme: theme, timeZone: timeZone).render(
+                snapshot?.incident(id: id), id: id, snapshot: snapshot, state: state, in: layout.body, on: &screen)
+            renderPageFooter(snapshot, hints: [("q", "quit"), ("Esc", "incidents"), ("i", "board"),
+                                               ("\(theme.glyphs.upDownKeys)", "scroll"), ("?", "help")],
+                             in: layout.footer, on: &screen)
         }
-        if let area = layout.detail {
-            let service = state.selected.flatMap { name in snapshot?.service(named: name) }
-            DetailPane(theme: theme, timeZone: timeZone).render(
-                service: service, snapshot: snapshot, state: state, in: area, on: &screen)
-        }
-        renderFooter(snapshot, rows: rows, state: state, layout: layout, on: &screen)
         if state.showsHelp {
             BoardView.helpOverlay(theme: theme).render(in: screen.area, on: &screen)
         }
@@ -197,8 +213,21 @@ public struct BoardView: Sendable {
             }
             return Line("no incidents", style: theme.dimStyle)
         }
+        // The open incident's id goes after its root when everything still fits: all of them, else
+        // the first root's only, else none (another root's name matters more than an id).
+        for withIDs in [snapshot.incidents.count, 1] where !snapshot.incidentRecords.isEmpty {
+            let line = incidentPieces(snapshot, ids: withIDs, width: width)
+            if line.fits { return line.line }
+        }
+        return incidentPieces(snapshot, ids: 0, width: width).line
+    }
+
+    /// The root causes as pieces, the first `ids` of them followed by their open incident's id, as
+    /// many as fit in `width`, then `+N more`; `fits` when none had to be left out.
+    private func incidentPieces(_ snapshot: BoardSnapshot, ids: Int, width: Int) -> (line: Line, fits: Bool) {
+        let glyphs = theme.glyphs
         var pieces: [[Span]] = []
-        for incident in snapshot.incidents {
+        for (position, incident) in snapshot.incidents.enumerated() {
             var spans = [
                 Span("ROOT ", style: causeStyle(incident.cause)),
                 Span(incident.rootCause, style: theme.headerStyle),
@@ -212,6 +241,9 @@ public struct BoardView: Sendable {
             case .inferred: spans.append(Span(" (inferred)", style: theme.dimStyle))
             case .recovered: spans.append(Span(" (recovered)", style: theme.dimStyle))
             }
+            if position < ids, let record = snapshot.openIncident(root: incident.rootCause) {
+                spans.append(Span(" " + record.id, style: theme.resolve(.fg(.cyan))))
+            }
             pieces.append(spans)
         }
         var spans: [Span] = []
@@ -223,13 +255,13 @@ public struct BoardView: Sendable {
             let moreWidth = remaining > 0 ? " +\(remaining) more".displayWidth : 0
             if used + separator + pieceWidth + moreWidth > width, !spans.isEmpty {
                 spans.append(Span(" +\(pieces.count - index) more", style: theme.dimStyle))
-                return Line(spans)
+                return (Line(spans), false)
             }
             if separator > 0 { spans.append(Span("  ")) }
             spans += piece
             used += separator + pieceWidth
         }
-        return Line(spans).truncated(toWidth: width, ellipsis: glyphs.ellipsis)
+        return (Line(spans).truncated(toWidth: width, ellipsis: glyphs.ellipsis), used <= width)
     }
 
     /// Why alerts still fire while every service is up: `all up; alerts wait out their windows:
@@ -254,7 +286,56 @@ public struct BoardView: Sendable {
         }
     }
 
+    // MARK: Latest alert transitions
+
+    /// The latest alert transitions, newest first, in the rows the services table leaves empty at
+    /// the bottom of its area (at least four: a heading and three transitions).
+    private func renderTransitions(_ snapshot: BoardSnapshot?, rows: Int, in area: Rect, on screen: inout Screen) {
+        guard let transitions = snapshot?.transitions, !transitions.isEmpty else { return }
+        let spare = area.height - 1 - rows - 1
+        guard spare >= 4 else { return }
+        let shown = min(transitions.count, spare - 1)
+        let top = area.bottom - shown - 1
+        let glyphs = theme.glyphs
+        let heading = Line([
+            Span("LATEST ALERTS", style: theme.headerStyle),
+            Span(" \(glyphs.separator) newest first", style: theme.dimStyle),
+        ])
+        screen.put(heading.truncated(toWidth: area.width, ellipsis: glyphs.ellipsis), x: area.x, y: top, clip: area)
+        for (slot, event) in transitions.suffix(shown).reversed().enumerated() {
+            var spans = [Span(BoardFormat.clock(event.time, timeZone: timeZone) + " ", style: theme.dimStyle)]
+            if event.event == .firing {
+                let style = event.suppressed ? theme.resolve(.fg(.yellow))
+                    : theme.resolve(Style(foreground: .red, attributes: .bold))
+                spans.append(Span(event.suppressed ? "QUIET    " : "PAGED    ", style: style))
+            } else {
+                spans.append(Span("RESOLVED ", style: theme.resolve(.fg(.green))))
+            }
+            spans.append(Span(event.service, style: theme.headerStyle))
+            spans.append(Span(" \(event.alert.rawValue)" + (event.rule.map { " \($0)" } ?? "")))
+            if let root = event.rootCause, root != event.service {
+                spans.append(Span(" \(glyphs.causeArrow) \(root)", style: theme.dimStyle))
+            }
+            if let incident = event.incident { spans.append(Span("  \(incident)", style: theme.resolve(.fg(.cyan)))) }
+            screen.put(Line(spans).truncated(toWidth: area.width, ellipsis: glyphs.ellipsis), x: area.x,
+                       y: top + 1 + slot, clip: area)
+        }
+    }
+
     // MARK: Footer
+
+    /// The footer of the incidents views: key hints.
+    private func renderPageFooter(_ snapshot: BoardSnapshot?, hints: [(String, String)], in area: Rect,
+                                  on screen: inout Screen) {
+        var spans: [Span] = []
+        for (keys, action) in hints {
+            if !spans.isEmpty { spans.append(Span("  ")) }
+            spans.append(Span(keys, style: theme.headerStyle))
+            spans.append(Span(" " + action, style: theme.dimStyle))
+        }
+        screen.put(Line(spans).truncated(toWidth: area.width, ellipsis: theme.glyphs.ellipsis), x: area.x, y: area.y,
+                   clip: area)
+    }
 
     private func renderFooter(_ snapshot: BoardSnapshot?, rows: [BoardRow], state: BoardState, layout: BoardLayout,
                               on screen: inout Screen) {
@@ -303,16 +384,25 @@ public struct BoardView: Sendable {
             screen.put(line.truncated(toWidth: room, ellipsis: glyphs.ellipsis), x: area.x, y: area.y, clip: area)
             return
         }
-        var hints: [Span] = []
-        for (keys, action) in [
-            ("q", "quit"), ("?", "help"), ("Enter", "detail"), ("/", "filter"), ("s", "sort"), ("c", "cascade"),
-            ("r", "probe"), ("p", state.pausedHint(snapshot)),
-        ] {
-            if !hints.isEmpty { hints.append(Span("  ")) }
-            hints.append(Span(keys, style: key))
-            hints.append(Span(" " + action, style: theme.dimStyle))
+        // Whole hints go when the row is short, least needed first (all are under `?` too),
+        // rather than the row being cut off in the middle of one.
+        var hints: [(keys: String, action: String, keep: Int)] = [
+            ("q", "quit", 9), ("?", "help", 8), ("Enter", "detail", 6), ("i", "incidents", 7), ("/", "filter", 3),
+            ("s", "sort", 2), ("c", "cascade", 1), ("r", "probe", 4), ("p", state.pausedHint(snapshot), 5),
+        ]
+        func width(_ hints: [(keys: String, action: String, keep: Int)]) -> Int {
+            hints.reduce(0) { $0 + $1.keys.displayWidth + 1 + $1.action.displayWidth } + 2 * max(0, hints.count - 1)
         }
-        screen.put(Line(hints).truncated(toWidth: room, ellipsis: glyphs.ellipsis), x: area.x, y: area.y, clip: area)
+        while hints.count > 1, width(hints) > room, let least = hints.indices.min(by: { hints[$0].keep < hints[$1].keep }) {
+            hints.remove(at: least)
+        }
+        var spans: [Span] = []
+        for hint in hints {
+            if !spans.isEmpty { spans.append(Span("  ")) }
+            spans.append(Span(hint.keys, style: key))
+            spans.append(Span(" " + hint.action, style: theme.dimStyle))
+        }
+        screen.put(Line(spans).truncated(toWidth: room, ellipsis: glyphs.ellipsis), x: area.x, y: area.y, clip: area)
     }
 
     // MARK: Help
@@ -330,6 +420,7 @@ public struct BoardView: Sendable {
             HelpEntry("/", "filter by name or title (Esc clears)"),
             HelpEntry("s", "sort: tree, status, name, budget, burn"),
             HelpEntry("c", "cascade only: root causes and their victims"),
+            HelpEntry("i", "incidents: open, then recent (Enter: timeline)"),
             HelpEntry("r", "probe the selected service now"),
             HelpEntry("p", "pause or resume probing"),
             HelpEntry("q Esc", "quit"),

@@ -21,6 +21,12 @@ public struct IncidentLog: Sendable {
     public static let restoredSpan: TimeInterval = 86_400
     /// At most this many closed incidents wait for late resolutions (the oldest give way).
     static let awaitingKept = 64
+    /// The latest closed incidents, oldest first, for the board's incidents view.
+    private(set) var recentClosed: [IncidentRecord] = []
+    /// Closed incidents the board lists at most.
+    public static let recentKept = 20
+    /// The root's trace per incident id, for the open and the recently closed ones.
+    private var traces: [String: IncidentTrace] = [:]
 
     public init() {}
 
@@ -76,6 +82,7 @@ public struct IncidentLog: Sendable {
             }
             changed.remove(root)
             closedSinceTaken.append(record)
+            keepRecent(record)
             if record.hasUnresolvedFiring {
                 awaitingResolution.append(record)
                 if awaitingResolution.count > Self.awaitingKept { awaitingResolution.removeFirst() }
@@ -110,6 +117,7 @@ public struct IncidentLog: Sendable {
                     record.add(Self.note(event))
                     closedSinceTaken.removeAll { $0.id == record.id }
                     closedSinceTaken.append(record)
+                    if let kept = recentClosed.firstIndex(where: { $0.id == record.id }) { recentClosed[kept] = record }
                     if record.hasUnresolvedFiring {
                         awaitingResolution[at] = record
                     } else {
@@ -141,13 +149,50 @@ public struct IncidentLog: Sendable {
         for record in records.sorted(by: { $0.onset < $1.onset }) {
             if record.isOpen {
                 open[record.root] = record
-            } else if record.hasUnresolvedFiring {
-                awaitingResolution.append(record)
+            } else {
+                keepRecent(record)
+                if record.hasUnresolvedFiring { awaitingResolution.append(record) }
             }
         }
         awaitingResolution = Array(awaitingResolution.suffix(Self.awaitingKept))
         usedIDs.formUnion(ids)
         usedIDs.formUnion(records.map(\.id))
+    }
+
+    private mutating func keepRecent(_ record: IncidentRecord) {
+        recentClosed.removeAll { $0.id == record.id }
+        recentClosed.append(record)
+        while recentClosed.count > Self.recentKept {
+            let dropped = recentClosed.removeFirst()
+            traces[dropped.id] = nil
+        }
+    }
+
+    // MARK: The board's view
+
+    /// Whether `root`'s open incident has no trace yet (just opened, or resumed after a restart).
+    func needsTrace(root: String) -> Bool {
+        guard let id = open[root]?.id else { return false }
+        return traces[id] == nil
+    }
+
+    /// Starts the trace of `root`'s open incident from the results the engine still holds.
+    mutating func startTrace(root: String, results: [ProbeResult]) {
+        guard let record = open[root] else { return }
+        traces[record.id] = IncidentTrace(seed: results, onset: record.onset)
+    }
+
+    /// Adds a result of an open incident's root to its trace; anything else is ignored.
+    mutating func sample(_ result: ProbeResult) {
+        guard let id = open[result.service]?.id else { return }
+        traces[id, default: IncidentTrace()].append(result)
+    }
+
+    /// Open incidents (latest onset first), then the recently closed (latest first), with their
+    /// traces: what the board's incidents view lists.
+    public var boardIncidents: [BoardIncident] {
+        let opened = open.values.sorted { ($0.onset, $0.id) > ($1.onset, $1.id) }
+        return (opened + recentClosed.reversed()).map { BoardIncident(record: $0, trace: traces[$0.id] ?? IncidentTrace()) }
     }
 
     private static func updateVictims(_ record: inout IncidentRecord, current: Set<String>, now: Date) -> Bool {

@@ -166,4 +166,25 @@ public struct IncidentRecord: Sendable, Equatable, Codable {
 
     /// How long it lasted, or has lasted by `now`.
     public func duration(now: Date) -> TimeInterval { (closed ?? now).timeIntervalSince(onset) }
+
+    /// Every moment of the incident, oldest first: the root's state changes, victims falling and
+    /// coming back, each alert sent, suppressed or resolved, and the close.
+    public var moments: [(time: Date, text: String)] {
+        var out: [(time: Date, order: Int, text: String)] = []
+        for (index, change) in states.enumerated() {
+            out.append((change.time, 0, index == 0 ? "\(root) \(change.state.rawValue): onset"
+                : "\(root) \(change.state.rawValue)"))
+        }
+        for victim in victims {
+            out.append((victim.joined, 1, "\(victim.service) falls with \(root)"))
+            if let left = victim.left { out.append((left, 1, "\(victim.service) is back")) }
+        }
+        for alert in alerts {
+            let what = alert.event == .firing ? (alert.suppressed ? "alert suppressed" : "alert sent") : "alert resolved"
+            out.append((alert.time, 2, "\(what): \(alert.service) \(alert.alert.rawValue)"
+                + (alert.rule.map { " \($0)" } ?? "")))
+        }
+        if let closed { out.append((closed, 3, "closed: \(root) and every victim back")) }
+        return out.sorted { ($0.time, $0.order) < ($1.time, $1.order) }.map { ($0.time, $0.text) }
+    }
 }

@@ -24,6 +24,11 @@ public struct BoardSnapshot: Sendable {
     public var banner: String? = nil
     /// The scheduler's statistics when this process probes (for `/metrics`); `nil` for a fleet view.
     public var schedule: ScheduleStatistics? = nil
+    /// Incident records, open ones first (latest onset first), then the recently closed, latest
+    /// first: the board's incidents view. Empty in a board without detail.
+    public var incidentRecords: [BoardIncident] = []
+    /// The latest alert transitions told, oldest first (at most ``Monitor/transitionsKept``).
+    public var transitions: [AlertEvent] = []
 
     public init(time: Date, sloWindow: Duration, services: [ServiceSnapshot], incidents: [CascadeIncident],
                 firing: [AlertEvent], paused: Bool) {
@@ -42,6 +47,14 @@ public struct BoardSnapshot: Sendable {
 
     /// The entry with this name.
     public func service(named name: String) -> ServiceSnapshot? { services.first { $0.name == name } }
+
+    /// The open incident whose root is `root`, if any.
+    public func openIncident(root: String) -> IncidentRecord? {
+        incidentRecords.first { $0.record.isOpen && $0.record.root == root }?.record
+    }
+
+    /// The listed incident with this id.
+    public func incident(id: String) -> BoardIncident? { incidentRecords.first { $0.record.id == id } }
 }
 
 /// One entry of the board.

@@ -70,6 +70,10 @@ public struct Monitor: Sendable {
     private var batch = HistoryBatch()
     /// The incidents, kept in step with every fresh assessment.
     public private(set) var incidents = IncidentLog()
+    /// The latest alert transitions told, oldest first (the board's strip of them).
+    private var transitions = Deque<AlertEvent>()
+    /// Alert transitions the board is given at most.
+    public static let transitionsKept = 12
 
     /// Results kept in memory per service for the detail pane.
     public static let recentKept = RecentResults.capacity
@@ -137,6 +141,7 @@ public struct Monitor: Sendable {
         guard let service = services[result.service] else { return [] }
         last[result.service] = result
         recent[result.service, default: RecentResults()].append(result, threshold: service.slo.latency.threshold)
+        incidents.sample(result)
         batch.add(result, latencyThreshold: service.slo.latency.threshold)
         slo.record(result)
         latency.record(result)
@@ -148,7 +153,16 @@ public struct Monitor: Sendable {
         var events = route(raw, now: now)
         if !events.isEmpty { observeIncidents(now: now) }
         incidents.attach(&events)
+        remember(events)
         return events
+    }
+
+    /// Keeps the latest transitions for the board.
+    private mutating func remember(_ events: [AlertEvent]) {
+        for event in events {
+            if transitions.count >= Self.transitionsKept { transitions.removeFirst() }
+            transitions.append(event)
+        }
     }
 
     /// Periodic work (about once a second): burn-rate windows roll on without new results,
@@ -162,6 +176,7 @@ public struct Monitor: Sendable {
         events += releaseHeld(now: now)
         if !events.isEmpty { observeIncidents(now: now) }
         incidents.attach(&events)
+        remember(events)
         let minute = Int64((now.timeIntervalSince1970 / 60).rounded(.down))
         if minute != lastBudgetMinute {
             lastBudgetMinute = minute
@@ -245,6 +260,11 @@ public struct Monitor: Sendable {
             }
             guard let wait = groupWaits[root], wait > 0, let onset = incident.onset else { return true }
             return now.timeIntervalSince(onset) >= wait || told.keys.contains { $0.service == root }
+        }
+        for root in incidents.open.keys where incidents.needsTrace(root: root) {
+            guard let service = services[root] else { continue }
+            incidents.startTrace(root: root, results: recent[root]?.results(
+                service: root, threshold: service.slo.latency.threshold) ?? [])
         }
     }
 
@@ -556,6 +576,7 @@ public struct Monitor: Sendable {
         var routed = route(events, now: now)
         if !routed.isEmpty { observeIncidents(now: now) }
         incidents.attach(&routed)
+        remember(routed)
         return routed
     }
 
@@ -632,10 +653,15 @@ public struct Monitor: Sendable {
             row.totals = totals[service.name] ?? SLITotals()
             rows.append(row)
         }
-        return BoardSnapshot(
+        var snapshot = BoardSnapshot(
             time: now, sloWindow: config.slo.window, services: rows, incidents: assessment.incidents,
             firing: told.values.sorted { ($0.service, $0.alert.rawValue) < ($1.service, $1.alert.rawValue) },
             paused: paused)
+        if detail {
+            snapshot.incidentRecords = incidents.boardIncidents
+            snapshot.transitions = Array(transitions)
+        }
+        return snapshot
     }
 
     /// Per-service SLO status as of `now` (for `slo` reports and metrics).

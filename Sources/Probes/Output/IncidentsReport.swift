@@ -71,29 +71,10 @@ public struct IncidentsReport: Sendable {
                 "\($0.key) " + String(format: $0.value < 0.001 ? "%.2f%%" : "%.1f%%", $0.value * 100)
             }.joined(separator: ", "))
         }
-        for moment in moments(record) {
+        for moment in record.moments {
             lines.append("  " + report.localTime(moment.time, withDate: false) + "  " + moment.text)
         }
         return lines.joined(separator: "\n")
-    }
-
-    private static func moments(_ record: IncidentRecord) -> [(time: Date, text: String)] {
-        var out: [(time: Date, order: Int, text: String)] = []
-        for (index, change) in record.states.enumerated() {
-            out.append((change.time, 0, index == 0 ? "\(record.root) \(change.state.rawValue): onset"
-                : "\(record.root) \(change.state.rawValue)"))
-        }
-        for victim in record.victims {
-            out.append((victim.joined, 1, "\(victim.service) falls with \(record.root)"))
-            if let left = victim.left { out.append((left, 1, "\(victim.service) is back")) }
-        }
-        for alert in record.alerts {
-            let what = alert.event == .firing ? (alert.suppressed ? "alert suppressed" : "alert sent") : "alert resolved"
-            out.append((alert.time, 2, "\(what): \(alert.service) \(alert.alert.rawValue)"
-                + (alert.rule.map { " \($0)" } ?? "")))
-        }
-        if let closed = record.closed { out.append((closed, 3, "closed: \(record.root) and every victim back")) }
-        return out.sorted { ($0.time, $0.order) < ($1.time, $1.order) }.map { ($0.time, $0.text) }
     }
 
     // MARK: JSON
@@ -152,7 +133,7 @@ public struct IncidentsReport: Sendable {
     // MARK: Formatting
 
     /// `12 min`, `45 s`, `3 h 5 min`.
-    static func duration(_ seconds: TimeInterval) -> String {
+    public static func duration(_ seconds: TimeInterval) -> String {
         let whole = Int(max(0, min(seconds, 1e9)).rounded())
         if whole < 60 { return "\(whole) s" }
         if whole < 3600 { return "\(whole / 60) min" }
