@@ -34,4 +34,22 @@ struct ValidateCommandTests {
         #expect(text.contains("services[0].probe.timeout"))
         #expect(text.contains("services[2].probe.conditions[0]") && text.contains("[STATUS]"))
     }
+
+    @Test func conditionsThatJudgeUnlikeGatusAreWarnedAboutWithTheirPathsAndExitZero() async throws {
+        let scratch = try Scratch()
+        let config = try scratch.write("probes.json", """
+            {"services": [{"name": "a", "probe": {"type": "http", "url": "http://127.0.0.1:1/", "conditions": [
+              "[STATUS] == 200", "[BODY].queue < 5", "[BODY].rate == 1.0", "[BODY].balance > 99.5",
+              "[BODY].data == 0x1F", "len([BODY].items) > 0"]}}]}
+            """)
+        let outcome = try await Binary.run(["validate", "--config", config])
+        #expect(outcome.status == 0, "warnings do not fail validation")
+        #expect(outcome.stdout.contains("valid"))
+        let lines = outcome.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "\(lines)")
+        for line in lines { #expect(line.hasPrefix("incidentboard: \(config): warning: services[0].probe.conditions[")) }
+        #expect(lines.contains { $0.contains("conditions[1]") && $0.contains("not a number (read as 0)") })
+        #expect(lines.contains { $0.contains("conditions[2]") && $0.contains("compares it as text") })
+        #expect(lines.contains { $0.contains("conditions[3]") && $0.contains("cuts it to an integer") })
+    }
 }

@@ -7,7 +7,8 @@ struct ConditionFunctionTests {
         let body = ConditionFixture.payment
         #expect(try ConditionFixture.passes("len([BODY].data.items) == 2", body: body))
         #expect(try ConditionFixture.passes("len([BODY].data.empty) == 0", body: body))
-        #expect(try ConditionFixture.passes("len([BODY].data) == 3", body: body))
+        // An object: its JSON text, compact (`{"items":[…],"empty":[],"nested":[[1,2],[3]]}`), as Gatus.
+        #expect(try ConditionFixture.passes("len([BODY].data) == 77", body: body))
         #expect(try ConditionFixture.passes("len([BODY].currency) == 3", body: body))
         #expect(try ConditionFixture.passes("len([BODY].title) == 4", body: body))  // characters, not bytes
         #expect(try ConditionFixture.passes("len([BODY].note) == 0", body: body))
@@ -18,7 +19,8 @@ struct ConditionFunctionTests {
 
     @Test func lengthOfWholeBody() throws {
         #expect(try ConditionFixture.passes("len([BODY]) == 3", body: "[1, 2, 3]"))
-        #expect(try ConditionFixture.passes("len([BODY]) == 2", body: #"{"a": 1, "b": [1, 2, 3]}"#))
+        // A whole-body object: the body's text, as Gatus measures it.
+        #expect(try ConditionFixture.passes("len([BODY]) == 24", body: #"{"a": 1, "b": [1, 2, 3]}"#))
         #expect(try ConditionFixture.passes("len([BODY]) == 5", body: " hello\n"))
         #expect(try ConditionFixture.passes("len([BODY]) == 0", body: ""))
     }

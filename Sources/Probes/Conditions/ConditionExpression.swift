@@ -62,7 +62,7 @@ struct ConditionLiteral: Sendable, Equatable {
     init(text: String, quoted: Bool) {
         self.text = text
         self.quoted = quoted
-        self.number = quoted ? nil : (ConditionNumber.parse(text) ?? ConditionNumber.durationMilliseconds(text))
+        self.number = quoted ? nil : (ConditionNumber.parseGatus(text) ?? ConditionNumber.durationMilliseconds(text))
     }
 }
 
@@ -216,12 +216,18 @@ extension ConditionExpression {
             case .unavailable(let reason): return .unavailable(reason)
             }
         }
+        // As Gatus: an array counts its elements; an object its JSON text (the body as it came
+        // for the whole body, compact for one inside it); a string its characters.
         if reference.path.isEmpty {
-            if let json = body.json, let count = json.memberCount(at: json.root) { return .value(.integer(count)) }
+            if let json = body.json, json.isArray(at: json.root), let count = json.memberCount(at: json.root) {
+                return .value(.integer(count))
+            }
             return .value(.integer(body.trimmedText.count))
         }
         switch lookUp(reference, &body) {
-        case .found(let json, let offset): return .value(.integer(json.length(at: offset)))
+        case .found(let json, let offset):
+            if json.isObject(at: offset) { return .value(.integer(json.compactText(at: offset).count)) }
+            return .value(.integer(json.length(at: offset)))
         case .unavailable(let reason): return .unavailable(reason)
         }
     }

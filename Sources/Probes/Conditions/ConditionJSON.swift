@@ -50,6 +50,8 @@ struct ConditionJSON: Sendable {
     }
 
     func isNull(at offset: Int) -> Bool { byte(offset) == UInt8(ascii: "n") }
+    func isObject(at offset: Int) -> Bool { byte(offset) == Self.openBrace }
+    func isArray(at offset: Int) -> Bool { byte(offset) == Self.openBracket }
 
     /// `len()`: members of an object or array, characters of a string, 0 for null, else the literal's length.
     func length(at offset: Int) -> Int {

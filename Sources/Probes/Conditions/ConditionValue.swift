@@ -28,7 +28,7 @@ enum ConditionValue {
         switch self {
         case .integer(let value): Double(value)
         case .milliseconds(let value), .duration(let value), .jsonNumber(let value, _): value
-        case .text(let text): ConditionNumber.parse(text)
+        case .text(let text): ConditionNumber.parseGatus(text)
         case .literal(let literal): literal.number
         case .bool, .null, .json: nil
         }
@@ -127,6 +127,63 @@ enum ConditionNumber {
         }
         guard scalars.isEmpty else { return nil }
         return Double(text)
+    }
+
+    /// A number as Gatus reads a text value: an integer in Go's syntax first (`0x1F`, `0o17`,
+    /// `0b101`, `017` (octal), `1_000`, with a sign), else a plain decimal number.
+    static func parseGatus(_ text: String) -> Double? {
+        goInteger(text).map(Double.init) ?? parse(text)
+    }
+
+    /// An integer as Go's `strconv.ParseInt(text, 0, 64)` reads it; `nil` when it would fail
+    /// (not an integer, or out of the 64-bit range).
+    static func goInteger(_ text: String) -> Int64? {
+        var digits = Substring(text)
+        var negative = false
+        if let sign = digits.first, sign == "+" || sign == "-" {
+            negative = sign == "-"
+            digits = digits.dropFirst()
+        }
+        var radix = 10
+        var prefixed = false
+        let lower = digits.lowercased()
+        if lower.hasPrefix("0x") {
+            radix = 16
+        } else if lower.hasPrefix("0o") {
+            radix = 8
+        } else if lower.hasPrefix("0b") {
+            radix = 2
+        } else if digits.count > 1, digits.first == "0" {
+            // A leading zero alone means octal, as in Go.
+            radix = 8
+            digits = digits.dropFirst()
+            prefixed = true
+        }
+        if radix != 10, !prefixed {
+            digits = digits.dropFirst(2)
+            prefixed = true
+        }
+        // Underscores only between digits, or right after a base prefix.
+        var previousWasDigit = prefixed
+        var cleaned = ""
+        for character in digits {
+            if character == "_" {
+                guard previousWasDigit else { return nil }
+                previousWasDigit = false
+                continue
+            }
+            guard character.isASCII, character.hexDigitValue.map({ $0 < radix }) == true else { return nil }
+            cleaned.append(character)
+            previousWasDigit = true
+        }
+        guard !cleaned.isEmpty, previousWasDigit else { return nil }
+        guard let magnitude = UInt64(cleaned, radix: radix) else { return nil }
+        if negative {
+            guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
+            return magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
+        }
+        guard magnitude <= UInt64(Int64.max) else { return nil }
+        return Int64(magnitude)
     }
 
     private static let unitMilliseconds: [(unit: String, milliseconds: Double)] = [
