@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // The engine and its plain outputs: config, checkers, scheduler, SLO maths, cascade
@@ -69,6 +70,11 @@ let package = Package(
             name: "CascadeLab",
             dependencies: ["Probes"]
         ),
+        // `incidentboard import gatus`: a Gatus config.yaml read with Yams, written as probes.json.
+        .target(
+            name: "GatusImport",
+            dependencies: ["Probes", .product(name: "Yams", package: "Yams")]
+        ),
         .target(
             name: "CNcursesw",
             cSettings: [.define("NCURSES_WIDECHAR", to: "1"), .define("_XOPEN_SOURCE_EXTENDED", to: "1")],
@@ -106,6 +112,7 @@ let package = Package(
                 "ProbesPrometheus",
                 "Dashboard",
                 "DemoEstate",
+                "GatusImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -122,6 +129,10 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["IncidentBoard", "ProbesTesting", "Probes", "ProbesPrometheus", "DemoEstate"]
+        ),
+        .testTarget(
+            name: "GatusImportTests",
+            dependencies: ["GatusImport", "Probes"]
         ),
         .testTarget(
             name: "CascadeLabTests",

@@ -14,7 +14,7 @@ struct IncidentBoardCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             DashboardCommand.self, CheckCommand.self, WatchCommand.self, ValidateCommand.self, SLOCommand.self,
-            IncidentsCommand.self, ReportCommand.self, RulesCommand.self, DemoCommand.self,
+            IncidentsCommand.self, ReportCommand.self, RulesCommand.self, ImportCommand.self, DemoCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )
