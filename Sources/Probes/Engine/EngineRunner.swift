@@ -124,7 +124,7 @@ where State.Input == Source.Output, C.Duration == Duration {
             group.addTask {
                 for await command in commands { continuation.yield(.command(command)) }
             }
-            var lastWarning = ""
+            var backlog = HistoryBacklog()
             for await input in inputs {
                 let time = now()
                 var publish = false
@@ -134,10 +134,7 @@ where State.Input == Source.Output, C.Duration == Duration {
                     publish = State.snapshotsEachInput
                 case .tick:
                     report(state.tick(now: time))
-                    if let warning = flush(&state), warning != lastWarning {
-                        outputs.onNotice(warning)
-                        lastWarning = warning
-                    }
+                    for notice in flush(&state, backlog: &backlog) { outputs.onNotice(notice) }
                     publish = true
                 case .command(let command):
                     source.perform(command)
@@ -154,8 +151,12 @@ where State.Input == Source.Output, C.Duration == Duration {
             }
             continuation.finish()
             group.cancelAll()
+            for notice in flush(&state, backlog: &backlog) { outputs.onNotice(notice) }
+            if backlog.isFailing {
+                outputs.onNotice("history still cannot be written at exit: \(backlog.pendingProbes) probe results "
+                    + "kept in memory are lost")
+            }
         }
-        if let warning = flush(&state) { outputs.onNotice(warning) }
         store?.checkpoint()
         return state
     }
@@ -164,14 +165,10 @@ where State.Input == Source.Output, C.Duration == Duration {
         if !events.isEmpty { outputs.onEvents(events) }
     }
 
-    /// Writes what the state learnt since the last flush; returns a warning on failure.
-    private func flush(_ state: inout State) -> String? {
-        guard let store, let batch = state.takeHistory() else { return nil }
-        do {
-            try store.write(batch)
-            return nil
-        } catch {
-            return error.description
-        }
+    /// Writes what the state learnt since the last flush, after whatever an earlier failed write
+    /// left in `backlog`; returns the notices (a failure once per kind, the recovery).
+    private func flush(_ state: inout State, backlog: inout HistoryBacklog) -> [String] {
+        guard let store else { return [] }
+        return backlog.write(state.takeHistory(), to: store)
     }
 }

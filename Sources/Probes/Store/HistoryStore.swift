@@ -67,8 +67,31 @@ public struct HistoryBatch: Sendable {
 
 /// Why the history could not be used.
 public struct HistoryError: Error, Sendable, CustomStringConvertible {
+    /// What kind of trouble the disk is in, for a write that failed.
+    public enum Kind: String, Sendable, Hashable {
+        case diskFull = "disk full"
+        case readOnly = "read-only"
+        case ioError = "I/O error"
+        case other = "error"
+    }
+
     public var description: String
-    public init(_ description: String) { self.description = description }
+    public var kind: Kind
+    public init(_ description: String, kind: Kind = .other) {
+        self.description = description
+        self.kind = kind
+    }
+
+    /// The kind of a SQLite error.
+    static func kind(of error: any Error) -> Kind {
+        guard let database = error as? DatabaseError else { return .other }
+        switch database.resultCode {
+        case .SQLITE_FULL: return .diskFull
+        case .SQLITE_READONLY: return .readOnly
+        case .SQLITE_IOERR, .SQLITE_CANTOPEN: return .ioError
+        default: return .other
+        }
+    }
 }
 
 /// The SQLite history at `--state`: per-minute SLI aggregates for the SLO window, the last raw
@@ -77,7 +100,7 @@ public struct HistoryError: Error, Sendable, CustomStringConvertible {
 /// WAL mode; callers batch writes (``HistoryBatch``) about once a second, so a hard kill loses
 /// at most one batch. A file that cannot be read, is corrupt, or was written by a newer schema
 /// is moved aside (`<path>.corrupt-<time>`) with a warning, never overwritten.
-public final class HistoryStore: Sendable {
+public final class HistoryStore: HistoryWriter, Sendable {
     /// The schema this build writes. Bump it and add a step to ``migrations`` for every change.
     public static let schemaVersion = 2
     /// Raw results kept per service.
@@ -292,7 +315,8 @@ public final class HistoryStore: Sendable {
                 try Self.write(batch.incidents, in: db)
             }
         } catch {
-            throw HistoryError("\(path): cannot write history: \(Self.shortSQLiteMessage(error))")
+            throw HistoryError("\(path): cannot write history: \(Self.shortSQLiteMessage(error))",
+                               kind: HistoryError.kind(of: error))
         }
     }
 
