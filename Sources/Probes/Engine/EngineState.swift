@@ -33,7 +33,7 @@ extension Monitor: EngineState {
 
     public mutating func takeHistory() -> HistoryBatch? { takeBatch() }
 
-    public mutating func takeNotice() -> String? { nil }
+    public mutating func takeNotice() -> String? { takeRestoreNotice() }
 }
 
 extension FleetView: EngineState {

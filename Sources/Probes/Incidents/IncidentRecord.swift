@@ -164,8 +164,9 @@ public struct IncidentRecord: Sendable, Equatable, Codable {
         return (fired.filter { !$0.suppressed }.count, fired.filter(\.suppressed).count)
     }
 
-    /// How long it lasted, or has lasted by `now`.
-    public func duration(now: Date) -> TimeInterval { (closed ?? now).timeIntervalSince(onset) }
+    /// How long it lasted, or has lasted by `now`; never negative (a wall clock stepped back
+    /// since the onset makes it 0 until the clock catches up).
+    public func duration(now: Date) -> TimeInterval { max(0, (closed ?? now).timeIntervalSince(onset)) }
 
     /// Every moment of the incident, oldest first: the root's state changes, victims falling and
     /// coming back, each alert sent, suppressed or resolved, and the close.

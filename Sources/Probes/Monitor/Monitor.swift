@@ -70,6 +70,8 @@ public struct Monitor: Sendable {
     private var batch = HistoryBatch()
     /// The incidents, kept in step with every fresh assessment.
     public private(set) var incidents = IncidentLog()
+    /// What a restore has to say (the wall clock behind the history), told once.
+    private var restoreNotice: String?
     /// The latest alert transitions told, oldest first (the board's strip of them).
     private var transitions = Deque<AlertEvent>()
     /// Alert transitions the board is given at most.
@@ -540,20 +542,35 @@ public struct Monitor: Sendable {
         incidents.restore(try store.incidents(since: now.addingTimeInterval(-IncidentLog.restoredSpan)),
                           usedIDs: try store.incidentIDs())
         let nowSeconds = Int64(now.timeIntervalSince1970.rounded(.down))
+        // A wall clock stepped back since the history was written (an NTP step, a VM restored)
+        // leaves minutes "in the future": the history moves back with the clock, so its latest
+        // minute is now, nothing counted is lost and the rolling windows hold what they held.
+        let nowMinute = MinuteAggregate.minute(of: now)
+        let latestMinute = aggregates.values.compactMap { $0.map(\.minute).max() }.max() ?? nowMinute
+        let shift = max(0, latestMinute - nowMinute)
+        if shift > 0 {
+            restoreNotice = "the wall clock is \(IncidentsReport.duration(Double(shift) * 60)) behind the history's latest "
+                + "minute (stepped back?); the history is read as if it ended now, so no count is lost"
+        }
         // The current minute is only partly past: its counts belong to the part up to now.
         func period(_ minute: Int64) -> Int64 { max(1, min(60, nowSeconds - minute * 60 + 1)) }
         for (service, minutes) in aggregates where services[service]?.probe != nil {
             slo.restore(service: service, sli: .availability, aggregates: minutes.map {
-                SLIAggregate(start: $0.minute * 60, seconds: period($0.minute), good: Int($0.availabilityGood),
-                             total: Int($0.availabilityTotal))
+                SLIAggregate(start: ($0.minute - shift) * 60, seconds: period($0.minute - shift),
+                             good: Int($0.availabilityGood), total: Int($0.availabilityTotal))
             }, now: now)
             slo.restore(service: service, sli: .latency, aggregates: minutes.map {
-                SLIAggregate(start: $0.minute * 60, seconds: period($0.minute), good: Int($0.latencyGood),
-                             total: Int($0.latencyTotal))
+                SLIAggregate(start: ($0.minute - shift) * 60, seconds: period($0.minute - shift),
+                             good: Int($0.latencyGood), total: Int($0.latencyTotal))
             }, now: now)
         }
         for service in config.services where service.probe != nil {
-            let stored = try store.recentResults(service: service.name)
+            var stored = try store.recentResults(service: service.name)
+            if shift > 0 {
+                for index in stored.indices {
+                    stored[index].startedAt = stored[index].startedAt.addingTimeInterval(-Double(shift) * 60)
+                }
+            }
             for result in stored where now.timeIntervalSince(result.startedAt) < 3600 { latency.record(result) }
             for result in stored.suffix(Self.recentKept) {
                 recent[service.name, default: RecentResults()].append(result, threshold: service.slo.latency.threshold)
@@ -613,6 +630,12 @@ public struct Monitor: Sendable {
                 }
             }
         }
+    }
+
+    /// The notice of the last restore, once (the wall clock found behind the history).
+    public mutating func takeRestoreNotice() -> String? {
+        defer { restoreNotice = nil }
+        return restoreNotice
     }
 
     /// Alerts the world has been told are firing (they stay firing across a restart by design).
