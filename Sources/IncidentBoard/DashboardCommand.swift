@@ -78,7 +78,8 @@ struct DashboardCommand: AsyncParsableCommand {
                 onNotice: Agent.notice))
         let firing = try await showBoard(
             feed: feed, engine: engine, services: Agent.services(engine, metrics: metrics), noColor: noColor)
-        StandardError.write("incidentboard: stopped; history flushed; \(Plural.count(firing, "alert")) still firing")
+        StandardError.write("incidentboard: stopped; " + (engine.historyIsComplete ? "history flushed; " : "")
+            + "\(Plural.count(firing, "alert")) still firing")
     }
 
     /// Runs `services` (the engine among them) and shows `feed` on the terminal until the user

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import Probes
 
 struct WatchCommand: AsyncParsableCommand {
@@ -69,6 +70,7 @@ struct WatchCommand: AsyncParsableCommand {
         let probed = config.services.filter { $0.probe != nil }.count
         StandardError.write("incidentboard: watching \(probed) probes from \(configPath) (history: \(statePath))")
         let output = OutputFailure()
+        let complete = Mutex(true)
         let firing = await printAlerts(to: output, format: format, redactor: config.redactor) { onEvents in
             let engine = EngineRunner.live(
                 config: config, store: store, concurrency: concurrency,
@@ -76,9 +78,10 @@ struct WatchCommand: AsyncParsableCommand {
                     onEvents: onEvents, onSnapshot: Agent.snapshots(screen: nil, metrics: metrics),
                     snapshotDetail: false, onNotice: Agent.notice))
             await EngineLifecycle.run(Agent.services(engine, metrics: metrics), stopOn: [.interrupt, .terminate])
+            complete.withLock { $0 = engine.historyIsComplete }
             return engine.firingCount
         }
-        try finish(output, firing: firing, flushed: true)
+        try finish(output, firing: firing, flushed: complete.withLock { $0 })
     }
 
     /// Runs `engine` with its alert lines going to stdout, one each, until it ends. Stdout failing

@@ -9,7 +9,7 @@ extension EngineRunner where Source == LocalProbes<ContinuousClock>, State == Mo
         var monitor = Monitor(config: config)
         if let store {
             do {
-                let restored = try monitor.restore(from: store, now: Date())
+                let restored = try monitor.restore(from: store, now: WallClock.now())
                 if !restored.isEmpty { outputs.onEvents(restored) }
             } catch {
                 outputs.onNotice(error.description)

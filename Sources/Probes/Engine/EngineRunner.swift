@@ -84,6 +84,11 @@ where State.Input == Source.Output, C.Duration == Duration {
     /// The alerts firing when the run ended, or now if it has not started.
     public var firingCount: Int { slot.withLock { $0?.firingCount ?? 0 } }
 
+    /// Whether everything learnt reached the history by the end of the run (false when the last
+    /// writes failed: the disk full at exit).
+    public var historyIsComplete: Bool { !historyBehind.withLock { $0 } }
+    private let historyBehind = Mutex(false)
+
     /// The state, once the run has ended (or before it starts); `nil` while the loop holds it.
     public var state: State? { slot.withLock { $0 } }
 
@@ -152,6 +157,7 @@ where State.Input == Source.Output, C.Duration == Duration {
             continuation.finish()
             group.cancelAll()
             for notice in flush(&state, backlog: &backlog) { outputs.onNotice(notice) }
+            historyBehind.withLock { $0 = backlog.isFailing }
             if backlog.isFailing {
                 outputs.onNotice("history still cannot be written at exit: \(backlog.pendingProbes) probe results "
                     + "kept in memory are lost")

@@ -37,7 +37,7 @@ public struct LocalProbes<C: Clock>: ResultSource where C.Duration == Duration {
         let runner = LiveProbeRunner(configuration: config)
         let scheduler = ProbeScheduler(
             services: config.services.filter { $0.probe != nil }, runner: runner, clock: ContinuousClock(),
-            wallStart: Date(), concurrencyLimit: concurrency)
+            wallStart: WallClock.now(), concurrencyLimit: concurrency)
         return LocalProbes<ContinuousClock>(scheduler: scheduler, shutdown: { await runner.shutdown() })
     }
 
