@@ -51,6 +51,8 @@ public final class AlertDelivery: Service, Sendable {
     private let streams: [AsyncStream<Void>]
     private let counts: Mutex<[Figures]>
     private let stopping = Mutex(false)
+    /// What waited in the outbox when this run began, by destination.
+    private let leftOver: [String: Int]
 
     /// - Parameters:
     ///   - site: the `site` label of Alertmanager alerts.
@@ -79,6 +81,7 @@ public final class AlertDelivery: Service, Sendable {
         self.bells = bells
         self.streams = streams
         counts = Mutex(Array(repeating: Figures(), count: targets.count))
+        leftOver = (try? store.pendingCounts()) ?? [:]
     }
 
     /// What each destination did so far, in the order of ``targets``.
@@ -181,7 +184,7 @@ public final class AlertDelivery: Service, Sendable {
     }
 
     private func reportOrphans() {
-        guard let waiting = try? store.pendingCounts() else { return }
+        let waiting = leftOver
         let given = Set(targets.map(\.destination))
         for (destination, count) in waiting.sorted(by: { $0.key < $1.key }) where !given.contains(destination) {
             let shown = redactor.redact(PrometheusSource.Endpoint.masked(destination))
@@ -198,8 +201,7 @@ public final class AlertDelivery: Service, Sendable {
         var retryAt: ContinuousClock.Instant?
         var remindedAt: ContinuousClock.Instant?
         var verified = target.kind != .alertmanager
-        if let waiting = try? store.pending(destination: target.destination, limit: 1), !waiting.isEmpty {
-            let count = (try? store.pendingCounts())?[target.destination] ?? 0
+        if let count = leftOver[target.destination], count > 0 {
             onNotice("\(target.display): \(count) alert event\(count == 1 ? "" : "s") waiting in the outbox "
                 + "from an earlier run; delivering")
         }
