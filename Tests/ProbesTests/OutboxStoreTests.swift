@@ -73,20 +73,60 @@ struct OutboxStoreTests {
         #expect(try store.pendingCounts() == ["am": 1, "hook": 1])
     }
 
+    static func fire(_ key: String, _ payload: String, group: String, victim: Bool = false) -> OutboxItem.Standing {
+        .fire(key: key, payload: Data(payload.utf8), group: group, dependent: victim)
+    }
+
     /// The reminders of firing alerts follow their events: set by a firing, replaced by a newer
     /// one, gone with the resolved.
     @Test func firingRemindersFollowTheirEvents() throws {
         let dir = try TempDir()
         let store = try HistoryStore(path: dir.file("h.sqlite")) { Issue.record("\($0)") }
         try store.enqueue([
-            Self.item("am", "d1", "e1", standing: .fire(key: "bureau|down||", payload: Data("b1".utf8))),
-            Self.item("am", "d2", "e2", standing: .fire(key: "loans|down||", payload: Data("l1".utf8))),
-            Self.item("am", "d3", "e3", standing: .fire(key: "bureau|down||", payload: Data("b2".utf8))),
+            Self.item("am", "d1", "e1", standing: Self.fire("bureau|down||", "b1", group: "bureau")),
+            Self.item("am", "d2", "e2", standing: Self.fire("gift|down||", "g1", group: "gift")),
+            Self.item("am", "d3", "e3", standing: Self.fire("bureau|down||", "b2", group: "bureau")),
         ], now: Date())
-        #expect(try store.firing(destination: "am").map { String(decoding: $0, as: UTF8.self) } == ["b2", "l1"])
-        #expect(try store.firing(destination: "am", key: "loans|down||") == Data("l1".utf8))
+        #expect(try store.firing(destination: "am").map { String(decoding: $0, as: UTF8.self) } == ["b2", "g1"])
+        #expect(try store.firing(destination: "am", key: "gift|down||") == Data("g1".utf8))
         try store.enqueue([Self.item("am", "d4", "e4", standing: .resolve(key: "bureau|down||"))], now: Date())
-        #expect(try store.firing(destination: "am").map { String(decoding: $0, as: UTF8.self) } == ["l1"])
+        #expect(try store.firing(destination: "am").map { String(decoding: $0, as: UTF8.self) } == ["g1"])
+        #expect(try store.pending(destination: "am").map(\.deliveryID) == ["d1", "d2", "d3", "d4"])
         #expect(try store.firing(destination: "other").isEmpty)
+    }
+
+    /// A root's resolved waits while its victims fire (they must stay muted, as on the board), the
+    /// root still reminded as firing; the last victim's resolved releases it, in that order.
+    @Test func aRootsResolvedWaitsForItsLastVictim() throws {
+        let dir = try TempDir()
+        let store = try HistoryStore(path: dir.file("h.sqlite")) { Issue.record("\($0)") }
+        try store.enqueue([
+            Self.item("am", "f1", "root fires", standing: Self.fire("bureau|down||", "b", group: "bureau")),
+            Self.item("am", "f2", "loans fires", standing: Self.fire("loans|down||", "l", group: "bureau", victim: true)),
+            Self.item("am", "f3", "cards fires", standing: Self.fire("cards|down||", "c", group: "bureau", victim: true)),
+            Self.item("am", "r1", "root resolved", standing: .resolve(key: "bureau|down||")),
+        ], now: Date())
+        func waiting() throws -> [String] { try store.pending(destination: "am").map(\.deliveryID) }
+        #expect(try waiting() == ["f1", "f2", "f3"], "the root's resolved is held")
+        #expect(try store.firing(destination: "am").count == 3, "the root is still reminded")
+        #expect(try store.heldResolvedCounts() == ["am": 1])
+        try store.enqueue([Self.item("am", "r2", "loans resolved", standing: .resolve(key: "loans|down||"))], now: Date())
+        #expect(try waiting() == ["f1", "f2", "f3", "r2"])
+        try store.enqueue([Self.item("am", "r3", "cards resolved", standing: .resolve(key: "cards|down||"))], now: Date())
+        #expect(try waiting() == ["f1", "f2", "f3", "r2", "r3", "r1"])
+        #expect(try store.firing(destination: "am").isEmpty)
+        #expect(try store.heldResolvedCounts().isEmpty)
+        let released = try #require(try store.pending(destination: "am").last)
+        #expect(String(decoding: released.payload, as: UTF8.self) == "root resolved")
+        // The root firing again while held forgets the held resolved.
+        try store.enqueue([
+            Self.item("am", "f4", "root fires", standing: Self.fire("bureau|down||", "b", group: "bureau")),
+            Self.item("am", "f5", "loans fires", standing: Self.fire("loans|down||", "l", group: "bureau", victim: true)),
+            Self.item("am", "r4", "root resolved", standing: .resolve(key: "bureau|down||")),
+            Self.item("am", "f6", "root fires again", standing: Self.fire("bureau|down||", "b2", group: "bureau")),
+            Self.item("am", "r5", "loans resolved", standing: .resolve(key: "loans|down||")),
+        ], now: Date())
+        #expect(try waiting().suffix(4) == ["f4", "f5", "f6", "r5"])
+        #expect(try store.firing(destination: "am").map { String(decoding: $0, as: UTF8.self) } == ["b2"])
     }
 }

@@ -199,6 +199,10 @@ public final class HistoryStore: Sendable {
                     destination TEXT NOT NULL,
                     alert_key TEXT NOT NULL,
                     payload BLOB NOT NULL,
+                    grouping TEXT NOT NULL,
+                    dependent INTEGER NOT NULL,
+                    resolved_id TEXT,
+                    resolved_payload BLOB,
                     PRIMARY KEY (destination, alert_key)
                 ) WITHOUT ROWID;
                 """)

@@ -16,6 +16,9 @@ import Synchronization
 /// Alertmanager (`POST /api/v2/alerts`) is also reminded of every alert that fires every
 /// ``resendInterval`` (its alerts expire at the `endsAt` each post sets, four intervals ahead, as
 /// Prometheus does), and a resolved alert is posted with its end time and the labels it fired with.
+/// Alertmanager must keep muting a victim as long as the board does (until the victim resolves):
+/// so the resolved of a root's alert is held back, the alert still reminded as firing, until the
+/// last victim under that root cause resolves, then posted with the time it really ended.
 /// Before the first post the URL must answer `GET /api/v2/status` as an Alertmanager does.
 ///
 /// A webhook gets one `POST` per event: the `watch --format json` line plus `deliveryId`, with the
@@ -127,7 +130,8 @@ public final class AlertDelivery: Service, Sendable {
         case .firing:
             standing[slot] = alert
             return OutboxItem(destination: target.destination, deliveryID: id, payload: alert.stored,
-                              standing: .fire(key: key, payload: alert.stored))
+                              standing: .fire(key: key, payload: alert.stored, group: alert.labels["root_cause"] ?? "",
+                                              dependent: alert.isVictim))
         case .resolved:
             // Resolve the alert that fired: the same labels, its start.
             let fired = standing.removeValue(forKey: slot)
@@ -175,11 +179,16 @@ public final class AlertDelivery: Service, Sendable {
     public func summaryLines() -> [String] {
         let figures = self.figures
         let waiting = (try? store.pendingCounts()) ?? [:]
+        let held = (try? store.heldResolvedCounts()) ?? [:]
         return targets.indices.map { index in
             let f = figures[index]
+            let destination = targets[index].destination
             var line = "\(targets[index].display): \(f.sent) sent, \(f.retried) retried, \(f.delivered) delivered"
             if targets[index].kind == .alertmanager { line += ", \(f.reminded) reminders" }
-            return line + ", \(waiting[targets[index].destination] ?? 0) waiting in the outbox"
+            if let count = held[destination], count > 0 {
+                line += ", \(count) resolved held while \(count == 1 ? "its" : "their") victims fire"
+            }
+            return line + ", \(waiting[destination] ?? 0) waiting in the outbox"
         }
     }
 

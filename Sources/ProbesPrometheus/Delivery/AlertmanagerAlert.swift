@@ -7,7 +7,9 @@ import Probes
 ///
 /// Labels: `alertname` (`IncidentBoardDown`, `IncidentBoardLatency`, `IncidentBoardBurnRate`, as
 /// the generated Prometheus rules name them), `service`, `severity`, `root_cause` (the service
-/// itself when it is its own root or the root is unknown), `role` (`root` or `victim`), `site`,
+/// itself when it is its own root or the root is unknown), `role` (`victim` when the board
+/// suppressed the alert under its root cause, else `root`: an alert that paged on the board pages
+/// in Alertmanager too), `site`,
 /// `incident` when the alert belongs to one, and `rule` and `sli` for burn-rate alerts (and
 /// `rule` for an alert raised on behalf of a root's dependents).
 public struct AlertmanagerAlert: Sendable, Equatable {
@@ -30,7 +32,7 @@ public struct AlertmanagerAlert: Sendable, Equatable {
             "service": event.service,
             "severity": event.severity.rawValue,
             "root_cause": root,
-            "role": root == event.service ? "root" : "victim",
+            "role": event.suppressed && root != event.service ? "victim" : "root",
             "site": site,
         ]
         if let incident = event.incident { labels["incident"] = incident }
@@ -53,6 +55,9 @@ public struct AlertmanagerAlert: Sendable, Equatable {
         case .burnRate: PrometheusRules.burnRateAlert
         }
     }
+
+    /// Whether it is muted while its root cause fires.
+    public var isVictim: Bool { labels["role"] == "victim" }
 
     /// The key an alert keeps from firing to resolved: service, kind, SLI and rule.
     public static func key(of event: AlertEvent) -> String {
