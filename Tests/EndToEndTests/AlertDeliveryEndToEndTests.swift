@@ -200,6 +200,11 @@ struct AlertDeliveryEndToEndTests {
             }
         }, "\(watch.stderrLines)")
 
+        // The receiver was paged for the bureau before the outage.
+        #expect(await Self.eventually {
+            Self.notified(receiver).contains { $0.status == "firing" && $0.labels["service"] == "bureau" }
+        }, "\(first.logText)")
+
         // Alertmanager stops for 30 s; meanwhile gift falls and the bureau incident ends.
         first.stop()
         let outage = ContinuousClock.now
@@ -255,6 +260,9 @@ struct AlertDeliveryEndToEndTests {
         #expect(await Self.eventually {
             Self.notified(receiver).contains { $0.status == "resolved" && $0.labels["service"] == "gift" }
         }, "\(Self.notified(receiver).map { ($0.status, $0.labels) })")
+        #expect(await Self.eventually {
+            Self.notified(receiver).contains { $0.status == "resolved" && $0.labels["service"] == "bureau" }
+        }, "the bureau's resolved reached the restarted Alertmanager, which told its receiver")
         #expect(Self.notified(receiver).allSatisfy { ["bureau", "gift"].contains($0.labels["service"] ?? "") },
                 "the receiver heard of roots only")
 
@@ -275,8 +283,14 @@ struct AlertDeliveryEndToEndTests {
         #expect(!output.joined().contains(token))
         let figures = restarted.stderrLines.filter { $0.hasPrefix("incidentboard: delivery: ") }
         #expect(figures.count == 2 && figures.allSatisfy { $0.hasSuffix(" 0 waiting in the outbox") }, "\(figures)")
+        let firstRun = watch.stderrLines.filter { $0.contains("alertmanager http") || $0.contains("webhook http") }
+        print("delivery, first run (killed with -9):\n" + firstRun.joined(separator: "\n"))
+        print("Alertmanager's receiver: " + Self.notified(receiver).map {
+            "\($0.status) \($0.labels["service"] ?? "?") \($0.labels["alertname"] ?? "?")"
+        }.joined(separator: ", "))
         print("delivery figures after the restart:\n" + figures.joined(separator: "\n")
-            + "\nwebhook requests: \(receiver.requests(to: "/hook").count), distinct events: \(byID.count), "
+            + "\nevents told on stdout: \((watch.stdoutLines + restarted.stdoutLines).filter { Self.line($0) != nil }.count); webhook requests: \(receiver.requests(to: "/hook").count), "
+            + "distinct events: \(byID.count), "
             + "Alertmanager notifications: \(receiver.requests(to: "/am-receiver").count)")
         await server.stop()
         await receiver.stop()

@@ -244,8 +244,8 @@ public final class AlertDelivery: Service, Sendable {
                     let shown = redactor.redact(failure.description)
                     if problem == nil {
                         let count = left.count
-                        onNotice("\(target.display): \(shown); \(count) alert event\(count == 1 ? "" : "s") "
-                            + "kept in the outbox, retrying with backoff")
+                        let kept = count == 0 ? "" : "\(count) alert event\(count == 1 ? "" : "s") kept in the outbox, "
+                        onNotice("\(target.display): \(shown); \(kept)retrying with backoff")
                     }
                     problem = shown
                     retryAt = clock.now + backoff(after: failures)
