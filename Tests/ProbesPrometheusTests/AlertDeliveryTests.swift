@@ -199,6 +199,24 @@ struct AlertDeliveryTests {
         #expect(running.waiting(target) == 1)
     }
 
+    /// An Alertmanager slower than the request timeout: named once, the alert kept, delivered
+    /// once it answers in time.
+    @Test func aSlowAlertmanagerIsNamedAndItsAlertsWait() async throws {
+        let server = try await Self.fakeAlertmanager(alerts: .status(200, delay: .seconds(4)))
+        let target = try DeliveryTarget.alertmanager(parsing: server.url("/").absoluteString)
+        let running = try Running([target])
+        running.delivery.enqueue([Self.event(.firing, "bureau", root: "bureau")], now: Self.t0)
+        running.start()
+        #expect(await Self.eventually { running.noticeLines.count == 1 })
+        #expect(running.waiting(target) == 1)
+        server.script("/api/v2/alerts", .json(""))
+        #expect(await Self.eventually { running.waiting(target) == 0 })
+        await running.stop()
+        await server.stop()
+        #expect(running.noticeLines.first == "alertmanager \(server.url("/").absoluteString.dropLast()): no answer "
+            + "within 2 s; 1 alert event kept in the outbox, retrying with backoff")
+    }
+
     // MARK: Webhooks
 
     /// The webhook gets the JSON line plus `deliveryId`, the same id in the header and on every

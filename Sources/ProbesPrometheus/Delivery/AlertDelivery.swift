@@ -408,7 +408,12 @@ public final class AlertDelivery: Service, Sendable {
         if text.contains("connectionRefused") || text.contains("Connection refused") || text.contains("ECONNREFUSED") {
             return "unreachable (connection refused)"
         }
-        return "unreachable (" + ProbeFailure.classifyQuery(error, timeout: timeout).message + ")"
+        let failure = ProbeFailure.classifyQuery(error, timeout: timeout)
+        switch failure.kind {
+        case .timeout: return "no answer within \(seconds(timeout))"
+        case .refused: return "unreachable (connection refused)"
+        default: return "unreachable (" + failure.message + ")"
+        }
     }
 
     static func seconds(_ duration: Duration) -> String {
