@@ -59,8 +59,21 @@ enum Agent {
         }
     }
 
-    /// The engine and, when serving, `/metrics` beside it (stopped after the engine).
-    static func services(_ engine: any Service, metrics: MetricsService?) -> [any Service] {
-        (metrics.map { [$0] } ?? []) + [engine]
+    /// The engine and, when serving, `/metrics` and alert delivery beside it (stopped after the
+    /// engine, delivery last, so that the engine's last events get their attempt).
+    static func services(_ engine: any Service, metrics: MetricsService?, delivery: AlertDelivery? = nil)
+        -> [any Service] {
+        (delivery.map { [$0] } ?? []) + (metrics.map { [$0] } ?? []) + [engine]
+    }
+
+    /// `onEvents` with every event first written to the delivery outbox (before it is shown, so
+    /// that nothing told is lost to a crash).
+    static func delivering(to delivery: AlertDelivery?, _ onEvents: @escaping @Sendable ([AlertEvent]) -> Void)
+        -> @Sendable ([AlertEvent]) -> Void {
+        guard let delivery else { return onEvents }
+        return { events in
+            delivery.enqueue(events)
+            onEvents(events)
+        }
     }
 }

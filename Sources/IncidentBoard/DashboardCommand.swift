@@ -21,12 +21,14 @@ struct DashboardCommand: AsyncParsableCommand {
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var sourceOptions: SourceOptions
     @OptionGroup var metricsOptions: MetricsOptions
+    @OptionGroup(title: "Alert delivery") var deliveryOptions: DeliveryOptions
 
     @Flag(help: "No colours (also when NO_COLOR is set); glyphs and text carry every state.")
     var noColor = false
 
     func validate() throws {
         try sourceOptions.rejectLocalOnly(metrics: metricsOptions, state: stateOptions)
+        try deliveryOptions.rejectWithSource(sourceOptions)
     }
 
     func run() async throws {
@@ -38,7 +40,7 @@ struct DashboardCommand: AsyncParsableCommand {
         try await Self.runDashboard(
             config: config, configPath: options.configPath,
             statePath: stateOptions.path(forConfig: options.configPath), noColor: noColor,
-            metrics: metricsOptions.settings)
+            metrics: metricsOptions.settings, delivery: deliveryOptions.settings(site: metricsOptions.site))
     }
 
     /// Ends the command with exit 3 and one line on stderr, naming `alternative`, unless standard
@@ -61,23 +63,26 @@ struct DashboardCommand: AsyncParsableCommand {
     ///   - feed: where the engine's snapshots go; `demo` keeps it to set the board's banner.
     static func runDashboard(config: ProbesConfig, configPath: String, configIdentity: String? = nil,
                              statePath: String, noColor: Bool, metrics settings: MetricsSettings? = nil,
-                             feed: BoardFeed = BoardFeed(), lock held: StateLock? = nil) async throws {
+                             delivery deliverySettings: DeliverySettings? = nil, feed: BoardFeed = BoardFeed(), lock held: StateLock? = nil) async throws {
         try requireTerminal(otherwise: "use `watch --headless` instead")
         let lock = try held ?? Agent.lock(statePath)
         defer { if held == nil { lock.release() } }
         let store = try Agent.openHistory(
             statePath, identity: configIdentity ?? HistoryStore.configIdentity(forConfig: configPath))
         let metrics = try await Agent.startMetrics(settings, config: config)
+        let delivery = Agent.startDelivery(deliverySettings, store: store, redactor: config.redactor)
         // The services from the config at once, so the first frame is the board, not a blank screen.
         var blank = Monitor(config: config)
         feed.publish(blank.snapshot(now: Date()))
         let engine = EngineRunner.live(
             config: config, store: store, concurrency: ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit,
             outputs: EngineOutputs(
-                onEvents: { _ in }, onSnapshot: Agent.snapshots(screen: { feed.publish($0) }, metrics: metrics),
+                onEvents: Agent.delivering(to: delivery, { _ in }), onSnapshot: Agent.snapshots(screen: { feed.publish($0) }, metrics: metrics),
                 onNotice: Agent.notice))
         let firing = try await showBoard(
-            feed: feed, engine: engine, services: Agent.services(engine, metrics: metrics), noColor: noColor)
+            feed: feed, engine: engine, services: Agent.services(engine, metrics: metrics, delivery: delivery),
+            noColor: noColor)
+        Agent.reportDelivery(delivery)
         StandardError.write("incidentboard: stopped; " + (engine.historyIsComplete ? "history flushed; " : "")
             + "\(Plural.count(firing, "alert")) still firing")
     }

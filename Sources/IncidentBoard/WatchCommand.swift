@@ -30,6 +30,7 @@ struct WatchCommand: AsyncParsableCommand {
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var sourceOptions: SourceOptions
     @OptionGroup var metricsOptions: MetricsOptions
+    @OptionGroup(title: "Alert delivery") var deliveryOptions: DeliveryOptions
 
     @Option(help: ArgumentHelp(
         "Most probes in flight at once (default: \(ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit)).",
@@ -39,6 +40,7 @@ struct WatchCommand: AsyncParsableCommand {
     func validate() throws {
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         try sourceOptions.rejectLocalOnly(metrics: metricsOptions, state: stateOptions, concurrency: concurrency)
+        try deliveryOptions.rejectWithSource(sourceOptions)
     }
 
     func run() async throws {
@@ -51,7 +53,7 @@ struct WatchCommand: AsyncParsableCommand {
             config: config, configPath: options.configPath,
             statePath: stateOptions.path(forConfig: options.configPath),
             format: format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json), concurrency: concurrency ?? ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit,
-            metrics: metricsOptions.settings)
+            metrics: metricsOptions.settings, delivery: deliveryOptions.settings(site: metricsOptions.site))
     }
 
     /// The headless mode, also used by `demo --headless` (which holds the state's lock already and
@@ -61,12 +63,14 @@ struct WatchCommand: AsyncParsableCommand {
     static func runHeadless(config: ProbesConfig, configPath: String, configIdentity: String? = nil,
                             statePath: String, format: Format,
                             concurrency: Int = ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit,
-                            metrics settings: MetricsSettings? = nil, lock held: StateLock? = nil) async throws {
+                            metrics settings: MetricsSettings? = nil, delivery deliverySettings: DeliverySettings? = nil,
+                            lock held: StateLock? = nil) async throws {
         let lock = try held ?? Agent.lock(statePath)
         defer { if held == nil { lock.release() } }
         let store = try Agent.openHistory(
             statePath, identity: configIdentity ?? HistoryStore.configIdentity(forConfig: configPath))
         let metrics = try await Agent.startMetrics(settings, config: config)
+        let delivery = Agent.startDelivery(deliverySettings, store: store, redactor: config.redactor)
         let probed = config.services.filter { $0.probe != nil }.count
         StandardError.write("incidentboard: watching \(probed) probes from \(configPath) (history: \(statePath))")
         let output = OutputFailure()
@@ -75,12 +79,14 @@ struct WatchCommand: AsyncParsableCommand {
             let engine = EngineRunner.live(
                 config: config, store: store, concurrency: concurrency,
                 outputs: EngineOutputs(
-                    onEvents: onEvents, onSnapshot: Agent.snapshots(screen: nil, metrics: metrics),
+                    onEvents: Agent.delivering(to: delivery, onEvents), onSnapshot: Agent.snapshots(screen: nil, metrics: metrics),
                     snapshotDetail: false, onNotice: Agent.notice))
-            await EngineLifecycle.run(Agent.services(engine, metrics: metrics), stopOn: [.interrupt, .terminate])
+            await EngineLifecycle.run(Agent.services(engine, metrics: metrics, delivery: delivery),
+                                      stopOn: [.interrupt, .terminate])
             complete.withLock { $0 = engine.historyIsComplete }
             return engine.firingCount
         }
+        Agent.reportDelivery(delivery)
         try finish(output, firing: firing, flushed: complete.withLock { $0 })
     }
 

@@ -174,7 +174,8 @@ struct PrometheusRulesStructureTests {
         #expect(down.expr == "max by (service) (probe_success{service=\"web.app\"}) == 0")
         #expect(down.holdFor == .seconds(15))
         #expect(down.labels == [.init("service", "web.app"), .init("severity", "critical"),
-                                .init("incidentboard_alert", "down")])
+                                .init("incidentboard_alert", "down"), .init("root_cause", "web.app"),
+                                .init("role", "root")])
         #expect(down.annotation("summary")?.contains("no upstreams") == true)
         #expect(rules.yaml.contains("        for: 15s\n"))
     }
@@ -295,16 +296,34 @@ struct AlertmanagerInhibitTests {
         let root = am.inhibitRules.filter { $0.upstream == "root" }
         #expect(root.count == 2)
         #expect(root[0].sourceMatchers == ["service=\"root\"", "severity=~\"critical|page\""])
-        #expect(root[0].targetMatchers == ["service=~\"mid|leaf|a|b\""])
+        #expect(root[0].targetMatchers == ["service=~\"mid|leaf|a|b\"", "role=\"\""])
         #expect(root[1].sourceMatchers == ["service=\"root\"", "severity=~\"warning|ticket\""])
-        #expect(root[1].targetMatchers == ["service=~\"mid|leaf|a|b\"", "severity=~\"warning|ticket\""])
+        #expect(root[1].targetMatchers == ["service=~\"mid|leaf|a|b\"", "severity=~\"warning|ticket\"", "role=\"\""])
         #expect(am.yaml.contains("""
               - source_matchers:
                   - 'service="root"'
                   - 'severity=~"critical|page"'
                 target_matchers:
                   - 'service=~"mid|leaf|a|b"'
+                  - 'role=""'
             """))
+    }
+
+    /// The board's suppression model, whatever the severities: a victim is muted while an alert
+    /// with its root cause's name and the root role fires. Always there, also without a graph.
+    @Test func victimsAreMutedByTheirRootWhateverTheSeverities() {
+        for am in [AlertmanagerConfig(config: config, source: "x"),
+                   AlertmanagerConfig(config: RulesFixture.config([RulesFixture.service("a")]), source: "x")] {
+            #expect(am.yaml.contains("""
+                inhibit_rules:
+                  # the board's suppression: a victim is muted while its root cause fires
+                  - source_matchers:
+                      - 'role="root"'
+                    target_matchers:
+                      - 'role="victim"'
+                    equal: ['root_cause']
+                """))
+        }
     }
 
     @Test func aCycleNeverMakesTwoServicesMuteEachOther() {
@@ -319,7 +338,7 @@ struct AlertmanagerInhibitTests {
     @Test func noDependenciesGiveAnEmptyList() {
         let am = AlertmanagerConfig(config: RulesFixture.config([RulesFixture.service("a")]), source: "x")
         #expect(am.inhibitRules.isEmpty)
-        #expect(am.yaml.hasSuffix("\ninhibit_rules: []\n"))
+        #expect(am.yaml.hasSuffix("    equal: ['root_cause']\n"), "only the role rule")
     }
 
     @Test func groupWaitCoversTheSlowestUpstreamsDownAlert() {

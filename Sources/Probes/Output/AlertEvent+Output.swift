@@ -55,3 +55,14 @@ extension AlertEvent {
             .timeSeparator(.colon).timeZone(separator: .omitted))
     }
 }
+
+extension AlertEvent {
+    /// The webhook body: the ``jsonLine()`` with `deliveryId` last, the same id on every retry
+    /// and for every destination, so a receiver recognises a duplicate.
+    public func webhookLine(deliveryID: String) -> String {
+        var line = jsonLine()
+        guard line.hasSuffix("}") else { return line }
+        line.removeLast()
+        return line + ",\"deliveryId\":" + JSONText.quote(deliveryID) + "}"
+    }
+}

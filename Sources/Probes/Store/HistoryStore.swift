@@ -102,7 +102,7 @@ public struct HistoryError: Error, Sendable, CustomStringConvertible {
 /// is moved aside (`<path>.corrupt-<time>`) with a warning, never overwritten.
 public final class HistoryStore: HistoryWriter, Sendable {
     /// The schema this build writes. Bump it and add a step to ``migrations`` for every change.
-    public static let schemaVersion = 2
+    public static let schemaVersion = 3
     /// Raw results kept per service.
     public static let rawResultsKept = 500
 
@@ -202,6 +202,32 @@ public final class HistoryStore: HistoryWriter, Sendable {
                     record BLOB NOT NULL
                 ) WITHOUT ROWID;
                 CREATE INDEX incidents_by_onset ON incidents (onset);
+                """)
+        },
+        { db in
+            // The delivery outbox (``OutboxEntry``): alert events waiting for a destination
+            // (Alertmanager, a webhook) to acknowledge them, and the alerts each destination must
+            // be reminded of while they fire.
+            try db.execute(sql: """
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    destination TEXT NOT NULL,
+                    delivery_id TEXT NOT NULL,
+                    payload BLOB NOT NULL,
+                    created REAL NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX outbox_by_destination ON outbox (destination, id);
+                CREATE TABLE outbox_firing (
+                    destination TEXT NOT NULL,
+                    alert_key TEXT NOT NULL,
+                    payload BLOB NOT NULL,
+                    grouping TEXT NOT NULL,
+                    dependent INTEGER NOT NULL,
+                    resolved_id TEXT,
+                    resolved_payload BLOB,
+                    PRIMARY KEY (destination, alert_key)
+                ) WITHOUT ROWID;
                 """)
         },
     ]

@@ -180,7 +180,8 @@ public struct PrometheusRules: Sendable {
         return Rule(
             kind: .alerting, name: burnRateAlert, expr: expr, holdFor: nil,
             labels: [Label("service", service.name), Label("sli", sli), Label("severity", rule.severity.rawValue),
-                     Label("rule", rule.name), Label("incidentboard_alert", AlertKind.burnRate.rawValue)],
+                     Label("rule", rule.name), Label("incidentboard_alert", AlertKind.burnRate.rawValue)]
+                + roleLabels(service),
             annotations: [Label("summary", RulesSyntax.templateLiteral(summary)),
                           Label("description", RulesSyntax.templateLiteral(description))])
     }
@@ -196,9 +197,17 @@ public struct PrometheusRules: Sendable {
         return Rule(
             kind: .alerting, name: downAlert, expr: expr, holdFor: hold,
             labels: [Label("service", service.name), Label("severity", AlertSeverity.critical.rawValue),
-                     Label("incidentboard_alert", AlertKind.down.rawValue)],
+                     Label("incidentboard_alert", AlertKind.down.rawValue)] + roleLabels(service),
             annotations: [Label("summary", RulesSyntax.templateLiteral(summary)),
                           Label("description", RulesSyntax.templateLiteral(description))])
+    }
+
+    /// `root_cause` and `role="root"` for a service without upstreams: its alerts are always its
+    /// own root's, as `watch --alertmanager` labels them, so they mute its victims' delivered alerts
+    /// through the config's role rule. A service with upstreams gets neither (a rule cannot know
+    /// whether it is a root or a victim; the severity-paired inhibit rules cover it).
+    static func roleLabels(_ service: ServiceConfig) -> [Label] {
+        service.dependsOn.isEmpty ? [Label("root_cause", service.name), Label("role", "root")] : []
     }
 
     /// `probes × interval`, capped at a year (a config may say `downAfter: 1000000000`).

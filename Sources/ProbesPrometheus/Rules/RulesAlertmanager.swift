@@ -5,11 +5,20 @@ import Probes
 /// grouped by service, and inhibit rules from the dependency graph, so that on-call is paged for
 /// the root cause and not for every victim (the local engine's suppression, done by Alertmanager).
 ///
-/// Per probed entry with probed dependents: while the entry has a `critical` or `page` alert
-/// firing, every alert of its transitive dependents is inhibited; while it has a `warning` or
-/// `ticket` firing, their warnings and tickets are (a ticket upstream never mutes a page).
-/// Entries without a probe raise no alerts in Prometheus, so they inhibit nothing themselves;
-/// the graph is still followed through them to their dependents.
+/// One rule carries the board's own suppression model, whatever the severities: an alert labelled
+/// `role="victim"` is inhibited while an alert labelled `role="root"` with the same `root_cause`
+/// fires (``roleRule``). Every alert `watch --alertmanager` delivers carries both labels, so
+/// Alertmanager mutes exactly what the board suppresses, a slow root's `latency` warning muting
+/// its victims' pages included.
+///
+/// The severity-paired rules stay for alerts without a `role` (those of the generated Prometheus
+/// rules for services with upstreams, which cannot know at rule time whether they are a root or a
+/// victim); they never touch an alert with a `role`. Per probed entry with probed dependents:
+/// while the entry has a `critical` or `page` alert firing, every alert of its transitive
+/// dependents is inhibited; while it has a `warning` or `ticket` firing, their warnings and
+/// tickets are (a ticket upstream never mutes a page). Entries without a probe raise no alerts in
+/// Prometheus, so they inhibit nothing themselves; the graph is still followed through them to
+/// their dependents.
 public struct AlertmanagerConfig: Sendable {
     /// The file name `incidentboard rules --output-dir` writes.
     public static let fileName = "alertmanager.yml"
@@ -31,7 +40,14 @@ public struct AlertmanagerConfig: Sendable {
         public var sourceMatchers: [String]
         /// Alertmanager matchers for the inhibited alerts.
         public var targetMatchers: [String]
+        /// Labels that must be equal in both.
+        public var equal: [String] = []
     }
+
+    /// The board's suppression model: victims muted while an alert of their root cause fires.
+    public static let roleRule = InhibitRule(
+        upstream: "", dependents: [], sourceMatchers: [RulesSyntax.matcher("role", "=", "root")],
+        targetMatchers: [RulesSyntax.matcher("role", "=", "victim")], equal: ["root_cause"])
 
     /// Where the config came from, for the header.
     public var source: String
@@ -62,13 +78,14 @@ public struct AlertmanagerConfig: Sendable {
                 upstream: name, dependents: dependents,
                 sourceMatchers: [RulesSyntax.matcher("service", "=", name),
                                  RulesSyntax.matcher("severity", "=~", "critical|page")],
-                targetMatchers: [RulesSyntax.matcher("service", "=~", targets)]))
+                targetMatchers: [RulesSyntax.matcher("service", "=~", targets), RulesSyntax.matcher("role", "=", "")]))
             rules.append(InhibitRule(
                 upstream: name, dependents: dependents,
                 sourceMatchers: [RulesSyntax.matcher("service", "=", name),
                                  RulesSyntax.matcher("severity", "=~", "warning|ticket")],
                 targetMatchers: [RulesSyntax.matcher("service", "=~", targets),
-                                 RulesSyntax.matcher("severity", "=~", "warning|ticket")]))
+                                 RulesSyntax.matcher("severity", "=~", "warning|ticket"),
+                                 RulesSyntax.matcher("role", "=", "")]))
             let hold = PrometheusRules.holdDuration(interval: probe.interval, probes: service.slo.alerts.downAfter)
                 + probe.timeout
             wait = max(wait, min(hold, Self.maximumGroupWait))
@@ -86,10 +103,14 @@ public struct AlertmanagerConfig: Sendable {
         var lines = RulesFileHeader.lines(
             title: "Alertmanager configuration", source: source,
             about: [
-                "Alerts are grouped by service. The inhibit rules come from the dependency graph (dependsOn):",
-                "while an upstream has a critical or page alert firing, every alert of the services that",
-                "depend on it (transitively) is inhibited; while it has a warning or ticket, their warnings",
-                "and tickets are (an upstream's ticket never mutes a dependent's page).",
+                "Alerts are grouped by service. The first inhibit rule is the board's own suppression: an",
+                "alert with role=\"victim\" is muted while a role=\"root\" alert with the same root_cause fires,",
+                "whatever the severities (every alert `watch --alertmanager` delivers carries both labels).",
+                "The others come from the dependency graph (dependsOn), for alerts without a role (those of",
+                "the Prometheus rules for services with upstreams): while an upstream has a critical or page",
+                "alert firing, every alert of the services that depend on it (transitively) is inhibited;",
+                "while it has a warning or ticket, their warnings and tickets are (an upstream's ticket",
+                "never mutes a dependent's page).",
                 "On-call is paged for the root cause, not for each victim, as by the local engine.",
                 "Check with `amtool check-config alertmanager.yml`.",
             ])
@@ -112,14 +133,11 @@ public struct AlertmanagerConfig: Sendable {
             "        send_resolved: true",
             "",
         ]
-        if inhibitRules.isEmpty {
-            lines.append("inhibit_rules: []")
-            return lines.joined(separator: "\n") + "\n"
-        }
         lines.append("inhibit_rules:")
+        lines.append("  " + RulesSyntax.comment("the board's suppression: a victim is muted while its root cause fires"))
         var previous: String?
-        for rule in inhibitRules {
-            if rule.upstream != previous {
+        for rule in [Self.roleRule] + inhibitRules {
+            if !rule.upstream.isEmpty, rule.upstream != previous {
                 let count = rule.dependents.count
                 lines.append("  " + RulesSyntax.comment(
                     "\(rule.upstream): \(count) dependent\(count == 1 ? "" : "s") inhibited while it fires"))
@@ -129,6 +147,9 @@ public struct AlertmanagerConfig: Sendable {
             lines += rule.sourceMatchers.map { "      - " + RulesSyntax.yaml($0) }
             lines.append("    target_matchers:")
             lines += rule.targetMatchers.map { "      - " + RulesSyntax.yaml($0) }
+            if !rule.equal.isEmpty {
+                lines.append("    equal: [" + rule.equal.map(RulesSyntax.yaml).joined(separator: ", ") + "]")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }
