@@ -34,6 +34,9 @@ public struct Monitor: Sendable {
 
     private var last: [String: ProbeResult] = [:]
     private var spells: [String: CascadeObservation] = [:]
+    /// Per transaction whose latest result failed at a step naming an upstream: that upstream,
+    /// and since when the transaction has blamed it (``JourneyEvidence``).
+    private var journeyBlame: [String: (upstream: String, onset: Date)] = [:]
     /// Per slow service, fast probes in a row so far and the start of the first of them.
     private var fastRun: [String: (count: Int, since: Date)] = [:]
     /// Per service with upstreams, the group wait of its unsuppressed alerts, in seconds.
@@ -143,6 +146,7 @@ public struct Monitor: Sendable {
         totals[result.service, default: SLITotals()].count(
             available: result.status.isAvailable, latency: result.latency, threshold: service.slo.latency.threshold)
         updateSpell(result, threshold: service.slo.latency.threshold)
+        noteJourney(result)
         let raw = alerts.evaluate(after: result, now: now, slo: &slo, latency: latency)
         if !raw.isEmpty { alertStateIsDirty = true }
         var events = route(raw, now: now)
@@ -215,6 +219,16 @@ public struct Monitor: Sendable {
         spells[result.service] = next
     }
 
+    /// Keeps which upstream each transaction blames; a change re-runs the analysis.
+    private mutating func noteJourney(_ result: ProbeResult) {
+        guard !result.steps.isEmpty || journeyBlame[result.service] != nil else { return }
+        let upstream = JourneyEvidence.blamedUpstream(result)
+        let previous = journeyBlame[result.service]
+        guard previous?.upstream != upstream else { return }
+        journeyBlame[result.service] = upstream.map { (upstream: $0, onset: result.startedAt) }
+        assessmentIsStale = true
+    }
+
     private mutating func refreshAssessment(now: Date) {
         // Recovery grace periods and settling slowness end with time, not with results, so they
         // are re-examined on every refresh while one is on record.
@@ -254,7 +268,9 @@ public struct Monitor: Sendable {
     /// upstream's plus its own, so it often crosses its threshold a probe before the upstream
     /// does; naming it for those seconds would put the wrong name at the top of the board.
     private mutating func settledAssessment(now: Date) -> CascadeAssessment {
-        var observations = spells
+        var blamed: [String: [Date]] = [:]
+        for blame in journeyBlame.values { blamed[blame.upstream, default: []].append(blame.onset) }
+        var observations = blamed.isEmpty ? spells : JourneyEvidence.merge(spells, blamed: blamed)
         var result = analyzer.analyze(observations, now: now)
         hasUnsettled = false
         for _ in 0..<observations.count {
