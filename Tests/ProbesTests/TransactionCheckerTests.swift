@@ -76,7 +76,7 @@ struct TransactionCheckerTests {
         ])
         var publicTier = transaction
         publicTier.steps[0].publicNames = ["tier"]
-        publicTier.steps[1].conditions = [try Self.condition("[BODY].tier == [CONTEXT].tier")]
+        publicTier.steps[1].conditions = [try Self.condition("[CONTEXT].tier == silver")]
         let masked = await Self.run(transaction)
         let shown = await Self.run(publicTier)
         await server.stop()
@@ -84,7 +84,8 @@ struct TransactionCheckerTests {
         #expect(masked.error?.contains(secret) == false && masked.error?.contains("***") == true, "\(masked.error ?? "")")
         #expect(masked.steps.allSatisfy { $0.error?.contains(secret) != true })
         // A public value is shown as it is.
-        #expect(shown.error?.contains("gold") == true, "\(shown.error ?? "")")
+        #expect(shown.error == #"step "me" failed: condition [CONTEXT].tier == silver failed: got gold"#,
+                "\(shown.error ?? "")")
     }
 
     @Test func aCleanupThatNeedsAValueNeverStoredIsSkipped() async throws {

@@ -223,7 +223,7 @@ public enum DemoEstateConfig {
             "url": "http://127.0.0.1:18097/shop/pay",
             "headers": { "Content-Type": "application/json" },
             "body": "{\"token\": \"[CONTEXT].token\", \"cart\": \"[CONTEXT].cart\"}",
-            "conditions": ["[STATUS] == 200", "has([BODY].order)"],
+            "conditions": ["[STATUS] == 200", "has([BODY].order) == true"],
             "store": { "order": "[BODY].order", "paid": "[BODY].paid" },
             "public": ["paid"],
             "upstream": "card-network"

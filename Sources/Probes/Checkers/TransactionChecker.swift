@@ -160,14 +160,7 @@ struct TransactionChecker: Sendable {
                           httpStatus: answer.httpStatus)
         }
         context.variables = values
-        let verdict: ConditionVerdict
-        if step.conditions.isEmpty {
-            let code = context.status ?? 0
-            verdict = (200..<300).contains(code)
-                ? ConditionVerdict(status: .up, message: nil) : ConditionVerdict(status: .down, message: "HTTP \(code)")
-        } else {
-            verdict = ConditionVerdict.judge(step.conditions, context)
-        }
+        let verdict = Self.judge(step.conditions, context, redactor: run.redactor)
         if verdict.status == .down {
             return failed(verdict.message ?? "down", .condition, latency: answer.latency, httpStatus: context.status)
         }
@@ -182,6 +175,40 @@ struct TransactionChecker: Sendable {
         return StepResult(name: step.name, status: verdict.status == .up ? .up : .degraded, latency: answer.latency,
                           error: verdict.message, failure: verdict.status == .up ? nil : .condition,
                           httpStatus: context.status, upstream: step.upstream, isCleanup: isCleanup)
+    }
+
+    /// The step's verdict: without conditions 2xx is up; otherwise as ``ConditionVerdict/judge(_:_:)``,
+    /// with every failure message scrubbed of stored secrets. A condition message shortens long
+    /// values (`got s3cr3t-83EF…`), which whole-value masking would miss, so a message that shows
+    /// the start of a secret loses its observed values altogether.
+    static func judge(_ conditions: [Condition], _ context: ConditionContext, redactor: Redactor) -> ConditionVerdict {
+        guard !conditions.isEmpty else {
+            let code = context.status ?? 0
+            return (200..<300).contains(code)
+                ? ConditionVerdict(status: .up, message: nil) : ConditionVerdict(status: .down, message: "HTTP \(code)")
+        }
+        var firstWarning: String?
+        for condition in conditions {
+            let outcome = condition.evaluate(context)
+            guard !outcome.passed else { continue }
+            let message = scrubbed(outcome.message ?? "condition \(condition.source) failed", condition: condition,
+                                   redactor: redactor)
+            switch condition.severity {
+            case .critical: return ConditionVerdict(status: .down, message: message)
+            case .warning: firstWarning = firstWarning ?? message
+            }
+        }
+        if let firstWarning { return ConditionVerdict(status: .degraded, message: firstWarning) }
+        return ConditionVerdict(status: .up, message: nil)
+    }
+
+    /// `message` with stored secrets masked; when even the start of one shows, its observed values are dropped.
+    static func scrubbed(_ message: String, condition: Condition, redactor: Redactor) -> String {
+        let masked = redactor.redact(message)
+        let showsAPart = redactor.secrets.contains { secret in
+            secret.count >= 4 && masked.contains(String(secret.prefix(4)))
+        }
+        return showsAPart ? "condition \(redactor.redact(condition.source)) failed: got *** (a stored value)" : masked
     }
 
     /// The value a `store` entry takes from an answer: JSON text as is, anything else as compact JSON.
