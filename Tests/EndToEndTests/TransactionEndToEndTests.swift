@@ -110,14 +110,15 @@ struct TransactionEndToEndTests {
         #expect(json.status == 2, "\(json.stdout)\n\(json.stderr)")
         let steps = Self.steps(try Self.object(json.stdout), "journey")
         #expect(steps.map { $0["status"] as? String } == ["up", "up", "down", "skipped", "up"], "\(steps)")
-        #expect(steps[2]["error"] as? String == "HTTP 502", "\(steps)")
+        #expect(steps[2]["error"] as? String == "condition [STATUS] == 200 failed: got 502", "\(steps)")
         #expect(steps[3]["error"] as? String == "not run: an earlier step failed")
         #expect(Self.service(try Self.object(json.stdout), "journey")?["error"] as? String
-            == #"step "pay" failed: HTTP 502"#)
+            == #"step "pay" failed: condition [STATUS] == 200 failed: got 502"#)
         // The read-back never ran; the cancel did, for the order created before the failure.
         #expect(server.requests(to: "/orders/\(Self.order)").isEmpty)
         #expect(server.requests(to: "/orders/\(Self.order)/cancel").count == 3, "one cancel per check run")
-        #expect(text.stdout.contains(#"journey: DOWN"#) && text.stdout.contains(#"step "pay" failed: HTTP 502"#),
+        let journeyRow = text.stdout.split(separator: "\n").first { $0.hasPrefix("down") && $0.contains(" journey ") }
+        #expect(journeyRow?.contains(#"step "pay" failed: condition [STATUS] == 200 failed: got 502"#) == true,
                 "\(text.stdout)")
         #expect(nagios.stdout.hasPrefix("INCIDENTBOARD CRITICAL"), "\(nagios.stdout)")
         #expect(nagios.stdout.contains(#"step "pay" failed"#), "\(nagios.stdout)")
@@ -133,7 +134,8 @@ struct TransactionEndToEndTests {
         await server.stop()
         let journey = try #require(Self.service(try Self.object(outcome.stdout), "journey"))
         #expect(journey["error"] as? String
-            == #"step "pay" failed: HTTP 502; cleanup step "cancel the test order" failed: HTTP 500"#)
+            == #"step "pay" failed: condition [STATUS] == 200 failed: got 502; "#
+                + #"cleanup step "cancel the test order" failed: HTTP 500"#)
         #expect(Self.steps(try Self.object(outcome.stdout), "journey").last?["status"] as? String == "down")
     }
 

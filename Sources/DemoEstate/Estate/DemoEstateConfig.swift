@@ -184,6 +184,7 @@ public enum DemoEstateConfig {
         "type": "http",
         "method": "POST",
         "url": "http://127.0.0.1:18096/gift/synthetic-payment",
+        "interval": "5s",
         "headers": { "Content-Type": "application/json" },
         "body": "{\"item\": \"coffee-voucher\", \"amount\": 4500, \"synthetic\": true}",
         "conditions": ["[STATUS] == 200", "[BODY].paid == true", "[BODY].charged == [BODY].paid"]
