@@ -218,6 +218,8 @@ struct TransactionEndToEndTests {
         #expect(metrics.contains(#"probe_step_duration_seconds{service="journey",site=""#), "\(metrics.suffix(1500))")
         #expect(metrics.contains(#"step="order matches payment"} "#))
         #expect(metrics.contains(#"probe_step_success{service="journey""#))
+        let promtool = try #require(try await PromtoolCheck.run(metrics), Comment(rawValue: PromtoolCheck.missing))
+        #expect(promtool.status == 0 && promtool.output.isEmpty, "promtool check metrics: \(promtool.output)")
         let check = try await Binary.run(["check", "--config", config, "--format", "json"])
         let checkText = try await Binary.run(["check", "--config", config])
         let checkNagios = try await Binary.run(["check", "--config", config, "--format", "nagios"])

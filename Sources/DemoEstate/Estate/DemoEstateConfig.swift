@@ -249,7 +249,8 @@ public enum DemoEstateConfig {
             "conditions": ["[STATUS] == 200", "[BODY].cancelled == true"]
           }
         ]
-      }
+      },
+      "slo": { "latency": { "threshold": "1s" } }
     }
   ]
 }
