@@ -78,10 +78,61 @@ struct JourneyEvidenceTests {
 
     @Test func theUpstreamsOwnFailureKeepsItsOwnOnset() {
         let own = CascadeObservation.unhealthy(since: Self.start, failure: .refused)
-        let merged = JourneyEvidence.merge(["bureau": own], blamed: ["bureau": [Self.start + 60]])
+        let merged = JourneyEvidence.merge(
+            ["bureau": own], blames: [JourneyEvidence.Blame(upstream: "bureau", onset: Self.start + 60)])
         #expect(merged["bureau"] == own)
-        let green = JourneyEvidence.merge(["bureau": .healthy], blamed: ["bureau": [Self.start + 60, Self.start + 30]])
+        let green = JourneyEvidence.merge(["bureau": .healthy], blames: [
+            JourneyEvidence.Blame(upstream: "bureau", onset: Self.start + 60),
+            JourneyEvidence.Blame(upstream: "bureau", onset: Self.start + 30),
+        ])
         #expect(green["bureau"]?.health == .unhealthy && green["bureau"]?.onset == Self.start + 30)
         #expect(green["bureau"]?.isJourneyEvidence == true)
+    }
+
+    @Test func blameThatStoppedIsARecoveryOfTheUpstream() {
+        let merged = JourneyEvidence.merge(["bureau": .healthy], blames: [
+            JourneyEvidence.Blame(upstream: "bureau", onset: Self.start, recoveredAt: Self.start + 40),
+        ])
+        #expect(merged["bureau"] == {
+            var recovered = CascadeObservation.recovered(at: Self.start + 40, troubledSince: Self.start)
+            recovered.isJourneyEvidence = true
+            return recovered
+        }())
+    }
+
+    /// A victim that is still failing when the journey stops blaming its upstream stays attributed
+    /// to it for the recovery grace: it must not page as a root of its own (silent-wrong-charge:
+    /// the journey, probed every 2 s, sees the card network heal before gift-payment's next probe).
+    @Test func aVictimStillFailingWhenTheJourneyRecoversKeepsItsRoot() throws {
+        let json = """
+            {"services": [
+              {"name": "network", "probe": {"type": "http", "url": "http://127.0.0.1:1/health"}},
+              {"name": "payment", "dependsOn": ["network"], "probe": {"type": "http", "url": "http://127.0.0.1:1/pay", "interval": "5s", "timeout": "1s"}},
+              {"name": "journey", "probe": {"type": "transaction", "interval": "2s", "timeout": "1s", "steps": [
+                {"name": "pay", "url": "http://127.0.0.1:1/pay", "upstream": "network"}]}}
+            ]}
+            """
+        var monitor = Monitor(config: try ConfigLoader.load(data: Data(json.utf8), displayName: "probes.json",
+                                                            environment: [:]))
+        var now = Self.start
+        func journey(failing: Bool) -> ProbeResult {
+            var result = ProbeResult(service: "journey", startedAt: now, status: failing ? .down : .up,
+                                     latency: .milliseconds(5), error: failing ? #"step "pay" failed: HTTP 502"# : nil,
+                                     failure: failing ? .condition : nil)
+            result.steps = [StepResult(name: "pay", status: failing ? .down : .up, latency: .milliseconds(5),
+                                       upstream: "network")]
+            return result
+        }
+        _ = monitor.ingest(Self.up("network", at: now), now: now)
+        _ = monitor.ingest(journey(failing: true), now: now)
+        _ = monitor.ingest(ProbeResult(service: "payment", startedAt: now, status: .down, latency: .milliseconds(5),
+                                       error: "HTTP 502", failure: .condition), now: now)
+        now += 10
+        _ = monitor.ingest(journey(failing: false), now: now)
+        _ = monitor.tick(now: now)
+        let snapshot = monitor.snapshot(now: now)
+        #expect(snapshot.service(named: "payment")?.rootCauses == ["network"], "\(snapshot.incidents)")
+        #expect(snapshot.incidents.map(\.rootCause) == ["network"])
+        #expect(snapshot.incidents.first?.cause == .recovered)
     }
 }

@@ -14,19 +14,43 @@ public enum JourneyEvidence {
         return result.failedStep?.upstream
     }
 
-    /// `observations` with every blamed upstream in trouble since the earliest onset reported for
-    /// it, unless its own observation already says it is unhealthy.
-    /// - Parameter blamed: per upstream, the onsets of the transactions that blame it.
+    /// One transaction's blame of one upstream: since when its runs have failed at a step that
+    /// exercises it, and when that stopped (the first run after that did not fail there).
+    public struct Blame: Sendable, Equatable {
+        public var upstream: String
+        public var onset: Date
+        /// `nil` while the transaction still fails there.
+        public var recoveredAt: Date?
+
+        public init(upstream: String, onset: Date, recoveredAt: Date? = nil) {
+            self.upstream = upstream
+            self.onset = onset
+            self.recoveredAt = recoveredAt
+        }
+    }
+
+    /// `observations` with the journeys' view of every blamed upstream: in trouble since the
+    /// earliest onset while a transaction still fails there (unless its own observation already
+    /// says it is unhealthy), else recovered when the last one stopped, so that its victims keep
+    /// their attribution for the recovery grace as they would with the upstream's own probe.
     public static func merge(
-        _ observations: [String: CascadeObservation], blamed: [String: [Date]]
+        _ observations: [String: CascadeObservation], blames: [Blame]
     ) -> [String: CascadeObservation] {
         var merged = observations
-        for (upstream, onsets) in blamed {
-            guard let onset = onsets.min() else { continue }
-            if let own = merged[upstream], own.health == .unhealthy { continue }
-            var observation = CascadeObservation.unhealthy(since: onset, failure: .condition)
-            observation.isJourneyEvidence = true
-            merged[upstream] = observation
+        for (upstream, list) in Dictionary(grouping: blames, by: \.upstream) {
+            let own = merged[upstream]
+            if let onset = list.filter({ $0.recoveredAt == nil }).map(\.onset).min() {
+                if own?.health == .unhealthy { continue }
+                var observation = CascadeObservation.unhealthy(since: onset, failure: .condition)
+                observation.isJourneyEvidence = true
+                merged[upstream] = observation
+            } else if let recovered = list.compactMap(\.recoveredAt).max() {
+                // The upstream's own trouble, or a later recovery of its own, tells more.
+                if let own, own.health != .healthy || (own.recoveredAt ?? .distantPast) >= recovered { continue }
+                var observation = CascadeObservation.recovered(at: recovered, troubledSince: list.map(\.onset).min())
+                observation.isJourneyEvidence = true
+                merged[upstream] = observation
+            }
         }
         return merged
     }

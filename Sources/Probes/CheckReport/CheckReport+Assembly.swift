@@ -17,14 +17,14 @@ extension CheckReport {
                 status: result.status, latencyOverThreshold: slow,
                 onset: result.status != .up || slow ? result.startedAt : nil, failure: result.failure)
         }
-        var blamed: [String: [Date]] = [:]
+        var blames: [JourneyEvidence.Blame] = []
         var blamedBy: [String: [String]] = [:]
         for name in names {
             guard let result = results[name], let upstream = JourneyEvidence.blamedUpstream(result) else { continue }
-            blamed[upstream, default: []].append(result.startedAt)
+            blames.append(JourneyEvidence.Blame(upstream: upstream, onset: result.startedAt))
             blamedBy[upstream, default: []].append("\(name) step \"\(result.failedStep?.name ?? "")\"")
         }
-        if !blamed.isEmpty { observations = JourneyEvidence.merge(observations, blamed: blamed) }
+        if !blames.isEmpty { observations = JourneyEvidence.merge(observations, blames: blames) }
         let assessment = CascadeAnalyzer(config: config).analyze(observations, now: checkedAt)
         let selected = Set(names)
         var entries: [Entry] = []

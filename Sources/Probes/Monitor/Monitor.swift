@@ -34,9 +34,9 @@ public struct Monitor: Sendable {
 
     private var last: [String: ProbeResult] = [:]
     private var spells: [String: CascadeObservation] = [:]
-    /// Per transaction whose latest result failed at a step naming an upstream: that upstream,
-    /// and since when the transaction has blamed it (``JourneyEvidence``).
-    private var journeyBlame: [String: (upstream: String, onset: Date)] = [:]
+    /// Per transaction that failed at a step naming an upstream: that upstream, since when, and
+    /// when it stopped (``JourneyEvidence``).
+    private var journeyBlame: [String: JourneyEvidence.Blame] = [:]
     /// Per slow service, fast probes in a row so far and the start of the first of them.
     private var fastRun: [String: (count: Int, since: Date)] = [:]
     /// Per service with upstreams, the group wait of its unsuppressed alerts, in seconds.
@@ -219,13 +219,30 @@ public struct Monitor: Sendable {
         spells[result.service] = next
     }
 
-    /// Keeps which upstream each transaction blames; a change re-runs the analysis.
+    /// Keeps which upstream each transaction blames; a change re-runs the analysis. Blame that
+    /// stopped is kept as a recovery for ``longestHold``, and blame back soon after keeps its onset
+    /// (the same spell flapping), as a probed upstream's own spell would.
     private mutating func noteJourney(_ result: ProbeResult) {
         guard !result.steps.isEmpty || journeyBlame[result.service] != nil else { return }
-        let upstream = JourneyEvidence.blamedUpstream(result)
         let previous = journeyBlame[result.service]
-        guard previous?.upstream != upstream else { return }
-        journeyBlame[result.service] = upstream.map { (upstream: $0, onset: result.startedAt) }
+        if let upstream = JourneyEvidence.blamedUpstream(result) {
+            if let previous, previous.upstream == upstream {
+                guard let recovered = previous.recoveredAt else { return }
+                let flapping = result.startedAt.timeIntervalSince(recovered) <= analyzer.policy.minimumOnsetMargin.seconds
+                journeyBlame[result.service] = JourneyEvidence.Blame(
+                    upstream: upstream, onset: flapping ? previous.onset : result.startedAt)
+            } else {
+                journeyBlame[result.service] = JourneyEvidence.Blame(upstream: upstream, onset: result.startedAt)
+            }
+        } else {
+            guard let previous else { return }
+            if let recovered = previous.recoveredAt {
+                guard result.startedAt.timeIntervalSince(recovered) > Self.longestHold else { return }
+                journeyBlame[result.service] = nil
+            } else {
+                journeyBlame[result.service]?.recoveredAt = result.startedAt
+            }
+        }
         assessmentIsStale = true
     }
 
@@ -268,9 +285,7 @@ public struct Monitor: Sendable {
     /// upstream's plus its own, so it often crosses its threshold a probe before the upstream
     /// does; naming it for those seconds would put the wrong name at the top of the board.
     private mutating func settledAssessment(now: Date) -> CascadeAssessment {
-        var blamed: [String: [Date]] = [:]
-        for blame in journeyBlame.values { blamed[blame.upstream, default: []].append(blame.onset) }
-        var observations = blamed.isEmpty ? spells : JourneyEvidence.merge(spells, blamed: blamed)
+        var observations = journeyBlame.isEmpty ? spells : JourneyEvidence.merge(spells, blames: Array(journeyBlame.values))
         var result = analyzer.analyze(observations, now: now)
         hasUnsettled = false
         for _ in 0..<observations.count {
