@@ -102,7 +102,7 @@ struct JourneyEvidenceTests {
 
     /// A victim that is still failing when the journey stops blaming its upstream stays attributed
     /// to it for the recovery grace: it must not page as a root of its own (silent-wrong-charge:
-    /// the journey, probed every 2 s, sees the card network heal before gift-payment's next probe).
+    /// the journey, probed more often, sees the card network heal before gift-payment's next probe).
     @Test func aVictimStillFailingWhenTheJourneyRecoversKeepsItsRoot() throws {
         let json = """
             {"services": [

@@ -197,7 +197,7 @@ public enum DemoEstateConfig {
       "dependsOn": ["gift-payment"],
       "probe": {
         "type": "transaction",
-        "interval": "2s",
+        "interval": "3s",
         "timeout": "1500ms",
         "steps": [
           {
