@@ -16,7 +16,7 @@ struct DemoEstateConfigTests {
         #expect(DemoEstateConfig.json + "\n" == file,
                 "copy probes.json into Sources/DemoEstate/Estate/DemoEstateConfig.swift when it changes")
         let config = try DemoEstateConfig.load(environment: [:])
-        #expect(config.services.filter { $0.probe != nil }.count == 12)
+        #expect(config.services.filter { $0.probe != nil }.count == 13)
         // The estate answers every probe of its own config: nothing to note.
         #expect(EstateLayout.standard.adopting(config).notes.isEmpty)
         #expect(DemoEstateConfig.describesDemoEstate(config))

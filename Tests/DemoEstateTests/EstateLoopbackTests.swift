@@ -53,7 +53,8 @@ struct EstateLoopbackTests {
     @Test func healthyEstateAnswersUpEverywhere() async throws {
         try await withEstate { estate in
             for server in estate.layout.servers {
-                for route in server.routes {
+                // The gift shop wants a session first; its journey is tested on its own.
+                for route in server.routes where server.name != "gift-shop" {
                     let outcome = route.method == .POST
                         ? try await post(estate, server.name, route.path)
                         : try await get(estate, server.name, route.path)

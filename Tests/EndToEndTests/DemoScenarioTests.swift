@@ -241,18 +241,27 @@ struct DemoScenarioTests {
         #expect(run.first("resolved", "down", "auth-vendor") != nil, run.transcript)
     }
 
-    @Test func silentWrongChargeIsCaughtByTheBodyCondition() async throws {
+    @Test func silentWrongChargeIsCaughtByTheJourneyAndNamesTheCardNetwork() async throws {
         let run = try await Self.play("silent-wrong-charge", pace: 2, timeout: .seconds(90)) {
-            $0.contains { $0.is("resolved", "down", "gift-payment") }
+            $0.contains { $0.is("resolved", "down", "gift-checkout") }
+                && $0.contains { $0.is("resolved", "down", "gift-payment") }
         }
         Self.expectCleanStop(run)
-        try Self.expectOneIncident(run, of: .silentWrongCharge, victims: [])
-        let alert = try #require(run.first("firing", "down", "gift-payment"), run.transcript)
-        #expect(alert.rootCause == "gift-payment" && !alert.suppressed, run.transcript)
-        #expect(alert.summary.contains("[BODY]"), "caught by the body, the status was 200: \(alert.summary)")
-        // The card network's own health check never noticed.
-        #expect(!run.alerts.contains { $0.service == "card-network" }, run.transcript)
-        #expect(run.first("resolved", "down", "gift-payment") != nil, run.transcript)
+        try Self.expectOneIncident(run, of: .silentWrongCharge, victims: ["gift-payment", "gift-checkout"])
+        // The transaction's alert names the step that failed and is attributed to the card network.
+        let journey = try #require(run.first("firing", "down", "gift-checkout"), run.transcript)
+        #expect(journey.summary.contains("step \"order matches payment\" failed"), "\(journey.summary)")
+        #expect(journey.rootCause == "card-network" && journey.suppressed, run.transcript)
+        let payment = try #require(run.first("firing", "down", "gift-payment"), run.transcript)
+        #expect(payment.rootCause == "card-network", run.transcript)
+        #expect(payment.summary.contains("[BODY]"), "caught by the body, the status was 200: \(payment.summary)")
+        // The card network is paged once, under its own name, for its dependents: its health probe
+        // stayed green throughout, so it has no down alert of its own.
+        let root = try #require(run.first("firing", "down", "card-network"), run.transcript)
+        #expect(root.summary.contains("root cause of") && !root.suppressed, run.transcript)
+        #expect(!run.alerts.contains { $0.service == "card-network" && !$0.summary.contains("root cause of") },
+                run.transcript)
+        #expect(run.first("resolved", "down", "gift-checkout") != nil, run.transcript)
     }
 
     @Test func pointPortalFlashCrowdShowsLatencyThenErrorsOnThePortal() async throws {

@@ -61,7 +61,7 @@ struct FirstMinutesTests {
         let outcome = try await Binary.run(["check", "--config", config])
         withExtendedLifetime(refusing) {}
         #expect(outcome.status == 2)
-        #expect(outcome.stderr.contains("nothing answered (all 12 probes refused"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("nothing answered (all 13 probes refused"), "\(outcome.stderr)")
         #expect(outcome.stderr.contains("`incidentboard demo` starts it"), "\(outcome.stderr)")
     }
 

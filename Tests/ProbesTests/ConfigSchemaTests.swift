@@ -36,6 +36,7 @@ struct ConfigSchemaTests {
             #expect(Self.propertyNames(schema, ["$defs", "\(type.name)Probe"])
                 == Set(ConfigValidator.commonProbeKeys + type.keys), "\(type.name)")
         }
+        #expect(Self.propertyNames(schema, ["$defs", "transactionStep"]) == Set(ConfigValidator.transactionStepKeys))
         #expect(Self.propertyNames(schema, ["$defs", "slo"]) == Set(ConfigValidator.sloKeys))
         #expect(Self.propertyNames(schema, ["$defs", "slo", "properties", "latency"])
             == Set(ConfigValidator.latencySLOKeys))

@@ -190,7 +190,8 @@ struct DetailPane {
             lines.append(Line(""))
         }
 
-        // Recent probes, newest first.
+        // A transaction's steps, then recent probes, newest first.
+        if let result = service.lastResult { lines += stepLines(result, width: width) }
         if service.hasProbe {
             lines.append(Line("recent probes", style: label))
             if service.recent.isEmpty {

@@ -184,10 +184,73 @@ public enum DemoEstateConfig {
         "type": "http",
         "method": "POST",
         "url": "http://127.0.0.1:18096/gift/synthetic-payment",
+        "interval": "5s",
         "headers": { "Content-Type": "application/json" },
         "body": "{\"item\": \"coffee-voucher\", \"amount\": 4500, \"synthetic\": true}",
         "conditions": ["[STATUS] == 200", "[BODY].paid == true", "[BODY].charged == [BODY].paid"]
       }
+    },
+    {
+      "name": "gift-checkout",
+      "title": "선물하기 구매 여정 (gift checkout journey)",
+      "group": "journey",
+      "dependsOn": ["gift-payment"],
+      "probe": {
+        "type": "transaction",
+        "interval": "3s",
+        "timeout": "1500ms",
+        "steps": [
+          {
+            "name": "log in",
+            "method": "POST",
+            "url": "http://127.0.0.1:18097/shop/login",
+            "body": "{\"user\": \"synthetic-shopper\"}",
+            "conditions": ["[STATUS] == 200"],
+            "store": { "token": "[BODY].token" }
+          },
+          {
+            "name": "put a gift in the cart",
+            "method": "POST",
+            "url": "http://127.0.0.1:18097/shop/cart",
+            "headers": { "Content-Type": "application/json" },
+            "body": "{\"token\": \"[CONTEXT].token\", \"item\": \"coffee-voucher\"}",
+            "conditions": ["[STATUS] == 200", "[BODY].amount == 4500"],
+            "store": { "cart": "[BODY].cart" },
+            "public": true
+          },
+          {
+            "name": "pay",
+            "method": "POST",
+            "url": "http://127.0.0.1:18097/shop/pay",
+            "headers": { "Content-Type": "application/json" },
+            "body": "{\"token\": \"[CONTEXT].token\", \"cart\": \"[CONTEXT].cart\"}",
+            "conditions": ["[STATUS] == 200", "has([BODY].order) == true"],
+            "store": { "order": "[BODY].order", "paid": "[BODY].paid" },
+            "public": ["paid"],
+            "upstream": "card-network"
+          },
+          {
+            "name": "order matches payment",
+            "method": "POST",
+            "url": "http://127.0.0.1:18097/shop/order",
+            "headers": { "Content-Type": "application/json" },
+            "body": "{\"token\": \"[CONTEXT].token\", \"order\": \"[CONTEXT].order\"}",
+            "conditions": ["[STATUS] == 200", "[BODY].paid == [CONTEXT].paid", "[BODY].charged == [BODY].paid"],
+            "upstream": "card-network"
+          }
+        ],
+        "cleanup": [
+          {
+            "name": "cancel the test order",
+            "method": "POST",
+            "url": "http://127.0.0.1:18097/shop/cancel",
+            "headers": { "Content-Type": "application/json" },
+            "body": "{\"token\": \"[CONTEXT].token\", \"order\": \"[CONTEXT].order\"}",
+            "conditions": ["[STATUS] == 200", "[BODY].cancelled == true"]
+          }
+        ]
+      },
+      "slo": { "latency": { "threshold": "1s" } }
     }
   ]
 }

@@ -1,6 +1,7 @@
 extension EstateLayout {
     /// The estate of the repository's probes.json: four upstreams (the auth vendor with an SMS
-    /// and a certificate path on one port) and seven services over them.
+    /// and a certificate path on one port) seven services over them, and the gift shop the gift-checkout
+    /// transaction walks through.
     public static let standard = EstateLayout(
         servers: [
             Server(name: "point-portal", port: 18081, routes: [
@@ -47,6 +48,14 @@ extension EstateLayout {
             ]),
             Server(name: "gift-payment", port: 18096, routes: [
                 Route(.POST, "/gift/synthetic-payment", node: "gift-payment", answer: .giftPayment(Calls.authorize)),
+            ]),
+            // The gift shop customers use; the gift-checkout transaction walks through it.
+            Server(name: "gift-shop", port: 18097, routes: [
+                Route(.POST, "/shop/login", node: "gift-checkout", answer: .giftShop(.login, nil)),
+                Route(.POST, "/shop/cart", node: "gift-checkout", answer: .giftShop(.cart, nil)),
+                Route(.POST, "/shop/pay", node: "gift-checkout", answer: .giftShop(.pay, Calls.authorize)),
+                Route(.POST, "/shop/order", node: "gift-checkout", answer: .giftShop(.order, nil)),
+                Route(.POST, "/shop/cancel", node: "gift-checkout", answer: .giftShop(.cancel, nil)),
             ]),
         ],
         baseline: [

@@ -64,6 +64,8 @@ public struct EstateLayout: Sendable {
         case transfersHealth(certificate: UpstreamCall, receiver: UpstreamCall)
         /// The gift shop's synthetic payment through the card network: `{"paid":…,"charged":…}`.
         case giftPayment(UpstreamCall)
+        /// The gift shop's API (``GiftShop``); paying calls the card network's authorisation.
+        case giftShop(GiftShopAction, UpstreamCall?)
     }
 
     /// A call a service makes to an upstream node.

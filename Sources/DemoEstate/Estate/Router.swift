@@ -10,6 +10,8 @@ final class Router: Sendable {
     private let ports: PortBook
     private let caller: UpstreamCaller
     private let timeout: Duration
+    /// The gift shop's sessions, carts and orders.
+    let shop = GiftShop()
 
     /// The message of incident 4: inbound transfers refused "for reasons of the receiving bank".
     static let refusedTransferMessage = "수취 은행의 사유로 이체할 수 없다"
@@ -39,7 +41,7 @@ final class Router: Sendable {
         // A hard-down path on a port that stays open (the other path still serves) cuts the connection.
         if node.profile.hardDown { return .dropped }
         let (admission, answer) = await node.serve { profile in
-            await self.answer(route.answer, profile: profile, node: route.node)
+            await self.answer(route.answer, profile: profile, node: route.node, body: request.body)
         }
         switch admission {
         case .served:
@@ -59,7 +61,9 @@ final class Router: Sendable {
         }
     }
 
-    private func answer(_ answer: EstateLayout.Answer, profile: FaultProfile, node: String) async -> EstateResponse {
+    private func answer(_ answer: EstateLayout.Answer, profile: FaultProfile, node: String, body: String) async
+        -> EstateResponse
+    {
         switch answer {
         case .health:
             return EstateResponse(.ok, JSONBody([("status", .string("UP"))]))
@@ -79,6 +83,8 @@ final class Router: Sendable {
             return await transfersHealth(certificate: certificate, receiver: receiver)
         case .giftPayment(let call):
             return await giftPayment(call)
+        case .giftShop(let action, let call):
+            return await giftShop(action, call: call, body: body)
         }
     }
 
@@ -145,6 +151,32 @@ final class Router: Sendable {
             ("item", .string("coffee-voucher")), ("paid", .bool(authorization?.approved ?? false)),
             ("charged", .bool(authorization?.charged ?? false)),
         ]))
+    }
+
+    /// One call of the gift shop's API; paying asks the card network first.
+    private func giftShop(_ action: GiftShopAction, call: EstateLayout.UpstreamCall?, body: String) async
+        -> EstateResponse
+    {
+        let request = GiftShopRequest(body: body)
+        switch action {
+        case .login: return shop.login()
+        case .cart: return shop.cart(request)
+        case .order: return shop.order(request)
+        case .cancel: return shop.cancel(request)
+        case .pay:
+            guard let call else { return shop.pay(request, approved: true, charged: true) }
+            let outcome = await callAll([call])[0]
+            guard case .answered(let status, let answer) = outcome, (200..<300).contains(status) else {
+                return EstateResponse(.badGateway, JSONBody([("error", .string("\(call.node): \(outcome.verdict)"))]))
+            }
+            struct Authorization: Decodable {
+                var approved: Bool?
+                var charged: Bool?
+            }
+            let authorization = try? JSONDecoder().decode(Authorization.self, from: Data(answer.utf8))
+            return shop.pay(request, approved: authorization?.approved ?? false,
+                                charged: authorization?.charged ?? false)
+        }
     }
 
     private func callAll(_ calls: [EstateLayout.UpstreamCall]) async -> [UpstreamCaller.Outcome] {

@@ -90,11 +90,14 @@ extension Scenario {
 
     private static let smsSlowing = Layout.authSMS.with(latency: .milliseconds(700, jitter: 80))
 
-    /// Incident 5: the card network answers 200 OK, charged, but nothing was paid.
+    /// Incident 5: the card network answers 200 OK, charged, but nothing was paid. Its health
+    /// stays green; the gift-checkout transaction fails at "order matches payment", a step that
+    /// exercises the card network, so the board names the card network, with gift-payment and the
+    /// transaction as its victims.
     public static let silentWrongCharge = Scenario(
         name: "silent-wrong-charge",
-        summary: "incident 5: card network says 200 OK, charged but not paid; only the body tells",
-        root: "gift-payment",
+        summary: "incident 5: card network says 200 OK, charged but not paid; only the customer's journey tells",
+        root: "card-network",
         steps: [
             Step(at: .zero, "gift shop selling"),
             Step(at: .seconds(10), "the card network charges for vouchers it never approved (200 OK)",

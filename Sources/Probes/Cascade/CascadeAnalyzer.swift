@@ -80,7 +80,7 @@ public struct CascadeAnalyzer: Sendable {
     public func analyze(_ observations: [String: CascadeObservation], now: Date) -> CascadeAssessment {
         var run = Analysis(analyzer: self, now: now)
         for (name, observation) in observations {
-            guard let i = graph.index(of: name), probed[i] else { continue }
+            guard let i = graph.index(of: name), probed[i] || observation.isJourneyEvidence else { continue }
             run.observe(i, observation)
         }
         return run.finish()
@@ -92,7 +92,7 @@ public struct CascadeAnalyzer: Sendable {
     public func analyze(byIndex observations: [CascadeObservation?], now: Date) -> CascadeAssessment {
         var run = Analysis(analyzer: self, now: now)
         for (i, observation) in observations.prefix(graph.count).enumerated() {
-            guard let observation, probed[i] else { continue }
+            guard let observation, probed[i] || observation.isJourneyEvidence else { continue }
             run.observe(i, observation)
         }
         return run.finish()
@@ -217,7 +217,7 @@ public struct CascadeAnalyzer: Sendable {
         mutating func inferProbelessDependencies() -> Bool {
             var claimed = NodeSet(capacity: graph.count)
             var any = false
-            for p in graph.topologicalIndices.reversed() where !analyzer.probed[p] {
+            for p in graph.topologicalIndices.reversed() where !analyzer.probed[p] && trouble[p] == .none {
                 // Evidence is trouble that can have come from p: reached through troubled (or
                 // unprobed) nodes only. A healthy node in between says p's trouble did not pass there.
                 var candidates: [Int] = []

@@ -26,6 +26,9 @@ public struct CascadeObservation: Sendable, Equatable {
     /// For a healthy node, when its last spell of trouble ended (its first good probe after it);
     /// `nil` when it has not been in trouble.
     public var recoveredAt: Date?
+    /// Whether the trouble was seen through a transaction step that exercises this node rather
+    /// than by its own probe: it counts even for a node without a probe (see ``JourneyEvidence``).
+    public var isJourneyEvidence = false
 
     /// Creates an observation.
     public init(health: Health, onset: Date? = nil, failure: FailureKind? = nil, recoveredAt: Date? = nil) {

@@ -17,6 +17,14 @@ extension CheckReport {
                 status: result.status, latencyOverThreshold: slow,
                 onset: result.status != .up || slow ? result.startedAt : nil, failure: result.failure)
         }
+        var blames: [JourneyEvidence.Blame] = []
+        var blamedBy: [String: [String]] = [:]
+        for name in names {
+            guard let result = results[name], let upstream = JourneyEvidence.blamedUpstream(result) else { continue }
+            blames.append(JourneyEvidence.Blame(upstream: upstream, onset: result.startedAt))
+            blamedBy[upstream, default: []].append("\(name) step \"\(result.failedStep?.name ?? "")\"")
+        }
+        if !blames.isEmpty { observations = JourneyEvidence.merge(observations, blames: blames) }
         let assessment = CascadeAnalyzer(config: config).analyze(observations, now: checkedAt)
         let selected = Set(names)
         var entries: [Entry] = []
@@ -36,14 +44,21 @@ extension CheckReport {
                 let impacted = assessment.incident(rootCause: name)?.impacted ?? []
                 error = "inferred down: \(impacted.count) dependents failing"
             }
+            var journeyRoot = false
+            if status.isAvailable, let seenBy = blamedBy[name], role?.isRootCause == true {
+                // Green by its own probe, failing as the journeys that exercise it see it.
+                error = "failing as seen by " + seenBy.joined(separator: ", ")
+                journeyRoot = true
+            }
             entries.append(Entry(
                 name: name, title: service.title, status: status,
                 latencyMs: result.map { $0.latency.milliseconds },
                 error: error,
-                rootCauses: status == .up ? [] : assessment.rootCauses(of: name),
+                rootCauses: status == .up && !journeyRoot ? [] : assessment.rootCauses(of: name),
                 probed: service.probe != nil,
                 warnMs: service.slo.latency.threshold.milliseconds,
-                critMs: (service.probe?.timeout ?? .zero).milliseconds))
+                critMs: (service.probe?.timeout ?? .zero).milliseconds,
+                steps: result?.steps ?? []))
         }
         let incidents = assessment.incidents
             .filter { selected.contains($0.rootCause) }

@@ -45,9 +45,12 @@ public struct CheckReport: Sendable {
         public var critMs: Double
         /// What each site reports in the fleet view (`check --source`); empty for a local check.
         public var sites: [SiteState] = []
+        /// For a transaction: its steps and cleanup steps as they went; empty otherwise.
+        public var steps: [StepResult] = []
 
         public init(name: String, title: String?, status: ProbeStatus, latencyMs: Double?, error: String?,
-                    rootCauses: [String], probed: Bool, warnMs: Double, critMs: Double) {
+                    rootCauses: [String], probed: Bool, warnMs: Double, critMs: Double, steps: [StepResult] = []) {
+            self.steps = steps
             self.name = name
             self.title = title
             self.status = status
@@ -155,6 +158,7 @@ public struct CheckReport: Sendable {
             o.add("error", e.error)
             o.add("rootCauses", strings: e.rootCauses)
             if source != nil { o.add("sites", raw: Self.sitesJSON(e.sites)) }
+            if !e.steps.isEmpty { o.add("steps", raw: Self.stepsJSON(e.steps)) }
             return o.text
         }
         root.add("services", raw: "[" + services.joined(separator: ",") + "]")
@@ -171,6 +175,22 @@ public struct CheckReport: Sendable {
         if let source { root.add("source", source) }
         if let failure { root.add("error", failure) }
         return root.text
+    }
+
+    /// `[{"name":"login","status":"up","latencyMs":3.1,"error":null,...}]`.
+    static func stepsJSON(_ steps: [StepResult]) -> String {
+        let items = steps.map { step -> String in
+            var o = JSONText()
+            o.add("name", step.name)
+            o.add("status", step.status.rawValue)
+            o.add("latencyMs", step.status == .skipped ? nil : (step.latency.milliseconds * 10).rounded() / 10)
+            o.add("error", step.error)
+            o.add("httpStatus", step.httpStatus)
+            o.add("upstream", step.upstream)
+            if step.isCleanup { o.add("cleanup", true) }
+            return o.text
+        }
+        return "[" + items.joined(separator: ",") + "]"
     }
 
     /// `2026-11-22T01:02:03Z`.

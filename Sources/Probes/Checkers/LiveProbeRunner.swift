@@ -62,6 +62,9 @@ public final class LiveProbeRunner: ProbeRunner {
                                           service: service.name, startedAt: startedAt)
         case .command(let command):
             result = await runCommand(command, service: service.name, timeout: probe.timeout, startedAt: startedAt)
+        case .transaction(let transaction):
+            result = await TransactionChecker(http: http).check(
+                transaction, timeout: probe.timeout, service: service.name, startedAt: startedAt)
         }
         let threshold = service.slo.latency.threshold
         if result.status == .up, LatencySLO.isSlow(result.latency, threshold: threshold) {
@@ -70,6 +73,7 @@ public final class LiveProbeRunner: ProbeRunner {
                 + "\(Self.wholeMilliseconds(threshold)) ms threshold"
         }
         result.error = result.error.map(redactor.redact)
+        for i in result.steps.indices { result.steps[i].error = result.steps[i].error.map(redactor.redact) }
         return result
     }
 

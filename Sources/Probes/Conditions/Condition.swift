@@ -11,6 +11,9 @@ public struct Condition: Sendable {
     /// `critical` conditions make a probe `down` when they fail; `warning` ones make it `degraded`.
     public let severity: ConditionSeverity
     let expression: ConditionExpression
+    /// Set only on the internal condition a transaction step passes to the HTTP checker: it
+    /// records what the checker observed and always passes.
+    let capture: ConditionCapture?
 
     /// Parses a condition.
     /// - Throws: ``ConditionSyntaxError`` with a message that says what is wrong and where.
@@ -18,16 +21,34 @@ public struct Condition: Sendable {
         self.source = source
         self.severity = severity
         self.expression = try ConditionExpression.parse(source)
+        self.capture = nil
+    }
+
+    /// A condition that always passes and hands what the probe observed to `capture`.
+    init(capturingInto capture: ConditionCapture) {
+        self.source = "[CONNECTED] == true"
+        self.severity = .warning
+        // A literal comparison that cannot fail to parse; never evaluated.
+        self.expression = ConditionExpression(
+            left: .value(ConditionPlaceholderReference(placeholder: .connected)), comparator: .equal,
+            right: .operand(.literal(ConditionLiteral(text: "true", quoted: false))))
+        self.capture = capture
     }
 
     /// Whether the condition needs the response body (so checkers may skip reading it).
-    public var usesBody: Bool { expression.usesBody }
+    public var usesBody: Bool { capture?.wantsBody ?? expression.usesBody }
     /// Whether the condition needs the TLS certificate expiry.
-    public var usesCertificate: Bool { expression.usesCertificate }
+    public var usesCertificate: Bool { capture?.wantsCertificate ?? expression.usesCertificate }
+    /// The stored values the condition reads through `[CONTEXT].name`.
+    public var contextNames: [String] { expression.contextNames }
 
     /// Evaluates the condition against one probe's observations.
     public func evaluate(_ context: ConditionContext) -> ConditionOutcome {
-        expression.evaluate(context, source: source)
+        if let capture {
+            capture.record(context)
+            return ConditionOutcome(passed: true)
+        }
+        return expression.evaluate(context, source: source)
     }
 }
 
@@ -50,6 +71,8 @@ public struct ConditionContext: Sendable {
     /// `[CERTIFICATE_EXPIRATION]`: time until the peer certificate expires; `nil` when unknown
     /// (plain HTTP, or the handshake failed).
     public var certificateExpiration: Duration?
+    /// `[CONTEXT].name`: values stored by earlier steps of a transaction.
+    public var variables: [String: String] = [:]
 
     public init(status: Int? = nil, responseTimeMs: Double = 0, body: [UInt8] = [], connected: Bool = false,
                 certificateExpiration: Duration? = nil) {
@@ -80,4 +103,30 @@ public struct ConditionSyntaxError: Error, Sendable, Equatable, CustomStringConv
 
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+/// What the HTTP checker observed for one transaction step, handed over by a capturing
+/// ``Condition``. Written once on the checker's event loop, read after the check returned.
+final class ConditionCapture: @unchecked Sendable {
+    let wantsBody: Bool
+    let wantsCertificate: Bool
+    private let lock = NSLock()
+    private var context: ConditionContext?
+
+    init(wantsBody: Bool, wantsCertificate: Bool) {
+        self.wantsBody = wantsBody
+        self.wantsCertificate = wantsCertificate
+    }
+
+    func record(_ observed: ConditionContext) {
+        lock.lock()
+        context = observed
+        lock.unlock()
+    }
+
+    var observed: ConditionContext? {
+        lock.lock()
+        defer { lock.unlock() }
+        return context
+    }
 }

@@ -10,6 +10,13 @@ struct ConditionExpression: Sendable {
 
     var usesBody: Bool { references.contains { $0.placeholder == .body } }
     var usesCertificate: Bool { references.contains { $0.placeholder == .certificateExpiration } }
+    /// The names read through `[CONTEXT].name`.
+    var contextNames: [String] {
+        references.compactMap { reference in
+            guard reference.placeholder == .context, case .key(let name)? = reference.path.first else { return nil }
+            return name
+        }
+    }
 
     private var references: [ConditionPlaceholderReference] {
         var found: [ConditionPlaceholderReference] = []
@@ -26,10 +33,12 @@ enum ConditionPlaceholder: String, CaseIterable, Sendable {
     case body = "BODY"
     case connected = "CONNECTED"
     case certificateExpiration = "CERTIFICATE_EXPIRATION"
+    /// `[CONTEXT].name`: a value a transaction step stored (Gatus suites' syntax).
+    case context = "CONTEXT"
 }
 
 /// One step of a JSON path: `.key` or `[index]`.
-enum ConditionPathSegment: Sendable, Equatable {
+public enum ConditionPathSegment: Sendable, Equatable {
     case key(String)
     case index(Int)
 }
@@ -199,6 +208,11 @@ extension ConditionExpression {
             }
             let (seconds, attoseconds) = expiration.components
             return .value(.duration(Double(seconds) * 1000 + Double(attoseconds) / 1e15))
+        case .context:
+            guard case .key(let name)? = reference.path.first, let value = context.variables[name] else {
+                return .unavailable("\(reference.text()) is not stored")
+            }
+            return .value(.literal(ConditionLiteral(text: value, quoted: false)))
         case .body:
             if reference.path.isEmpty { return .value(.text(body.trimmedText)) }
             switch lookUp(reference, &body) {
@@ -239,6 +253,9 @@ extension ConditionExpression {
         case .status: return context.status != nil
         case .certificateExpiration: return context.certificateExpiration != nil
         case .responseTime, .connected: return true
+        case .context:
+            guard case .key(let name)? = reference.path.first else { return false }
+            return context.variables[name] != nil
         case .body:
             if reference.path.isEmpty { return !body.isBlank }
             guard case .found(let json, let offset) = lookUp(reference, &body) else { return false }

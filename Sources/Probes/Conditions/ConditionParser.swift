@@ -333,9 +333,10 @@ struct ConditionParser {
 
     // MARK: Placeholders
 
-    private static let gatusOnlyPlaceholders: Set = ["IP", "DNS_RCODE", "DOMAIN_EXPIRATION", "CONTEXT"]
-    private static let placeholderList = ConditionPlaceholder.allCases.map { "[\($0.rawValue)]" }
-        .joined(separator: " ")
+    private static let gatusOnlyPlaceholders: Set = ["IP", "DNS_RCODE", "DOMAIN_EXPIRATION"]
+    /// The placeholders every probe has; `[CONTEXT]` exists only in transaction steps.
+    private static let placeholderList = ConditionPlaceholder.allCases.filter { $0 != .context }
+        .map { "[\($0.rawValue)]" }.joined(separator: " ")
 
     /// `[NAME]` and, for `[BODY]`, a JSON path of `.key` and `[index]` steps; must fill `span`.
     private func placeholder(in span: Span) throws(ConditionSyntaxError) -> ConditionPlaceholderReference {
@@ -350,10 +351,10 @@ struct ConditionParser {
         var reference = ConditionPlaceholderReference(placeholder: placeholder)
         var index = close + 1
         let upper = span.upperBound
-        if placeholder != .body, index < upper, chars[index] == "." || chars[index] == "[" {
+        if placeholder != .body, placeholder != .context, index < upper, chars[index] == "." || chars[index] == "[" {
             throw Self.error("[\(name)] takes no JSON path; only [BODY] does")
         }
-        while placeholder == .body, index < upper, !Self.isSpace(chars[index]) {
+        while placeholder == .body || placeholder == .context, index < upper, !Self.isSpace(chars[index]) {
             let pathEnd = (index..<upper).first { Self.isSpace(chars[$0]) } ?? upper
             let badPath = "bad JSON path \(Self.clipped(text(open..<pathEnd)))"
             switch chars[index] {
@@ -384,6 +385,13 @@ struct ConditionParser {
             }
         }
         try rejectTrailing(index..<upper, after: open..<index)
+        if placeholder == .context {
+            guard reference.path.count == 1, case .key(let key)? = reference.path.first,
+                  ContextTemplate.isName(key)
+            else {
+                throw Self.error("[CONTEXT] takes one stored name, e.g. [CONTEXT].token")
+            }
+        }
         return reference
     }
 

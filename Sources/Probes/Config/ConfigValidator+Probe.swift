@@ -7,6 +7,7 @@ extension ConfigValidator {
                         "maxBodyBytes"]),
         ("tcp", "a", ["host", "port"]),
         ("command", "a", ["argv"]),
+        ("transaction", "a", ["steps", "cleanup"]),
     ]
     static let httpMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
     static let conditionKeys = ["condition", "severity"]
@@ -16,11 +17,11 @@ extension ConfigValidator {
         guard let fields = fields(value, at: path) else { return nil }
         let typeNames = Self.probeTypes.map(\.name)
         var type: (name: String, article: String, keys: [String])?
-        if let typeValue = required(fields, "type", " (http, tcp or command)"),
+        if let typeValue = required(fields, "type", " (http, tcp, command or transaction)"),
            let typeText = text(typeValue, at: fields.path("type")) {
             type = Self.probeTypes.first { $0.name == typeText.value }
             if type == nil {
-                report(fields.path("type"), "\(typeText.quoted) is not a probe type (http, tcp or command)"
+                report(fields.path("type"), "\(typeText.quoted) is not a probe type (http, tcp, command or transaction)"
                     + ConfigSpelling.hint(for: typeText.value, among: typeNames))
             }
         }
@@ -40,7 +41,7 @@ extension ConfigValidator {
 
         let timing = probeTiming(fields, defaults: defaults)
         var conditions: [Condition] = []
-        if let value = fields["conditions"] {
+        if let value = fields["conditions"], type?.name != "transaction" {
             conditions = self.conditions(value, at: fields.path("conditions"))
         }
         let kind: ProbeKind?
@@ -48,6 +49,10 @@ extension ConfigValidator {
         case "http": kind = httpProbe(fields).map(ProbeKind.http)
         case "tcp": kind = tcpProbe(fields).map(ProbeKind.tcp)
         case "command": kind = commandProbe(fields).map(ProbeKind.command)
+        case "transaction":
+            var upstreams: [UpstreamReference] = []
+            kind = transactionProbe(fields, upstreams: &upstreams).map(ProbeKind.transaction)
+            stepUpstreams += upstreams
         default: kind = nil
         }
         guard let kind, let timing else { return nil }
@@ -122,7 +127,7 @@ extension ConfigValidator {
         return url
     }
 
-    private mutating func headers(_ value: ConfigJSON, at path: String) -> [HTTPHeader] {
+    mutating func headers(_ value: ConfigJSON, at path: String) -> [HTTPHeader] {
         guard let fields = fields(value, at: path) else { return [] }
         var headers: [HTTPHeader] = []
         for member in fields.members {
@@ -200,7 +205,7 @@ extension ConfigValidator {
 
     // MARK: Conditions
 
-    private mutating func conditions(_ value: ConfigJSON, at path: String) -> [Condition] {
+    mutating func conditions(_ value: ConfigJSON, at path: String, allowContext: Bool = false) -> [Condition] {
         guard case .array(let items) = value else {
             report(path, "must be an array of conditions, not \(value.typeDescription)")
             return []
@@ -233,7 +238,12 @@ extension ConfigValidator {
             }
             guard let source else { continue }
             do {
-                conditions.append(try Condition(parsing: source.value, severity: severity))
+                let condition = try Condition(parsing: source.value, severity: severity)
+                if !allowContext, !condition.contextNames.isEmpty {
+                    report(itemPath, "[CONTEXT] values exist only in the steps of a transaction probe")
+                    continue
+                }
+                conditions.append(condition)
             } catch {
                 // The parser quotes what it saw: after substitution, that may hold a secret.
                 report(itemPath, Redactor(secrets: source.inserted).redact(error.message))

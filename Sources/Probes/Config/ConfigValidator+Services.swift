@@ -14,6 +14,8 @@ extension ConfigValidator {
         var dependsOn: [(name: String, path: String)]
         var probe: ProbeConfig?
         var slo: SLOPolicy
+        /// Upstreams named by the steps of a transaction probe.
+        var upstreams: [UpstreamReference] = []
     }
 
     /// Reads `services`, then checks names and the dependency graph across entries.
@@ -45,7 +47,17 @@ extension ConfigValidator {
             }
             drafts.append(draft)
         }
-        checkDependencies(drafts, allNames: drafts.compactMap(\.name), firstIndexByName: firstIndexByName)
+        let allNames = drafts.compactMap(\.name)
+        for i in drafts.indices {
+            checkUpstreams(drafts[i].upstreams, of: drafts[i].name, allNames: allNames)
+            // A transaction depends on what its steps exercise, listed or not.
+            for upstream in drafts[i].upstreams where upstream.name != drafts[i].name
+                && firstIndexByName[upstream.name] != nil && !drafts[i].dependsOn.contains(where: { $0.name == upstream.name })
+            {
+                drafts[i].dependsOn.append((upstream.name, upstream.path))
+            }
+        }
+        checkDependencies(drafts, allNames: allNames, firstIndexByName: firstIndexByName)
         return drafts.map { draft in
             ServiceConfig(
                 name: draft.name ?? "", title: draft.title, group: draft.group,
@@ -84,7 +96,10 @@ extension ConfigValidator {
             }
         }
         if let value = fields["probe"] {
+            stepUpstreams = []
             draft.probe = probe(value, at: fields.path("probe"), defaults: defaults)
+            draft.upstreams = stepUpstreams
+            stepUpstreams = []
         }
         if let value = fields["slo"] {
             draft.slo = sloPolicy(value, at: fields.path("slo"), base: slo)

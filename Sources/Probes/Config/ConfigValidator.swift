@@ -37,6 +37,8 @@ struct ConfigValidator {
     let environment: [String: String]
     private(set) var issues: [ConfigIssue] = []
     private(set) var redactor = Redactor()
+    /// Upstreams named by the steps of the transaction probe being read.
+    var stepUpstreams: [UpstreamReference] = []
 
     init(environment: [String: String]) {
         self.environment = environment

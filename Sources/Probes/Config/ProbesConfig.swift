@@ -86,6 +86,7 @@ public enum ProbeKind: Sendable {
     case http(HTTPProbe)
     case tcp(TCPProbe)
     case command(CommandProbe)
+    case transaction(TransactionProbe)
 
     /// The `type` string as written in the config.
     public var typeName: String {
@@ -93,6 +94,7 @@ public enum ProbeKind: Sendable {
         case .http: "http"
         case .tcp: "tcp"
         case .command: "command"
+        case .transaction: "transaction"
         }
     }
 }

@@ -41,6 +41,8 @@ public struct ProbeResult: Sendable, Equatable {
     public var httpStatus: Int?
     /// Perfdata reported by a command probe.
     public var perfdata: [PerfDatum]
+    /// For a transaction: every step and cleanup step, in order (steps not reached are `skipped`).
+    public var steps: [StepResult] = []
 
     public init(
         service: String, startedAt: Date, status: ProbeStatus, latency: Duration, error: String? = nil,
@@ -55,6 +57,9 @@ public struct ProbeResult: Sendable, Equatable {
         self.httpStatus = httpStatus
         self.perfdata = perfdata
     }
+
+    /// The first step that failed (not a cleanup step), for a transaction.
+    public var failedStep: StepResult? { steps.first { !$0.isCleanup && $0.status == .down } }
 
     /// Latency in milliseconds, as used by conditions and outputs.
     public var latencyMilliseconds: Double { latency.milliseconds }
@@ -71,5 +76,37 @@ extension Duration {
     public var seconds: Double {
         let (s, attos) = components
         return Double(s) + Double(attos) / 1e18
+    }
+}
+
+/// One step of a transaction probe, as it went.
+public struct StepResult: Sendable, Equatable {
+    public enum Status: String, Sendable, Equatable {
+        case up, degraded, down
+        /// Not run: an earlier step failed, or (for a cleanup step) a value it needs was never stored.
+        case skipped
+    }
+
+    public var name: String
+    public var status: Status
+    public var latency: Duration
+    /// Why it failed or was skipped; never holds a stored secret.
+    public var error: String?
+    public var failure: FailureKind?
+    public var httpStatus: Int?
+    /// The dependency the step exercises, from the config.
+    public var upstream: String?
+    public var isCleanup: Bool
+
+    public init(name: String, status: Status, latency: Duration, error: String? = nil, failure: FailureKind? = nil,
+                httpStatus: Int? = nil, upstream: String? = nil, isCleanup: Bool = false) {
+        self.name = name
+        self.status = status
+        self.latency = latency
+        self.error = error
+        self.failure = failure
+        self.httpStatus = httpStatus
+        self.upstream = upstream
+        self.isCleanup = isCleanup
     }
 }

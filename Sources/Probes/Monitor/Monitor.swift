@@ -34,6 +34,9 @@ public struct Monitor: Sendable {
 
     private var last: [String: ProbeResult] = [:]
     private var spells: [String: CascadeObservation] = [:]
+    /// Per transaction that failed at a step naming an upstream: that upstream, since when, and
+    /// when it stopped (``JourneyEvidence``).
+    private var journeyBlame: [String: JourneyEvidence.Blame] = [:]
     /// Per slow service, fast probes in a row so far and the start of the first of them.
     private var fastRun: [String: (count: Int, since: Date)] = [:]
     /// Per service with upstreams, the group wait of its unsuppressed alerts, in seconds.
@@ -150,6 +153,7 @@ public struct Monitor: Sendable {
         totals[result.service, default: SLITotals()].count(
             available: result.status.isAvailable, latency: result.latency, threshold: service.slo.latency.threshold)
         updateSpell(result, threshold: service.slo.latency.threshold)
+        noteJourney(result)
         let raw = alerts.evaluate(after: result, now: now, slo: &slo, latency: latency)
         if !raw.isEmpty { alertStateIsDirty = true }
         var events = route(raw, now: now)
@@ -232,6 +236,33 @@ public struct Monitor: Sendable {
         spells[result.service] = next
     }
 
+    /// Keeps which upstream each transaction blames; a change re-runs the analysis. Blame that
+    /// stopped is kept as a recovery for ``longestHold``, and blame back soon after keeps its onset
+    /// (the same spell flapping), as a probed upstream's own spell would.
+    private mutating func noteJourney(_ result: ProbeResult) {
+        guard !result.steps.isEmpty || journeyBlame[result.service] != nil else { return }
+        let previous = journeyBlame[result.service]
+        if let upstream = JourneyEvidence.blamedUpstream(result) {
+            if let previous, previous.upstream == upstream {
+                guard let recovered = previous.recoveredAt else { return }
+                let flapping = result.startedAt.timeIntervalSince(recovered) <= analyzer.policy.minimumOnsetMargin.seconds
+                journeyBlame[result.service] = JourneyEvidence.Blame(
+                    upstream: upstream, onset: flapping ? previous.onset : result.startedAt)
+            } else {
+                journeyBlame[result.service] = JourneyEvidence.Blame(upstream: upstream, onset: result.startedAt)
+            }
+        } else {
+            guard let previous else { return }
+            if let recovered = previous.recoveredAt {
+                guard result.startedAt.timeIntervalSince(recovered) > Self.longestHold else { return }
+                journeyBlame[result.service] = nil
+            } else {
+                journeyBlame[result.service]?.recoveredAt = result.startedAt
+            }
+        }
+        assessmentIsStale = true
+    }
+
     private mutating func refreshAssessment(now: Date) {
         // Recovery grace periods and settling slowness end with time, not with results, so they
         // are re-examined on every refresh while one is on record.
@@ -276,7 +307,7 @@ public struct Monitor: Sendable {
     /// upstream's plus its own, so it often crosses its threshold a probe before the upstream
     /// does; naming it for those seconds would put the wrong name at the top of the board.
     private mutating func settledAssessment(now: Date) -> CascadeAssessment {
-        var observations = spells
+        var observations = journeyBlame.isEmpty ? spells : JourneyEvidence.merge(spells, blames: Array(journeyBlame.values))
         var result = analyzer.analyze(observations, now: now)
         hasUnsettled = false
         for _ in 0..<observations.count {

@@ -45,6 +45,8 @@ public final class MetricsExposition: Sendable {
         var lateness: LatenessSummary?
         var lastSnapshot: Gauge?
         var lastCPUSeconds = 0.0
+        /// The step series of transaction probes, rendered at each update (few series).
+        var steps: [UInt8] = []
     }
 
     /// The scheduler's series, made when the first statistics arrive (a fleet view has none).
@@ -160,6 +162,7 @@ public final class MetricsExposition: Sendable {
                     labels: [("site", site)])
             }
             state.lastSnapshot?.set(to: snapshot.time.timeIntervalSince1970)
+            state.steps = Self.stepSeries(snapshot, site: site)
             if let schedule { record(schedule, summary: summary, in: &state) }
         }
     }
@@ -272,8 +275,9 @@ public final class MetricsExposition: Sendable {
         refreshProcess()
         var head: [UInt8] = []
         registry.emit(into: &head)
-        let (values, lateness) = state.withLock { ($0.values, $0.lateness) }
+        let (values, lateness, steps) = state.withLock { ($0.values, $0.lateness, $0.steps) }
         if let lateness { Self.appendLateness(lateness, labels: siteLabels, to: &head) }
+        head += steps
         return MetricsRendering(head: head, values: values, rowLabels: rowLabels)
     }
 
@@ -308,6 +312,34 @@ public final class MetricsExposition: Sendable {
         out += Array("\(name)_count".utf8) + labels + Array("} ".utf8)
         MetricsText.appendValue(Double(summary.count), to: &out)
         out.append(UInt8(ascii: "\n"))
+    }
+
+    /// `probe_step_duration_seconds` and `probe_step_success` of every transaction's latest
+    /// result, labelled with its step name (a name from the config, never a stored value).
+    static func stepSeries(_ snapshot: BoardSnapshot, site: String) -> [UInt8] {
+        var duration: [UInt8] = []
+        var success: [UInt8] = []
+        for service in snapshot.services {
+            guard let steps = service.lastResult?.steps, !steps.isEmpty else { continue }
+            for step in steps where step.status != .skipped {
+                let labels = "{service=\"\(escape(service.name))\",site=\"\(escape(site))\",step=\"\(escape(step.name))\""
+                    + (step.isCleanup ? ",cleanup=\"true\"" : "") + "} "
+                duration += Array(("probe_step_duration_seconds" + labels).utf8)
+                MetricsText.appendValue(step.latency.seconds, to: &duration)
+                duration.append(UInt8(ascii: "\n"))
+                success += Array(("probe_step_success" + labels).utf8)
+                MetricsText.appendValue(step.status == .down ? 0 : 1, to: &success)
+                success.append(UInt8(ascii: "\n"))
+            }
+        }
+        guard !duration.isEmpty else { return [] }
+        var out = Array("# HELP probe_step_duration_seconds Duration of each step of a transaction probe's latest run.\n".utf8)
+        out += Array("# TYPE probe_step_duration_seconds gauge\n".utf8)
+        out += duration
+        out += Array("# HELP probe_step_success Whether each step of a transaction probe's latest run passed (1) or failed (0).\n".utf8)
+        out += Array("# TYPE probe_step_success gauge\n".utf8)
+        out += success
+        return out
     }
 
     static func descriptor(_ name: String, _ help: String) -> MetricNameDescriptor {
