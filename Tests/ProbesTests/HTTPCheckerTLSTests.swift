@@ -89,4 +89,114 @@ struct HTTPCheckerTLSTests {
             #expect(result.error?.contains("CERTIFICATE_EXPIRATION") == true)
         }
     }
+
+    // MARK: A private CA (`HTTPChecker.Options.trustRootsFile`)
+
+    /// Runs `body` with a checker that trusts `authority` as its CA file.
+    private func withTrusted<T>(
+        _ authority: TLSIdentity, serving identity: TLSIdentity,
+        _ body: (LoopbackHTTPServer, HTTPChecker) async throws -> T
+    ) async throws -> T {
+        let caFile = try authority.writeCertificate()
+        defer { try? FileManager.default.removeItem(at: caFile) }
+        return try await withLoopbackHTTP(
+            routes: ["/": .ok()], tls: identity, options: HTTPChecker.Options(trustRootsFile: caFile.path), body)
+    }
+
+    @Test func certificateFromATrustedPrivateCAIsAccepted() async throws {
+        let authority = try await TLSIdentity.certificateAuthority()
+        let identity = try await authority.issue(dnsName: "localhost", ipAddress: "127.0.0.1")
+        try await withTrusted(authority, serving: identity) { server, checker in
+            let result = await checker.check(HTTPProbe(url: server.url("/")))
+            #expect(result.status == .up)
+            #expect(result.error == nil)
+            #expect(server.requests.count == 1)
+        }
+        // Without the CA file the same certificate is untrusted.
+        try await withLoopbackHTTP(routes: ["/": .ok()], tls: identity) { server, checker in
+            let result = await checker.check(HTTPProbe(url: server.url("/")))
+            #expect(result.failure == .tls)
+            #expect(result.error == "TLS: certificate verify failed")
+        }
+    }
+
+    @Test func expiredCertificateIsClassifiedAsExpired() async throws {
+        let authority = try await TLSIdentity.certificateAuthority()
+        let expired = try await authority.issue(dnsName: "localhost", ipAddress: "127.0.0.1", validDays: -1)
+        #expect(try expired.notValidAfter() < Date())
+        try await withTrusted(authority, serving: expired) { server, checker in
+            let result = await checker.check(HTTPProbe(url: server.url("/")))
+            #expect(result.status == .down)
+            #expect(result.failure == .tls)
+            #expect(result.error == "TLS: certificate expired")
+            #expect(server.requests.isEmpty)
+        }
+    }
+
+    @Test func expiredCertificateFromAnUntrustedCAIsClassifiedAsExpired() async throws {
+        // Expiry is what the board shows first, whether or not the issuer is trusted.
+        let authority = try await TLSIdentity.certificateAuthority()
+        let expired = try await authority.issue(dnsName: "localhost", ipAddress: "127.0.0.1", validDays: -1)
+        try await withLoopbackHTTP(routes: ["/": .ok()], tls: expired) { server, checker in
+            let result = await checker.check(HTTPProbe(url: server.url("/")))
+            #expect(result.failure == .tls)
+            #expect(result.error == "TLS: certificate expired")
+        }
+    }
+
+    @Test func certificateForAnotherHostIsClassifiedAsHostnameMismatch() async throws {
+        let authority = try await TLSIdentity.certificateAuthority()
+        let otherHost = try await authority.issue(dnsName: "other.example", ipAddress: nil)
+        try await withTrusted(authority, serving: otherHost) { server, checker in
+            // By address (the certificate has no IP entry) and by name (`localhost` is not `other.example`).
+            let byAddress = await checker.check(HTTPProbe(url: server.url("/")))
+            #expect(byAddress.status == .down)
+            #expect(byAddress.failure == .tls)
+            #expect(byAddress.error == "TLS: hostname mismatch")
+            let url = try #require(URL(string: "https://localhost:\(server.port)/"))
+            let byName = await checker.check(HTTPProbe(url: url))
+            #expect(byName.failure == .tls)
+            #expect(byName.error == "TLS: hostname mismatch")
+            #expect(server.requests.isEmpty)
+        }
+    }
+
+    @Test func unreadableCAFileFailsEachVerifyingProbeClearly() async throws {
+        let identity = try await TLSIdentity.selfSigned()
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-ca-\(UUID().uuidString).pem")
+        try await withLoopbackHTTP(
+            routes: ["/": .ok()], tls: identity, options: HTTPChecker.Options(trustRootsFile: missing.path)
+        ) { server, checker in
+            let result = await checker.check(HTTPProbe(url: server.url("/")))
+            #expect(result.failure == .tls)
+            #expect(result.error == "TLS: cannot read CA file \(missing.path)")
+            // Probes that do not verify do not need the file.
+            #expect(await checker.check(HTTPProbe(url: server.url("/"), insecureSkipVerify: true)).status == .up)
+        }
+    }
+
+    @Test func caFileWithoutACertificateIsRefusedClearly() async throws {
+        let identity = try await TLSIdentity.selfSigned()
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-ca-\(UUID().uuidString).pem")
+        try Data("not a certificate\n".utf8).write(to: empty)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        try await withLoopbackHTTP(
+            routes: ["/": .ok()], tls: identity, options: HTTPChecker.Options(trustRootsFile: empty.path)
+        ) { server, checker in
+            let result = await checker.check(HTTPProbe(url: server.url("/")))
+            #expect(result.failure == .tls)
+            #expect(result.error?.hasPrefix("TLS: ") == true)
+            #expect(result.error?.hasSuffix("CA file \(empty.path)") == true)
+        }
+    }
+
+    @Test func caFileComesFromTheEnvironmentUnlessSet() {
+        let fromEnvironment = HTTPChecker.Options().applying(environment: ["INCIDENTBOARD_CA_FILE": "/etc/ca.pem"])
+        #expect(fromEnvironment.trustRootsFile == "/etc/ca.pem")
+        let explicit = HTTPChecker.Options(trustRootsFile: "/mine.pem")
+            .applying(environment: ["INCIDENTBOARD_CA_FILE": "/etc/ca.pem"])
+        #expect(explicit.trustRootsFile == "/mine.pem")
+        #expect(HTTPChecker.Options().applying(environment: ["INCIDENTBOARD_CA_FILE": ""]).trustRootsFile == nil)
+        #expect(HTTPChecker.Options().applying(environment: [:]).trustRootsFile == nil)
+    }
 }

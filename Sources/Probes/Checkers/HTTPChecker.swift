@@ -27,20 +27,39 @@ public final class HTTPChecker: Sendable {
         public var userAgent: String
         /// Upper bound for a connection attempt; a probe's remaining time bounds it too.
         public var connectTimeout: Duration
+        /// A PEM file of CA certificates that verifying probes trust in addition to the system's
+        /// roots (a private CA). A file that cannot be read fails every verifying https probe
+        /// with `TLS: cannot read CA file PATH`. Set from `INCIDENTBOARD_CA_FILE` by
+        /// ``LiveProbeRunner/init(configuration:httpOptions:)``.
+        public var trustRootsFile: String?
 
-        /// Options with the defaults: a fresh connection per probe.
+        /// Options with the defaults: a fresh connection per probe, the system's trust roots.
         public init(reuseConnections: Bool = false, userAgent: String = "IncidentBoard",
-                    connectTimeout: Duration = .seconds(30)) {
+                    connectTimeout: Duration = .seconds(30), trustRootsFile: String? = nil) {
             self.reuseConnections = reuseConnections
             self.userAgent = userAgent
             self.connectTimeout = connectTimeout
+            self.trustRootsFile = trustRootsFile
+        }
+
+        /// These options with ``trustRootsFile`` taken from `INCIDENTBOARD_CA_FILE` when they
+        /// name none and the variable is set and not empty.
+        public func applying(environment: [String: String]) -> Options {
+            var options = self
+            if options.trustRootsFile == nil, let file = environment[HTTPChecker.trustRootsFileVariable], !file.isEmpty {
+                options.trustRootsFile = file
+            }
+            return options
         }
     }
+
+    /// The environment variable naming a PEM file of extra trusted CA certificates.
+    public static let trustRootsFileVariable = "INCIDENTBOARD_CA_FILE"
 
     let group: any EventLoopGroup
     let options: Options
     let idle = IdleProbeChannels()
-    private let verifying = LazyTLSContext(verifying: true)
+    private let verifying: LazyTLSContext
     private let insecure = LazyTLSContext(verifying: false)
 
     /// Creates the checker (no connection is opened and no TLS context built until a probe needs it).
@@ -50,6 +69,7 @@ public final class HTTPChecker: Sendable {
     ) {
         self.options = options
         self.group = eventLoopGroup
+        verifying = LazyTLSContext(verifying: true, trustRootsFile: options.trustRootsFile)
     }
 
     /// Closes connections kept for reuse.

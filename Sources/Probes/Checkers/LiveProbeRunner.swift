@@ -31,10 +31,14 @@ public final class LiveProbeRunner: ProbeRunner {
     ///
     /// The HTTP connect timeout is capped at the longest probe timeout: a connect attempt that
     /// outlives its probe is of no use (each probe also bounds its connect by the time it has left).
+    ///
+    /// A CA file named by `INCIDENTBOARD_CA_FILE` in `environment` is trusted besides the
+    /// system's roots, unless `httpOptions` names one already.
     public convenience init(
-        configuration: ProbesConfig, httpOptions: HTTPChecker.Options = HTTPChecker.Options()
+        configuration: ProbesConfig, httpOptions: HTTPChecker.Options = HTTPChecker.Options(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
-        var options = httpOptions
+        var options = httpOptions.applying(environment: environment)
         if let longest = configuration.services.compactMap(\.probe?.timeout).max() {
             options.connectTimeout = min(options.connectTimeout, max(longest, .milliseconds(1)))
         }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -91,8 +96,22 @@ final class ProbeExchangeHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        complete(.failure(error))
+        complete(.failure(refined(error)))
         context.close(promise: nil)
+    }
+
+    /// BoringSSL reports every failed chain verification as `CERTIFICATE_VERIFY_FAILED`; the
+    /// peer's leaf certificate (kept by the failed handshake) tells an expired or not yet valid
+    /// certificate apart from an untrusted one.
+    private func refined(_ error: any Error) -> any Error {
+        guard let tls, error is NIOSSLError || error is BoringSSLError,
+            ProbeFailure.tlsReason(error) == "certificate verify failed",
+            let certificate = tls.peerCertificate
+        else { return error }
+        let now = time(nil)
+        if certificate.notValidAfter < now { return ProbeFailure.certificateExpired }
+        if certificate.notValidBefore > now { return ProbeFailure.certificateNotYetValid }
+        return error
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -33,6 +33,8 @@ public struct ProbeFailure: Error, Sendable, Equatable {
     package static let invalidHTTP = ProbeFailure(.protocolError, "invalid HTTP response")
     static let unresolved = ProbeFailure(.dns, "name not resolved")
     package static let cancelled = ProbeFailure(.other, "probe cancelled")
+    static let certificateExpired = ProbeFailure(.tls, "TLS: certificate expired")
+    static let certificateNotYetValid = ProbeFailure(.tls, "TLS: certificate not yet valid")
 }
 
 extension ProbeFailure {

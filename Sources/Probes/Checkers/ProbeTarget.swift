@@ -87,10 +87,15 @@ final class IdleProbeChannels: Sendable {
 /// A client TLS context built on first use and kept (a failure to build it is kept too).
 final class LazyTLSContext: Sendable {
     private let verifying: Bool
+    private let trustRootsFile: String?
     private let context = Mutex<Result<NIOSSLContext, any Error>?>(nil)
 
-    init(verifying: Bool) {
+    /// - Parameters:
+    ///   - verifying: verify the peer's chain and name; off for `insecure_skip_verify`.
+    ///   - trustRootsFile: a PEM file of CA certificates trusted besides the system's.
+    init(verifying: Bool, trustRootsFile: String? = nil) {
         self.verifying = verifying
+        self.trustRootsFile = trustRootsFile
     }
 
     func get() throws -> NIOSSLContext {
@@ -99,6 +104,19 @@ final class LazyTLSContext: Sendable {
             let built = Result {
                 var configuration = TLSConfiguration.makeClientConfiguration()
                 if !verifying { configuration.certificateVerification = .none }
+                if verifying, let trustRootsFile {
+                    // Read here rather than by path in BoringSSL, so a bad file is one clear failure.
+                    let certificates: [NIOSSLCertificate]
+                    do {
+                        certificates = try NIOSSLCertificate.fromPEMFile(trustRootsFile)
+                    } catch {
+                        throw ProbeFailure(.tls, "TLS: cannot read CA file \(trustRootsFile)")
+                    }
+                    guard !certificates.isEmpty else {
+                        throw ProbeFailure(.tls, "TLS: no certificate in CA file \(trustRootsFile)")
+                    }
+                    configuration.additionalTrustRoots = [.certificates(certificates)]
+                }
                 return try NIOSSLContext(configuration: configuration)
             }
             stored = built

@@ -17,7 +17,7 @@ extension EngineRunner where Source == LocalProbes<ContinuousClock>, State == Mo
         }
         let source = LocalProbes<ContinuousClock>.live(config: config, concurrency: concurrency)
         return EngineRunner(
-            source: source, state: monitor, clock: ContinuousClock(),
+            source: source, state: consume monitor, clock: ContinuousClock(),
             now: wallTime(from: source.scheduler.wallStart), store: store, outputs: outputs)
     }
 }
