@@ -45,7 +45,8 @@ struct Converter {
         "alerting": "not converted: page with `incidentboard rules` (Prometheus + Alertmanager) or `--alertmanager`",
         "storage": "not converted: the history is the state file (`--state PATH`)",
         "external-endpoints": "not converted: results pushed to Gatus have no equivalent; probe the service instead",
-        "suites": "not converted: multi-step checks are written by hand",
+        "suites": "not converted: write each suite as a `transaction` probe (its `store` and `[CONTEXT]` "
+            + "read as in Gatus)",
         "web": "not converted: IncidentBoard serves only `/metrics` (`--metrics-listen HOST:PORT`)",
         "ui": "not converted: the board is the terminal dashboard",
         "metrics": "not converted: `/metrics` is always on with `--metrics-listen HOST:PORT`",
