@@ -57,7 +57,7 @@ struct ImportGatusCommand: ParsableCommand {
         // Validated as `validate` would, with a stand-in for every ${VAR} not set here: the
         // structure is what the import answers for, the values are the environment's.
         var environment = ProcessInfo.processInfo.environment
-        for name in Self.referencedVariables(converted.json) where environment[name] == nil {
+        for name in ConfigLoader.referencedVariables(in: converted.json) where environment[name] == nil {
             environment[name] = "x"
         }
         do {
@@ -85,18 +85,5 @@ struct ImportGatusCommand: ParsableCommand {
         let left = converted.notes.count
         StandardError.write("\(prefix)\(converted.services) service\(converted.services == 1 ? "" : "s") written to "
             + "\(output)" + (left > 0 ? "; \(left) note\(left == 1 ? "" : "s") above" : ""))
-    }
-
-    /// The `NAME` of every `${NAME}` in `text`.
-    static func referencedVariables(_ text: String) -> Set<String> {
-        var names: Set<String> = []
-        var rest = Substring(text)
-        while let open = rest.range(of: "${") {
-            rest = rest[open.upperBound...]
-            guard let close = rest.firstIndex(of: "}") else { break }
-            names.insert(String(rest[..<close]))
-            rest = rest[rest.index(after: close)...]
-        }
-        return names
     }
 }

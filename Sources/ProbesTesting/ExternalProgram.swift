@@ -65,7 +65,7 @@ public enum ExternalProgram {
         if timedOut {
             // Its children first (a shell's pipeline): an orphan holding the pipes open would keep
             // the readers below waiting for an end of file that never comes.
-            for child in descendants(of: process.processIdentifier) { kill(child, SIGKILL) }
+            for child in ProcessTable().descendants(of: process.processIdentifier) { kill(child, SIGKILL) }
             process.terminate()
             let grace = clock.now + .seconds(2)
             while process.isRunning && clock.now < grace { usleep(5_000) }
@@ -74,29 +74,6 @@ public enum ExternalProgram {
         process.waitUntilExit()
         return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout.wait(), as: UTF8.self),
                        stderr: String(decoding: stderr.wait(), as: UTF8.self), timedOut: timedOut)
-    }
-
-    /// Every process below `pid`, read from /proc (Linux); empty where there is no /proc.
-    static func descendants(of pid: Int32) -> [Int32] {
-        var parents: [Int32: [Int32]] = [:]
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        for entry in entries {
-            guard let child = Int32(entry),
-                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")")
-            else { continue }
-            // After "pid (name) state ": the parent's pid.
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard fields.count > 1, let parent = Int32(fields[1]) else { continue }
-            parents[parent, default: []].append(child)
-        }
-        var found: [Int32] = []
-        var queue = parents[pid] ?? []
-        while let next = queue.popLast() {
-            found.append(next)
-            queue += parents[next] ?? []
-        }
-        return found
     }
 
     /// Reads a pipe to its end on a thread of its own.

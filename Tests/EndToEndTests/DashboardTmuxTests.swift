@@ -374,19 +374,8 @@ final class BoardTmux: Sendable {
         unlink("\(directory)/tmux-\(getuid())/\(socket)")
     }
 
-    /// Direct children of `pid`, from the parent field of every /proc/PID/stat.
-    static func children(of pid: Int32) -> [Int32] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { entry -> Int32? in
-            guard let candidate = Int32(entry),
-                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")")
-            else { return nil }
-            // After "pid (comm)": state, then the parent's pid.
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            return fields.count > 1 && Int32(fields[1]) == pid ? candidate : nil
-        }
-    }
+    /// Direct children of `pid`.
+    static func children(of pid: Int32) -> [Int32] { ProcessTable().children(of: pid) }
 }
 
 struct BoardTmuxTimeout: Error {}

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import ProbesTesting
 import Testing
 
 @testable import Probes
@@ -357,8 +358,8 @@ private enum ProcessTable {
 
     /// Whether `pid` exists and is not a zombie.
     static func isAlive(_ pid: pid_t) -> Bool {
-        guard let state = stat(of: pid) else { return false }
-        return state.state != "Z" && state.state != "X"
+        guard let entry = ProbesTesting.ProcessTable.entry(pid) else { return false }
+        return entry.state != "Z" && entry.state != "X"
     }
 
     /// The processes of group `pgid` that are not zombies, once SIGKILL has had `limit` to take effect.
@@ -384,20 +385,7 @@ private enum ProcessTable {
     }
 
     private static func members(ofGroup pgid: pid_t) -> [pid_t] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap(pid_t.init).filter { pid in
-            guard let state = stat(of: pid) else { return false }
-            return state.group == pgid && state.state != "Z" && state.state != "X"
-        }
-    }
-
-    /// State letter and process group from `/proc/PID/stat` (after the `)` that ends the name).
-    private static func stat(of pid: pid_t) -> (state: Character, group: pid_t)? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let nameEnd = text.lastIndex(of: ")")
-        else { return nil }
-        let fields = text[text.index(after: nameEnd)...].split(separator: " ")
-        guard fields.count > 2, let state = fields[0].first, let group = pid_t(fields[2]) else { return nil }
-        return (state, group)
+        ProbesTesting.ProcessTable().entries
+            .filter { $0.group == pgid && $0.state != "Z" && $0.state != "X" }.map(\.pid)
     }
 }

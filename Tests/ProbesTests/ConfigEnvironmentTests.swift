@@ -144,4 +144,10 @@ struct ConfigEnvironmentTests {
         // A literal copy of a secret elsewhere in the file is masked too.
         #expect(text.contains(#"services[4].probe.url: "***" is not an http(s) URL"#))
     }
+
+    @Test func theReferencedVariablesAreTheOnesTheLoaderWouldLookUp() {
+        let text = #"{"url": "https://${HOST}/x?t=${TOKEN}", "note": "$${LITERAL} ${bad-name} ${HOST}"}"#
+        #expect(ConfigLoader.referencedVariables(in: text) == ["HOST", "TOKEN"])
+        #expect(ConfigLoader.referencedVariables(in: "no references").isEmpty)
+    }
 }

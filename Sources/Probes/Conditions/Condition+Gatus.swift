@@ -22,24 +22,13 @@ extension Condition {
         }
         // Gatus reads a value that is not a number as 0: where 0 passes, it passes for any word.
         if expression.readsBody, let bound = literals.first?.number,
-           Self.order(0, expression.comparator, bound, literalOnRight: expression.literalIsRight) {
+           expression.literalIsRight
+               ? ConditionExpression.order(0, expression.comparator, bound)
+               : ConditionExpression.order(bound, expression.comparator, 0) {
             differences.append("passes for 0, so in Gatus it also passes when the body's value is not a number "
                 + "(read as 0); here that fails")
         }
         return differences
-    }
-
-    private static func order(_ value: Double, _ comparator: ConditionComparator, _ bound: Double,
-                              literalOnRight: Bool) -> Bool {
-        let (lhs, rhs) = literalOnRight ? (value, bound) : (bound, value)
-        switch comparator {
-        case .less: return lhs < rhs
-        case .lessOrEqual: return lhs <= rhs
-        case .greater: return lhs > rhs
-        case .greaterOrEqual: return lhs >= rhs
-        case .equal: return lhs == rhs
-        case .notEqual: return lhs != rhs
-        }
     }
 }
 

@@ -153,7 +153,7 @@ extension ConditionExpression {
         ConditionOutcome(passed: false, message: "condition \(source) failed: \(detail)")
     }
 
-    private static func order(_ lhs: Double, _ comparator: ConditionComparator, _ rhs: Double) -> Bool {
+    static func order(_ lhs: Double, _ comparator: ConditionComparator, _ rhs: Double) -> Bool {
         switch comparator {
         case .less: lhs < rhs
         case .lessOrEqual: lhs <= rhs

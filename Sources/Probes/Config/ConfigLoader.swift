@@ -44,6 +44,12 @@ public enum ConfigLoader {
         return config
     }
 
+    /// The names of the environment variables `text` refers to with `${NAME}`, read as the loader
+    /// reads them (`$${` is a literal, not a reference).
+    public static func referencedVariables(in text: String) -> Set<String> {
+        Set(ConfigSubstitution.references(in: text))
+    }
+
     private enum ReadOutcome {
         case success(Data)
         case failure(String)

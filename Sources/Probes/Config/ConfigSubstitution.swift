@@ -13,10 +13,31 @@ enum ConfigSubstitution {
     /// Replaces `${NAME}` with `environment[NAME]`; `$${` stands for a literal `${`.
     /// Names are `[A-Za-z_][A-Za-z0-9_]*`.
     static func substitute(_ raw: String, environment: [String: String]) -> Result {
-        guard raw.contains("${") else { return Result(text: raw, inserted: [], failures: []) }
+        var inserted: [String] = []
+        let (text, failures) = scan(raw) { name in
+            guard let value = environment[name] else { return nil }
+            inserted.append(value)
+            return value
+        }
+        return Result(text: failures.isEmpty ? text : nil, inserted: inserted, failures: failures)
+    }
+
+    /// The names of every well-formed `${NAME}` in `raw` (`$${` is no reference), in order.
+    static func references(in raw: String) -> [String] {
+        var names: [String] = []
+        _ = scan(raw) { name in
+            names.append(name)
+            return ""
+        }
+        return names
+    }
+
+    /// Walks `raw`, replacing each `${NAME}` with `value(NAME)`; returns the text and one message
+    /// per reference that failed (malformed, or `value` gave `nil`).
+    private static func scan(_ raw: String, value: (String) -> String?) -> (text: String, failures: [String]) {
+        guard raw.contains("${") else { return (raw, []) }
         let scalars = Array(raw.unicodeScalars)
         var out = String.UnicodeScalarView()
-        var inserted: [String] = []
         var failures: [String] = []
         var i = 0
         while i < scalars.count {
@@ -42,14 +63,13 @@ enum ConfigSubstitution {
                     + "reference (names use letters, digits and _; write $${ for a literal ${)")
                 continue
             }
-            guard let value = environment[name] else {
+            guard let replacement = value(name) else {
                 failures.append("environment variable \(name) is not set")
                 continue
             }
-            out.append(contentsOf: value.unicodeScalars)
-            inserted.append(value)
+            out.append(contentsOf: replacement.unicodeScalars)
         }
-        return Result(text: failures.isEmpty ? String(out) : nil, inserted: inserted, failures: failures)
+        return (String(out), failures)
     }
 
     private static func isVariableName(_ name: String) -> Bool {
