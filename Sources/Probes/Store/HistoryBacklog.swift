@@ -4,6 +4,12 @@ import Foundation
 public protocol HistoryWriter: Sendable {
     /// Writes one batch in a single transaction.
     func write(_ batch: HistoryBatch) throws(HistoryError)
+    /// Warnings from writes that went through anyway; each returned once.
+    func takeNotices() -> [String]
+}
+
+extension HistoryWriter {
+    public func takeNotices() -> [String] { [] }
 }
 
 /// What a history write that failed leaves behind: the batches not written, merged into one and
@@ -47,8 +53,9 @@ public struct HistoryBacklog: Sendable {
         } catch {
             failedWrites += 1
             trim()
-            guard reported.insert(error.kind).inserted else { return [] }
-            return ["\(error.description) (\(error.kind.rawValue)); keeping up to \(Self.minutesKept / 60) h of "
+            let notices = writer.takeNotices()
+            guard reported.insert(error.kind).inserted else { return notices }
+            return notices + ["\(error.description) (\(error.kind.rawValue)); keeping up to \(Self.minutesKept / 60) h of "
                 + "results in memory and retrying every second; probing and alerting go on"]
         }
         defer {
@@ -57,14 +64,15 @@ public struct HistoryBacklog: Sendable {
             droppedProbes = 0
             reported = []
         }
-        guard failedWrites > 0 else { return [] }
+        let notices = writer.takeNotices()
+        guard failedWrites > 0 else { return notices }
         var notice = "history written again after \(failedWrites) failed write\(failedWrites == 1 ? "" : "s"): "
             + "every result kept meanwhile is in it"
         if droppedProbes > 0 {
             notice = "history written again after \(failedWrites) failed writes: \(droppedProbes) probe results "
                 + "older than \(Self.minutesKept / 60) h were dropped from the counts"
         }
-        return [notice]
+        return notices + [notice]
     }
 
     /// Drops the oldest minutes of a service past ``minutesKept``, counting their probes.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// Per-minute counts of one service's two SLIs, as stored for the whole SLO window.
 public struct MinuteAggregate: Sendable, Equatable {
@@ -108,6 +109,11 @@ public final class HistoryStore: HistoryWriter, Sendable {
 
     public let path: String
     let queue: DatabaseQueue
+    /// The alert states again, in a file whose space is reserved (``AlertStateFile``).
+    let alertStateFile: AlertStateFile
+    /// What this history last recorded of the alert states; `nil` until the first write.
+    private let alertMirror = Mutex<AlertMirror?>(nil)
+    private let notices = Mutex<[String]>([])
 
     /// Opens (or creates) the history at `path`.
     /// - Parameter warn: receives one line when an unusable file was moved aside.
@@ -126,6 +132,7 @@ public final class HistoryStore: HistoryWriter, Sendable {
             let aside = try Self.moveAside(path, now: now)
             warn("incidentboard: \(path): \(problem); moved aside to \(aside), starting with empty history")
         }
+        alertStateFile = AlertStateFile(path: path + ".alerts")
         do {
             queue = try Self.open(path)
         } catch let error as HistoryError {
@@ -157,6 +164,9 @@ public final class HistoryStore: HistoryWriter, Sendable {
             // Which config the history belongs to. Not a schema step: older builds ignore the
             // table, and files they wrote gain it when this build first opens them.
             try db.execute(sql: "CREATE TABLE IF NOT EXISTS history_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
+            // This history's own name, so its alert-state file is never taken for another's.
+            try db.execute(sql: "INSERT OR IGNORE INTO history_meta (key, value) VALUES ('instance', ?)",
+                           arguments: [UUID().uuidString])
         }
         return queue
     }
@@ -290,6 +300,8 @@ public final class HistoryStore: HistoryWriter, Sendable {
     /// Writes one batch in a single transaction.
     public func write(_ batch: HistoryBatch) throws(HistoryError) {
         guard !batch.isEmpty else { return }
+        // The alert states reach their reserved file first: it takes writes on a full disk.
+        let alertSequence = try recordAlertStates(of: batch)
         do {
             try queue.write { db in
                 let upsert = try db.cachedStatement(sql: """
@@ -337,6 +349,12 @@ public final class HistoryStore: HistoryWriter, Sendable {
                 }
                 for key in batch.removedAlertStates where batch.alertStates[key] == nil {
                     try db.execute(sql: "DELETE FROM alert_states WHERE key = ?", arguments: [key])
+                }
+                if let alertSequence {
+                    try db.execute(
+                        sql: "INSERT INTO history_meta (key, value) VALUES ('alert_states_sequence', ?) "
+                            + "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        arguments: [String(alertSequence)])
                 }
                 try Self.write(batch.incidents, in: db)
             }
@@ -412,20 +430,70 @@ public final class HistoryStore: HistoryWriter, Sendable {
         }
     }
 
-    /// Every stored alert state, by key.
-    public func alertStates() throws(HistoryError) -> [String: Data] {
+    /// Every stored alert state, by key: the newer of the history's and the alert-state file's.
+    public func alertStates() throws(HistoryError) -> [String: Data] { try newestAlertStates().states }
+
+    /// The alert states as last recorded, with their sequence and this history's instance id.
+    private func newestAlertStates() throws(HistoryError) -> AlertMirror {
+        let stored: AlertMirror
         do {
-            return try queue.read { db in
-                var out: [String: Data] = [:]
+            stored = try queue.read { db in
+                var states: [String: Data] = [:]
                 for row in try Row.fetchAll(db, sql: "SELECT key, payload FROM alert_states") {
-                    out[row[0]] = row[1]
+                    states[row[0]] = row[1]
                 }
-                return out
+                let sequence = try String.fetchOne(
+                    db, sql: "SELECT value FROM history_meta WHERE key = 'alert_states_sequence'")
+                let instance = try String.fetchOne(db, sql: "SELECT value FROM history_meta WHERE key = 'instance'")
+                return AlertMirror(instance: instance ?? "", states: states,
+                                   sequence: sequence.flatMap { UInt64($0) } ?? 0, inFile: 0)
             }
         } catch {
             throw HistoryError("\(path): cannot read history: \(Self.shortSQLiteMessage(error))")
         }
+        guard let file = AlertStateFile.read(path: alertStateFile.path), file.instance == stored.instance,
+            file.sequence >= stored.sequence
+        else { return stored }
+        return AlertMirror(instance: stored.instance, states: file.states, sequence: file.sequence,
+                           inFile: file.sequence)
     }
+
+    /// Applies the batch's alert states to what was recorded, and writes the result to the
+    /// alert-state file when it changed (or the last try failed).
+    /// - Returns: the sequence the history records with the batch; `nil` when the batch has no
+    ///   alert states.
+    private func recordAlertStates(of batch: HistoryBatch) throws(HistoryError) -> UInt64? {
+        var mirror: AlertMirror
+        if let known = alertMirror.withLock({ $0 }) {
+            mirror = known
+        } else {
+            mirror = try newestAlertStates()
+        }
+        let before = mirror.states
+        for (key, payload) in batch.alertStates { mirror.states[key] = payload }
+        for key in batch.removedAlertStates where batch.alertStates[key] == nil { mirror.states[key] = nil }
+        if mirror.states != before { mirror.sequence += 1 }
+        if mirror.inFile != mirror.sequence || mirror.sequence == 0 {
+            // The first write of this agent also makes the file, reserving its space early.
+            let target = max(mirror.sequence, 1)
+            mirror.sequence = target
+            let problem = alertStateFile.write(.init(instance: mirror.instance, sequence: target, states: mirror.states))
+            if let problem {
+                if !mirror.warned { notices.withLock { $0.append(problem + "; the history keeps them as before") } }
+                mirror.warned = true
+            } else {
+                mirror.inFile = target
+                mirror.warned = false
+            }
+        }
+        let changed = !batch.alertStates.isEmpty || !batch.removedAlertStates.isEmpty
+        let sequence = mirror.sequence
+        alertMirror.withLock { $0 = mirror }
+        return changed ? sequence : nil
+    }
+
+    /// Warnings gathered by writes that did not fail (the alert-state file could not be written).
+    public func takeNotices() -> [String] { notices.withLock { out in defer { out = [] }; return out } }
 
     // MARK: The config it belongs to
 
@@ -468,4 +536,16 @@ public final class HistoryStore: HistoryWriter, Sendable {
 /// Raw database access for tests that damage a state file on purpose.
 enum GRDBTestAccess {
     static func queue(_ path: String) throws -> DatabaseQueue { try DatabaseQueue(path: path) }
+}
+
+/// The alert states as recorded: by the history or by its alert-state file.
+struct AlertMirror: Sendable {
+    var instance: String
+    var states: [String: Data]
+    /// Bumped at every change; the history and the file each record the one they hold.
+    var sequence: UInt64
+    /// The sequence the alert-state file holds.
+    var inFile: UInt64
+    /// Whether a failed write of the file was reported (once until one succeeds).
+    var warned = false
 }
