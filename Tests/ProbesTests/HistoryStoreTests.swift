@@ -78,6 +78,26 @@ struct HistoryStoreTests {
         #expect(total == 600)
     }
 
+    @Test func rawResultsAreTrimmedInStepsAndNeverExceedTheBoundByMoreThanAStep() throws {
+        let dir = try TempDir()
+        let store = try HistoryStore(path: dir.file("h.sqlite")) { _ in }
+        var most = 0
+        for second in 0..<1200 {
+            var batch = HistoryBatch()
+            batch.add(Self.result("a", at: Double(second)), latencyThreshold: .seconds(1))
+            try store.write(batch)
+            let rows = try store.queue.read {
+                try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM raw_results WHERE service = 'a'")
+            } ?? 0
+            most = max(most, rows)
+        }
+        #expect(most == HistoryStore.rawResultsKept + HistoryStore.trimEvery - 1)
+        let a = try store.recentResults(service: "a")
+        #expect(a.count == HistoryStore.rawResultsKept)
+        #expect(a.last?.startedAt == Self.t0.addingTimeInterval(1199))
+        #expect(a.first?.startedAt == Self.t0.addingTimeInterval(Double(1200 - HistoryStore.rawResultsKept)))
+    }
+
     @Test func alertStatesUpsertAndDelete() throws {
         let dir = try TempDir()
         let store = try HistoryStore(path: dir.file("h.sqlite")) { _ in }

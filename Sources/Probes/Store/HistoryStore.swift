@@ -104,8 +104,10 @@ public struct HistoryError: Error, Sendable, CustomStringConvertible {
 public final class HistoryStore: HistoryWriter, Sendable {
     /// The schema this build writes. Bump it and add a step to ``migrations`` for every change.
     public static let schemaVersion = 3
-    /// Raw results kept per service.
+    /// Raw results kept per service (the table holds up to ``trimEvery`` more between trims).
     public static let rawResultsKept = 500
+    /// Results written for a service between two trims of its raw results.
+    static let trimEvery = 50
 
     public let path: String
     let queue: DatabaseQueue
@@ -114,6 +116,8 @@ public final class HistoryStore: HistoryWriter, Sendable {
     /// What this history last recorded of the alert states; `nil` until the first write.
     private let alertMirror = Mutex<AlertMirror?>(nil)
     private let notices = Mutex<[String]>([])
+    /// Raw results written per service since its last trim.
+    private let untrimmed = Mutex<[String: Int]>([:])
 
     /// Opens (or creates) the history at `path`.
     /// - Parameter warn: receives one line when an unusable file was moved aside.
@@ -302,6 +306,7 @@ public final class HistoryStore: HistoryWriter, Sendable {
         guard !batch.isEmpty else { return }
         // The alert states reach their reserved file first: it takes writes on a full disk.
         let alertSequence = try recordAlertStates(of: batch)
+        let trimming = untrimmed.withLock { Self.trimming(batch.results, untrimmed: $0) }
         do {
             try queue.write { db in
                 let upsert = try db.cachedStatement(sql: """
@@ -325,15 +330,13 @@ public final class HistoryStore: HistoryWriter, Sendable {
                     INSERT INTO raw_results (service, started_at, status, latency_ms, error, failure, http_status)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     """)
-                var touched = Set<String>()
                 for r in batch.results {
                     try insert.execute(arguments: [
                         r.service, r.startedAt.timeIntervalSince1970, r.status.rawValue, r.latency.milliseconds,
                         r.error, r.failure?.rawValue, r.httpStatus,
                     ])
-                    touched.insert(r.service)
                 }
-                for service in touched {
+                for service in trimming.due {
                     try db.execute(
                         sql: """
                             DELETE FROM raw_results WHERE service = ? AND id <= (
@@ -358,10 +361,27 @@ public final class HistoryStore: HistoryWriter, Sendable {
                 }
                 try Self.write(batch.incidents, in: db)
             }
+            untrimmed.withLock { $0 = trimming.after }
         } catch {
             throw HistoryError("\(path): cannot write history: \(Self.shortSQLiteMessage(error))",
                                kind: HistoryError.kind(of: error))
         }
+    }
+
+    /// Which services' raw results to trim to the last ``rawResultsKept`` with this batch, and the
+    /// counts of results written since each service's last trim once it is written. A service is
+    /// trimmed once every ``trimEvery`` results, not at every batch: one DELETE per service a
+    /// second was the largest part of the history's cost at thousands of services. Reading asks
+    /// for the newest rows, so the few extra rows kept meanwhile change nothing.
+    static func trimming(_ results: [ProbeResult], untrimmed: [String: Int]) -> (due: [String], after: [String: Int]) {
+        var after = untrimmed
+        for result in results { after[result.service, default: 0] += 1 }
+        var due: [String] = []
+        for (service, count) in after where count >= trimEvery {
+            due.append(service)
+            after[service] = nil
+        }
+        return (due, after)
     }
 
     /// Deletes aggregates older than `date` (past the SLO window).
