@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Probes
 import ProbesTesting
 import Synchronization
@@ -253,6 +254,40 @@ struct AlertDeliveryTests {
         #expect(lines.first == "webhook \(server.url("/hook").absoluteString): POST answered HTTP 401: token *** "
             + "is not accepted; 1 alert event kept in the outbox, retrying with backoff")
         #expect(!lines.joined().contains(secret))
+    }
+
+    /// A state file that cannot take the events (a full disk) loses none: they wait in memory, in
+    /// order, the problem is told once, and they are queued and delivered once it takes writes.
+    @Test func eventsTheOutboxCannotTakeWaitInMemoryAndAreDeliveredWhenItCan() async throws {
+        let server = try await LoopbackHTTPServer.start(routes: ["/hook": .status(204)])
+        let target = try DeliveryTarget.webhook(parsing: server.url("/hook").absoluteString, headers: [])
+        let running = try Running([target])
+        // The disk is full, as SQLite says it.
+        let database = try DatabaseQueue(path: running.directory + "/state.sqlite")
+        try await database.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER outbox_full BEFORE INSERT ON outbox
+                BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END
+                """)
+        }
+        running.delivery.enqueue([Self.event(.firing, "bureau", root: "bureau")], now: Self.t0)
+        running.delivery.enqueue([Self.event(.firing, "loans", root: "bureau", at: 2, suppressed: true)], now: Self.t0)
+        running.start()
+        #expect(running.waiting(target) == 0)
+        #expect(running.noticeLines.count == 1 && running.noticeLines.first?.contains("wait in memory") == true,
+                "\(running.noticeLines)")
+        try await database.write { try $0.execute(sql: "DROP TRIGGER outbox_full") }
+        #expect(await Self.eventually { running.delivery.figures.first?.delivered == 2 }, "\(running.noticeLines)")
+        #expect(await Self.eventually { running.waiting(target) == 0 })
+        await running.stop()
+        await server.stop()
+        let services = server.requests(to: "/hook").compactMap {
+            ((try? JSONSerialization.jsonObject(with: Data($0.body))) as? [String: Any])?["service"] as? String
+        }
+        #expect(services == ["bureau", "loans"], "both, in order")
+        #expect(running.noticeLines.count == 2, "\(running.noticeLines)")
+        #expect(running.noticeLines.last == "alert delivery: the outbox takes writes again; 2 alert events kept in "
+            + "memory meanwhile are queued")
     }
 
     // MARK: Bad options

@@ -54,6 +54,7 @@ public final class AlertDelivery: Service, Sendable {
     private let streams: [AsyncStream<Void>]
     private let counts: Mutex<[Figures]>
     private let stopping = Mutex(false)
+    private let unqueued = Mutex(Unqueued())
     /// What waited in the outbox when this run began, by destination.
     private let leftOver: [String: Int]
 
@@ -109,15 +110,51 @@ public final class AlertDelivery: Service, Sendable {
                 }
             }
         }
-        do {
-            try store.enqueue(items, now: now)
-            counts.withLock { figures in
-                for index in targets.indices { figures[index].sent += events.count }
-            }
-        } catch {
-            onNotice("alert delivery: \(error.description); \(events.count) alert events not queued")
+        counts.withLock { figures in
+            for index in targets.indices { figures[index].sent += events.count }
         }
+        queue(items, now: now)
         for bell in bells { bell.yield() }
+    }
+
+    /// Events the outbox could not take (a full or failing disk), kept in memory in order.
+    private struct Unqueued: Sendable {
+        var items: [OutboxItem] = []
+        /// Items dropped past ``unqueuedLimit``, oldest first, during this outage.
+        var dropped = 0
+        var failing = false
+    }
+
+    /// Outbox items kept in memory while the state file cannot take them.
+    static let unqueuedLimit = 10_000
+
+    /// Writes what waited in memory and then `items` to the outbox, in one transaction; when the
+    /// state file cannot take them, they wait in memory (bounded, dropped oldest first and counted)
+    /// and go with the next try: the next events, or the senders' retry every second.
+    private func queue(_ items: [OutboxItem], now: Date) {
+        unqueued.withLock { waiting in
+            guard !(items.isEmpty && waiting.items.isEmpty) else { return }
+            let all = waiting.items + items
+            do {
+                try store.enqueue(all, now: now)
+                if waiting.failing {
+                    let lost = waiting.dropped > 0 ? "; \(waiting.dropped) of the oldest were dropped past the bound" : ""
+                    onNotice("alert delivery: the outbox takes writes again; \(waiting.items.count) alert events "
+                        + "kept in memory meanwhile are queued\(lost)")
+                }
+                waiting = Unqueued()
+            } catch {
+                let excess = max(0, all.count - Self.unqueuedLimit)
+                waiting.items = Array(all.dropFirst(excess))
+                waiting.dropped += excess
+                if !waiting.failing {
+                    let limit = Self.unqueuedLimit
+                    onNotice("alert delivery: \(String(describing: error)); alert events wait in memory (up to "
+                        + "\(limit)) and are queued when the state file takes writes again")
+                }
+                waiting.failing = true
+            }
+        }
     }
 
     private func alertmanagerItem(_ event: AlertEvent, id: String, target: DeliveryTarget,
@@ -217,6 +254,7 @@ public final class AlertDelivery: Service, Sendable {
         while !Task.isCancelled {
             let last = stopping.withLock { $0 }
             let now = clock.now
+            queue([], now: Date())
             let pending = (try? store.pending(destination: target.destination)) ?? []
             let firing = target.kind == .alertmanager
                 ? ((try? store.firing(destination: target.destination)) ?? []) : []
@@ -270,6 +308,7 @@ public final class AlertDelivery: Service, Sendable {
             var wake = now + resendInterval
             if let retryAt { wake = retryAt }
             else if let remindedAt, !firing.isEmpty { wake = min(wake, remindedAt + resendInterval) }
+            if unqueued.withLock({ $0.failing }) { wake = min(wake, now + .seconds(1)) }
             // New alerts ring the bell; while backing off they wait for the retry.
             if stopping.withLock({ $0 }) { continue }
             await sleep(until: wake, bell: streams[index], listening: retryAt == nil)
