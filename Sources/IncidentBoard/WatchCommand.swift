@@ -76,11 +76,11 @@ struct WatchCommand: AsyncParsableCommand {
         let output = OutputFailure()
         let complete = Mutex(true)
         let firing = await printAlerts(to: output, format: format, redactor: config.redactor) { onEvents in
-            let engine = EngineRunner.live(
-                config: config, store: store, concurrency: concurrency,
-                outputs: EngineOutputs(
-                    onEvents: Agent.delivering(to: delivery, onEvents), onSnapshot: Agent.snapshots(screen: nil, metrics: metrics),
-                    snapshotDetail: false, onNotice: Agent.notice))
+            var outputs = EngineOutputs(
+                onEvents: Agent.delivering(to: delivery, onEvents), onSnapshot: Agent.snapshots(screen: nil, metrics: metrics),
+                snapshotDetail: false, onNotice: Agent.notice)
+            outputs.outputLost = { output.error != nil }
+            let engine = EngineRunner.live(config: config, store: store, concurrency: concurrency, outputs: outputs)
             await EngineLifecycle.run(Agent.services(engine, metrics: metrics, delivery: delivery),
                                       stopOn: [.interrupt, .terminate])
             complete.withLock { $0 = engine.historyIsComplete }

@@ -15,10 +15,15 @@ struct EngineRunnerTests {
         let boards = Mutex<[BoardSnapshot]>([])
         let events = Mutex<[AlertEvent]>([])
 
+        /// Whether the alert lines stopped reaching their reader.
+        let lost = Mutex(false)
+
         var engineOutputs: EngineOutputs {
-            EngineOutputs(
+            var outputs = EngineOutputs(
                 onEvents: { events in self.events.withLock { $0 += events } },
                 onSnapshot: { board in self.boards.withLock { $0.append(board) } })
+            outputs.outputLost = { self.lost.withLock { $0 } }
+            return outputs
         }
 
         /// Waits, without real time passing, until a board satisfies `condition`.
@@ -110,6 +115,45 @@ struct EngineRunnerTests {
                                  now: Self.t0.addingTimeInterval(60))
         let status = try #require(restored.sloStatuses(now: Self.t0.addingTimeInterval(60)).first)
         #expect(status.availability.counts.total == 1)
+    }
+
+    /// Probes `service` out of turn until a board shows a `down` alert firing for it.
+    static func probeUntilFiring(_ rig: Rig, _ service: String) async -> Bool {
+        for _ in 0..<40 {
+            rig.engine.send(.probeNow(service))
+            await rig.clock.waitForSleepers(count: 1)
+            rig.clock.advance(by: .seconds(1))
+            if await rig.outputs.board(where: { $0.firing.contains { $0.service == service && $0.alert == .down } })
+                != nil
+            {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Alert lines that could not reach their reader are not remembered as told: a restart tells
+    /// them again. While lines do reach it, a restart remembers them.
+    @Test(arguments: [false, true])
+    func alertsToldOnlyWhileTheirLinesReachTheReaderAreRemembered(lost: Bool) async throws {
+        let dir = try HistoryStoreTests.TempDir()
+        let path = dir.file("h.sqlite")
+        let store = try HistoryStore(path: path) { Issue.record("unexpected warning: \($0)") }
+        let rig = try Rig(services: ["card-issuance"], store: store)
+        rig.outputs.lost.withLock { $0 = lost }
+        rig.runner.failing.withLock { $0 = ["card-issuance"] }
+        let running = Task { await rig.engine.run() }
+        #expect(await Self.probeUntilFiring(rig, "card-issuance"))
+        #expect(rig.outputs.events.withLock { $0 }.contains { $0.event == .firing && $0.alert == .down })
+        running.cancel()
+        await running.value
+
+        var restored = Monitor(config: try #require(rig.engine.state?.config))
+        _ = try restored.restore(from: HistoryStore(path: path) { Issue.record("unexpected warning: \($0)") },
+                                 now: Self.t0.addingTimeInterval(120))
+        let remembered = restored.snapshot(now: Self.t0.addingTimeInterval(120)).firing
+            .contains { $0.service == "card-issuance" && $0.alert == .down }
+        #expect(remembered == !lost, lost ? "a firing never read is told again" : "a firing told is remembered")
     }
 
     @Test func aSecondRunReturnsAtOnce() async throws {

@@ -25,6 +25,8 @@ final class ScriptedProbeRunner: ProbeRunner, Sendable {
     private let latency: Duration
     private let latencies: [String: Duration]
     private let log = Mutex(Log())
+    /// Services whose probes answer `down` from now on.
+    let failing = Mutex<Set<String>>([])
 
     init(clock: ManualClock, latency: Duration = .zero, latencies: [String: Duration] = [:]) {
         self.clock = clock
@@ -48,6 +50,10 @@ final class ScriptedProbeRunner: ProbeRunner, Sendable {
             log.withLock { $0.cancelled += 1 }
         }
         log.withLock { $0.inFlight -= 1 }
+        if status == .up, failing.withLock({ $0.contains(service.name) }) {
+            return ProbeResult(service: service.name, startedAt: startedAt, status: .down, latency: latency,
+                               error: "connection refused", failure: .refused)
+        }
         return ProbeResult(service: service.name, startedAt: startedAt, status: status, latency: latency)
     }
 

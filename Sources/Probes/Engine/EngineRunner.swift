@@ -14,6 +14,10 @@ public struct EngineOutputs: Sendable {
     /// One-line problems for stderr, without the program's name: a history write that failed,
     /// a source that stopped answering or answers again.
     public var onNotice: @Sendable (String) -> Void
+    /// Whether alert lines have stopped reaching their reader (stdout failed, its reader left).
+    /// From then on the history records no alert state: what this run could not tell, it must not
+    /// remember as told, so the next run tells it (at worst a line of the last second twice).
+    public var outputLost: (@Sendable () -> Bool)?
 
     public init(
         onEvents: @escaping @Sendable ([AlertEvent]) -> Void,
@@ -178,6 +182,11 @@ where State.Input == Source.Output, C.Duration == Duration {
     /// left in `backlog`; returns the notices (a failure once per kind, the recovery).
     private func flush(_ state: inout State, backlog: inout HistoryBacklog) -> [String] {
         guard let store else { return [] }
-        return backlog.write(state.takeHistory(), to: store)
+        var batch = state.takeHistory()
+        if outputs.outputLost?() == true {
+            batch?.alertStates = [:]
+            batch?.removedAlertStates = []
+        }
+        return backlog.write(batch, to: store)
     }
 }
