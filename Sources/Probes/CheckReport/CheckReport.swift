@@ -45,6 +45,12 @@ public struct CheckReport: Sendable {
         public var critMs: Double
         /// What each site reports in the fleet view (`check --source`); empty for a local check.
         public var sites: [SiteState] = []
+        /// Fleet view: the sites that see the entry fail while fewer than its quorum do (PARTIAL).
+        public var partialSites: [String] = []
+        /// Fleet view: the error budget from the sites' counters summed; `nil` without counters.
+        public var fleetBudget: Double?
+        /// Whether ``fleetBudget`` covers enough of the SLO window to mean something.
+        public var fleetBudgetMeaningful = false
         /// For a transaction: its steps and cleanup steps as they went; empty otherwise.
         public var steps: [StepResult] = []
 
@@ -157,7 +163,14 @@ public struct CheckReport: Sendable {
             o.add("latencyMs", e.latencyMs.map { ($0 * 10).rounded() / 10 })
             o.add("error", e.error)
             o.add("rootCauses", strings: e.rootCauses)
-            if source != nil { o.add("sites", raw: Self.sitesJSON(e.sites)) }
+            if source != nil {
+                o.add("sites", raw: Self.sitesJSON(e.sites))
+                if !e.partialSites.isEmpty { o.add("partial", strings: e.partialSites) }
+                if let budget = e.fleetBudget {
+                    o.add("fleetBudgetRemaining", (budget * 10_000).rounded() / 10_000)
+                    o.add("fleetBudgetMeaningful", e.fleetBudgetMeaningful)
+                }
+            }
             if !e.steps.isEmpty { o.add("steps", raw: Self.stepsJSON(e.steps)) }
             return o.text
         }
@@ -285,6 +298,11 @@ public struct CheckReport: Sendable {
         for e in entries {
             let latency = latencyText(e)
             var detail = e.error ?? (e.probed ? "" : "no probe")
+            if !e.partialSites.isEmpty { detail = Self.partialText(e) + (detail.isEmpty ? "" : "  " + detail) }
+            if source != nil, let budget = e.fleetBudget {
+                detail += (detail.isEmpty ? "" : "  ")
+                    + "fleet budget " + (e.fleetBudgetMeaningful ? Self.percent(budget) : "not yet meaningful")
+            }
             if e.rootCauses == [e.name] {
                 let radius = incidents.first { $0.rootCause == e.name }?.impacted.count ?? 0
                 detail += (detail.isEmpty ? "" : "  ") + (radius > 0 ? "ROOT CAUSE ×\(radius)" : "ROOT CAUSE")
