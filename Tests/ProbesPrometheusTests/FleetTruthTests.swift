@@ -81,6 +81,17 @@ struct FleetTruthTests {
         #expect(reading.services["bureau"]?.map(\.state.site) == ["seoul"])
     }
 
+    /// A hung engine behind a /metrics that still answers: its scheduler started no probe in the
+    /// stall window, so its series are the past, not a view.
+    @Test func aSiteWhoseSchedulerStalledIsDark() throws {
+        let stalled = Answers.Series("", ["site": "busan", "stalled": "true"], "0")
+        let reading = try Self.reading(Self.series(sites: ["seoul", "busan"]),
+                                       liveness: Self.liveness(up: [:]) + [stalled])
+        #expect(reading.sites == ["seoul"])
+        #expect(reading.dark.map(\.site) == ["busan"])
+        #expect(FleetReading.livenessQuery.contains("increase(incidentboard_scheduler_probes_started_total"))
+    }
+
     @Test func everySiteReportingMeansNoDarkSite() throws {
         let reading = try Self.reading(Self.series(sites: ["seoul", "busan"]), liveness: Self.liveness(up: [:]))
         #expect(reading.sites == ["busan", "seoul"])
@@ -94,6 +105,22 @@ struct FleetTruthTests {
             #expect(reading.sites == ["seoul"], "\(garbage)")
             #expect(reading.dark.isEmpty, "\(garbage)")
         }
+    }
+
+    @Test func aPollThatCannotTellWhichSitesAreDarkKeepsThemDark() throws {
+        var view = FleetView(config: try Self.config(), source: Self.source)
+        let dark = try Self.reading(Self.series(sites: ["seoul"]), liveness: Self.liveness(up: ["busan": 0]))
+        let unknown = try FleetReading.parse(Data(Answers.vector(Self.series(sites: ["seoul"])).utf8),
+                                             liveness: Data("garbage".utf8))
+        #expect(!unknown.livenessKnown)
+        #expect(view.apply(.success(dark), now: Self.t0).filter { $0.alert == .siteDark }.count == 1)
+        #expect(view.apply(.success(unknown), now: Self.t0 + 5).filter { $0.alert == .siteDark }.isEmpty)
+        #expect(view.snapshot(now: Self.t0 + 5).darkSites.map(\.site) == ["busan"])
+        // busan's series are back, liveness still unknown: it reports again.
+        let back = try FleetReading.parse(Data(Answers.vector(Self.series(sites: ["seoul", "busan"])).utf8),
+                                          liveness: nil)
+        let resolved = view.apply(.success(back), now: Self.t0 + 10).filter { $0.alert == .siteDark }
+        #expect(resolved.map(\.event) == [.resolved])
     }
 
     @Test func everySiteDarkIsStillAReadingThatSaysSo() throws {

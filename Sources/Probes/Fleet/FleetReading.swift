@@ -63,6 +63,9 @@ public struct FleetReading: Sendable, Equatable {
     public var sites: [String]
     /// Sites that reported lately and stopped, sorted by site; never also in ``sites``.
     public var dark: [DarkSite]
+    /// `false` when the poll could not learn which sites are dark (its liveness query failed):
+    /// ``dark`` is then empty for want of knowing, not because every site reports.
+    public var livenessKnown = true
 
     /// A reading of these services, with the sites that went dark.
     public init(services: [String: [SiteReading]], dark: [DarkSite] = []) {

@@ -39,7 +39,14 @@ public struct FleetView: Sendable {
         case .failure(let problem):
             self.problem = problem
             return []
-        case .success(let reading):
+        case .success(var reading):
+            if !reading.livenessKnown, let previous = self.reading {
+                // Not knowing is not news: sites dark before stay dark until they report again.
+                let reporting = Set(reading.sites)
+                reading = FleetReading(services: reading.services,
+                                       dark: previous.dark.filter { !reporting.contains($0.site) })
+                reading.livenessKnown = false
+            }
             self.reading = reading
             readAt = now
             problem = nil

@@ -20,13 +20,20 @@ extension FleetReading {
     /// sites and services reported within it.
     public static let darkMemory = "1h"
 
+    /// How long an agent's scheduler may start no probe before its site counts as dark although
+    /// its `/metrics` still answers (a hung engine): longer than any sensible probe interval.
+    public static let stallWindow = "10m"
+
     /// The second query of a poll, for the sites' liveness: each site's last snapshot time and
     /// instance, the services each site reported within ``darkMemory`` (series that went stale
-    /// included), and `up` of every target. A site found here and not in the answer to ``query``,
-    /// or whose target's `up` is 0, is dark.
+    /// included), the sites whose scheduler started no probe within ``stallWindow`` (labelled
+    /// `stalled`), and `up` of every target. A site found here and not in the answer to ``query``,
+    /// whose target's `up` is 0, or that stalled, is dark.
     public static let livenessQuery: String =
         "max by (site, instance) (last_over_time(incidentboard_last_snapshot_timestamp_seconds{site!=\"\"}[\(darkMemory)]))"
         + " or group by (site, service) (last_over_time(probe_success{site!=\"\",service!=\"\"}[\(darkMemory)]))"
+        + " or label_replace(max by (site) (increase(incidentboard_scheduler_probes_started_total{site!=\"\"}"
+        + "[\(stallWindow)])) == 0, \"stalled\", \"true\", \"\", \"\")"
         + " or up"
 
     /// Joins the answers of ``query`` and ``livenessQuery``: sites that reported lately and are not
@@ -38,19 +45,24 @@ extension FleetReading {
         let now = FleetReading(samples: samples)
         guard let liveness, let seen = try? PrometheusAnswer.samples(from: liveness, requireName: false) else {
             guard !now.services.isEmpty else { throw noSeries }
-            return now
+            var unknown = now
+            unknown.livenessKnown = false
+            return unknown
         }
         var lastSeen: [String: Double] = [:]
         var instances: [String: Set<String>] = [:]
         var covered: [String: Set<String>] = [:]
         var up: [String: Double] = [:]
+        var stalled = Set<String>()
         for sample in seen {
             if sample.name == "up" {
                 if let instance = sample.labels["instance"] { up[instance] = min(up[instance] ?? 1, sample.value) }
                 continue
             }
             guard sample.name.isEmpty, let site = sample.labels["site"], !site.isEmpty else { continue }
-            if let service = sample.labels["service"] {
+            if sample.labels["stalled"] == "true" {
+                stalled.insert(site)
+            } else if let service = sample.labels["service"] {
                 covered[site, default: []].insert(service)
             } else {
                 lastSeen[site] = max(lastSeen[site] ?? 0, sample.value)
@@ -61,7 +73,7 @@ extension FleetReading {
         var dark: [DarkSite] = []
         for site in Set(lastSeen.keys).union(covered.keys) {
             let targetDown = (instances[site] ?? []).contains { up[$0] == 0 }
-            guard targetDown || !reporting.contains(site) else { continue }
+            guard targetDown || stalled.contains(site) || !reporting.contains(site) else { continue }
             dark.append(DarkSite(site: site, since: lastSeen[site].flatMap(date), services: Array(covered[site] ?? [])))
         }
         let reading = FleetReading(services: now.services, dark: dark)
