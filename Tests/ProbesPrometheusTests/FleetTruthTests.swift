@@ -200,6 +200,17 @@ struct FleetTruthTests {
         #expect(view.firingCount == 0)
     }
 
+    @Test func aSiteDarkEventRoundTripsThroughCodable() throws {
+        var event = AlertEvent(time: Self.t0, event: .firing, alert: .siteDark, service: "", severity: .warning,
+                               summary: "site busan stopped reporting")
+        event.site = "busan"
+        let data = try JSONEncoder().encode(event)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object["service"] is NSNull)
+        #expect(object["site"] as? String == "busan")
+        #expect(try JSONDecoder().decode(AlertEvent.self, from: data) == event)
+    }
+
     // MARK: Quorum
 
     @Test func quorumIsReadFromDefaultsAndServices() throws {

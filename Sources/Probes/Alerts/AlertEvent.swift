@@ -86,6 +86,26 @@ public struct AlertEvent: Sendable, Equatable, Codable {
              suppressed, incident, site
     }
 
+    /// Decodes what ``encode(to:)`` writes; a `site-dark` line's `"service": null` reads as empty.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        time = try c.decode(Date.self, forKey: .time)
+        event = try c.decode(AlertTransition.self, forKey: .event)
+        alert = try c.decode(AlertKind.self, forKey: .alert)
+        service = try c.decodeIfPresent(String.self, forKey: .service) ?? ""
+        severity = try c.decode(AlertSeverity.self, forKey: .severity)
+        rule = try c.decodeIfPresent(String.self, forKey: .rule)
+        sli = try c.decodeIfPresent(SLIKind.self, forKey: .sli)
+        window = try c.decodeIfPresent(String.self, forKey: .window)
+        burnRate = try c.decodeIfPresent(Double.self, forKey: .burnRate)
+        observed = try c.decodeIfPresent(Double.self, forKey: .observed)
+        summary = try c.decode(String.self, forKey: .summary)
+        rootCause = try c.decodeIfPresent(String.self, forKey: .rootCause)
+        suppressed = try c.decodeIfPresent(Bool.self, forKey: .suppressed) ?? false
+        incident = try c.decodeIfPresent(String.self, forKey: .incident)
+        site = try c.decodeIfPresent(String.self, forKey: .site)
+    }
+
     /// Encodes the contract's fields; `rootCause` is written as `null` when unknown, the burn-rate
     /// fields only where they apply. The date format is the encoder's.
     public func encode(to encoder: any Encoder) throws {
