@@ -54,6 +54,11 @@ struct FleetTruthEndToEndTests {
         return services.first { $0["name"] as? String == service }?["sites"] as? [[String: Any]] ?? []
     }
 
+    /// Whether `json` lists `site` under `service` with `reporting` as given.
+    static func site(_ json: [String: Any], _ service: String, _ site: String, reporting: Bool) -> Bool {
+        sites(json, service).contains { $0["site"] as? String == site && $0["reporting"] as? Bool == reporting }
+    }
+
     /// Polls `check` until `done` holds for its document, for at most `timeout`.
     static func checkUntil(_ config: String, _ url: String, timeout: Duration,
                            _ done: ([String: Any]) -> Bool) async throws -> (status: Int32, json: [String: Any])? {
@@ -151,14 +156,14 @@ struct FleetTruthEndToEndTests {
         _ = await busan.waitForExit()
         let killedAt = ContinuousClock.now
         let dark = try await Self.checkUntil(fleet, url, timeout: .seconds(30)) { json in
-            Self.sites(json, "bureau").contains { $0["site"] as? String == "busan" && $0["reporting"] as? Bool == false }
+            Self.site(json, "bureau", "busan", reporting: false)
         }
         let darkAfter = ContinuousClock.now - killedAt
         let darkJSON = try #require(dark?.json, "check never said busan is dark; prometheus: \(prometheus.logTail())")
         let busanEntry = try #require(Self.sites(darkJSON, "bureau").first { $0["site"] as? String == "busan" })
         #expect(busanEntry["status"] as? String == "unknown")
         #expect((busanEntry["since"] as? String)?.hasSuffix("Z") == true, "\(busanEntry)")
-        #expect(Self.sites(darkJSON, "loans").contains { $0["site"] as? String == "busan" && $0["reporting"] as? Bool == false })
+        #expect(Self.site(darkJSON, "loans", "busan", reporting: false))
         // Only seoul reports now, so its view decides: the bureau is down at the reporting sites.
         #expect(dark?.status == 2, "\(darkJSON)")
         let darkText = try await Binary.run(["check", "--config", fleet, "--source", "prometheus=\(url)"])
@@ -184,7 +189,7 @@ struct FleetTruthEndToEndTests {
         // busan reports again.
         busan = try Self.agent(site: "busan", config: busanConfig, port: busanPort, scratch: scratch)
         let back = try await Self.checkUntil(fleet, url, timeout: .seconds(30)) { json in
-            Self.sites(json, "bureau").contains { $0["site"] as? String == "busan" && $0["reporting"] as? Bool == true }
+            Self.site(json, "bureau", "busan", reporting: true)
         }
         #expect(back != nil, "check never saw busan again; busan: \(busan.stderrLines.suffix(3))")
         let resolved = await monitor.waitForLine(timeout: .seconds(20)) { line in

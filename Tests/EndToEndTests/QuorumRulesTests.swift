@@ -40,7 +40,9 @@ struct QuorumRulesTests {
                 "tests": [[
                     "interval": "15s",
                     "input_series": input,
-                    "alert_rule_test": [RulesTimingTests.check(345, PrometheusRules.downAlert, expectFiring ? [down] : [])],
+                    "alert_rule_test": [
+                        RulesTimingTests.check(345, PrometheusRules.downAlert, expectFiring ? [down] : []),
+                    ],
                 ]],
             ]
             let outcome = try await RulesTimingTests.promtoolTest(tests, in: scratch.path, name: "quorum-test.yml")

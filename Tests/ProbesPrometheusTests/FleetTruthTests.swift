@@ -75,7 +75,8 @@ struct FleetTruthTests {
     }
 
     @Test func aSiteWhoseTargetIsDownIsDarkEvenWhileItsSeriesLinger() throws {
-        let reading = try Self.reading(Self.series(sites: ["seoul", "busan"]), liveness: Self.liveness(up: ["busan": 0]))
+        let reading = try Self.reading(Self.series(sites: ["seoul", "busan"]),
+                                       liveness: Self.liveness(up: ["busan": 0]))
         #expect(reading.sites == ["seoul"])
         #expect(reading.dark.map(\.site) == ["busan"])
         #expect(reading.services["bureau"]?.map(\.state.site) == ["seoul"])
@@ -166,7 +167,8 @@ struct FleetTruthTests {
         let uncovered = CheckReport.fleet(config: config, selected: ["bureau", "loans"], reading: seoulOnly,
                                           source: Self.source, checkedAt: Self.t0)
         #expect(uncovered.status.exitCode == 3)
-        #expect(uncovered.entries.first { $0.name == "loans" }?.error == "no reporting site: busan DARK since 2027-01-15T07:59:50Z")
+        #expect(uncovered.entries.first { $0.name == "loans" }?.error
+            == "no reporting site: busan DARK since 2027-01-15T07:59:50Z")
         // Otherwise as before: the reporting site is healthy.
         let healthy = try Self.reading(Self.series(sites: ["seoul"]), liveness: Self.liveness(up: ["busan": 0]))
         #expect(CheckReport.fleet(config: config, selected: ["bureau", "loans"], reading: healthy,

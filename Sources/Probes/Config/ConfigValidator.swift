@@ -116,7 +116,9 @@ struct ConfigValidator {
         let timeout = duration(fields, "timeout")
         if let interval { result.interval = interval }
         if let timeout { result.timeout = timeout }
-        if let value = fields["quorum"], let quorum = quorum(value, at: fields.path("quorum")) { result.quorum = quorum }
+        if let value = fields["quorum"], let quorum = quorum(value, at: fields.path("quorum")) {
+            result.quorum = quorum
+        }
         let givenButInvalid = fields["interval"] != nil && interval == nil || fields["timeout"] != nil && timeout == nil
         if !givenButInvalid && (interval != nil || timeout != nil) && result.timeout.value >= result.interval.value {
             report(fields.path(timeout != nil ? "timeout" : "interval"),

@@ -114,7 +114,8 @@ public struct FleetView: Sendable {
         snapshot.sourceProblem = problemText(now: now)
         guard let reading else { return snapshot }
         snapshot.darkSites = reading.dark
-        let services = Dictionary(monitor.config.services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let services = Dictionary(monitor.config.services.map { ($0.name, $0) },
+                                  uniquingKeysWith: { first, _ in first })
         for index in snapshot.services.indices {
             let name = snapshot.services[index].name
             guard let sites = reading.services[name], let service = services[name] else {
@@ -161,7 +162,9 @@ public struct FleetView: Sendable {
     /// them: the fleet budget from their summed counters (else the worst site's budget) and, per
     /// window, the highest burn rate.
     static func adopt(_ sites: [SiteReading], into status: inout SLIStatus, fleetBudget: Double? = nil) {
-        if let budget = fleetBudget ?? sites.compactMap(\.state.budgetRemaining).min() { status.budgetRemaining = budget }
+        if let budget = fleetBudget ?? sites.compactMap(\.state.budgetRemaining).min() {
+            status.budgetRemaining = budget
+        }
         func worst(_ window: String) -> Double? { sites.compactMap { $0.burnRates[window] }.max() }
         var rates = status.burnRates
         if let rate = worst("5m") { rates.fiveMinutes = rate }

@@ -30,7 +30,8 @@ extension FleetReading {
     /// `stalled`), and `up` of every target. A site found here and not in the answer to ``query``,
     /// whose target's `up` is 0, or that stalled, is dark.
     public static let livenessQuery: String =
-        "max by (site, instance) (last_over_time(incidentboard_last_snapshot_timestamp_seconds{site!=\"\"}[\(darkMemory)]))"
+        "max by (site, instance) (last_over_time("
+        + "incidentboard_last_snapshot_timestamp_seconds{site!=\"\"}[\(darkMemory)]))"
         + " or group by (site, service) (last_over_time(probe_success{site!=\"\",service!=\"\"}[\(darkMemory)]))"
         + " or label_replace(max by (site) (increase(incidentboard_scheduler_probes_started_total{site!=\"\"}"
         + "[\(stallWindow)])) == 0, \"stalled\", \"true\", \"\", \"\")"
