@@ -139,6 +139,8 @@ struct FleetTruthTests {
         let report = CheckReport.fleet(config: try Self.config(), selected: ["bureau", "loans"], reading: reading,
                                        source: Self.source, checkedAt: Self.t0)
         #expect(report.status == .ok)
+        #expect(report.summary == "2 of 2 up; site busan DARK")
+        #expect(report.nagios().hasPrefix("INCIDENTBOARD OK - 2 of 2 up; site busan DARK"), "\(report.nagios())")
         let text = report.text()
         let line = try #require(text.split(separator: "\n").first { $0.contains("@busan") }, "\(text)")
         #expect(line.hasPrefix(" dark     @busan") && line.hasSuffix("DARK since 2027-01-15T07:59:50Z"), "\(line)")
@@ -266,6 +268,8 @@ struct FleetTruthTests {
         #expect(bureau.partialSites == ["busan"])
         #expect(bureau.rootCauses.isEmpty)
         #expect(report.text().contains("PARTIAL: down at busan"), "\(report.text())")
+        #expect(report.nagios().contains("bureau: UP"), "\(report.nagios())")
+        #expect(report.nagios().contains("(PARTIAL: down at busan)"), "\(report.nagios())")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
         let services = try #require(json["services"] as? [[String: Any]])
         #expect(services.first?["partial"] as? [String] == ["busan"])

@@ -8,6 +8,7 @@ extension CheckReport {
         let results = reading.results(config: config, at: checkedAt)
         var report = assemble(config: config, selected: names, results: results, checkedAt: checkedAt)
         report.source = source
+        report.darkSites = reading.dark.map(\.site)
         let services = Dictionary(config.services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for index in report.entries.indices {
             let name = report.entries[index].name

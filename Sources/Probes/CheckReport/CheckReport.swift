@@ -110,6 +110,8 @@ public struct CheckReport: Sendable {
     /// Why the check itself could not be made (the config is unreadable, a service is unknown, the
     /// source cannot be read): the report is then UNKNOWN with no entries.
     public var failure: String?
+    /// Fleet view: the sites that stopped reporting, sorted; the summary names them.
+    public var darkSites: [String] = []
 
     public init(checkedAt: Date, entries: [Entry], incidents: [Incident]) {
         self.checkedAt = checkedAt
@@ -234,8 +236,11 @@ public struct CheckReport: Sendable {
         let down = counted.filter { $0.status == .down }
         let degraded = counted.filter { $0.status == .degraded }
         let unknown = counted.filter { $0.status == .unknown }
+        // A fleet view with a blind spot says so in the line a pager shows.
+        let dark = darkSites.isEmpty ? "" : "; site" + (darkSites.count == 1 ? " " : "s ")
+            + darkSites.joined(separator: ", ") + " DARK"
         if down.isEmpty && degraded.isEmpty && unknown.isEmpty {
-            return "\(counted.count) of \(counted.count) up"
+            return "\(counted.count) of \(counted.count) up" + dark
         }
         // A wide outage must still give a line a pager can show: name a few, count the rest.
         func names(_ entries: [Entry]) -> String {
@@ -251,7 +256,7 @@ public struct CheckReport: Sendable {
             let roots = incidents.map { $0.rootCause + ($0.inferred ? " (inferred)" : "") }
             text += "; root cause: " + roots.joined(separator: ", ")
         }
-        return text
+        return text + dark
     }
 
     private func entryLine(_ e: CheckReport.Entry) -> String {
@@ -259,6 +264,7 @@ public struct CheckReport: Sendable {
         if let ms = e.latencyMs { line += " \(Self.ms(ms)) ms" + latencyChain(e) }
         if !e.probed && e.status != .down { line += " (no probe)" }
         if let error = e.error { line += " - \(error)" }
+        if !e.partialSites.isEmpty { line += " (\(Self.partialText(e)))" }
         if !e.rootCauses.isEmpty && e.rootCauses != [e.name] {
             line += " (caused by \(e.rootCauses.joined(separator: ", ")))"
         }
