@@ -5,7 +5,8 @@ import Probes
 /// answer into a ``FleetReading``.
 extension FleetReading {
     /// The series a poll asks for. `sli=~"|availability"` keeps series without an `sli` label and
-    /// drops the latency SLI's, so one instant query returns everything at a fleet-sized cost.
+    /// drops the latency SLI's, so one instant query returns every site's state at a fleet-sized cost
+    /// (which sites went dark is the second query's, ``livenessQuery``).
     public static let query: String = {
         let names = [
             "probe_success", "probe_duration_seconds", "probe_http_status_code", "incidentboard_service_status",

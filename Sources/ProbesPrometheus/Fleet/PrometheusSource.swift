@@ -5,8 +5,9 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// Reads the agents' series from a Prometheus server's HTTP API: one instant query
-/// (`/api/v1/query`) per poll, with a hard timeout, a bounded body and no redirects followed.
+/// Reads the agents' series from a Prometheus server's HTTP API: two instant queries
+/// (`/api/v1/query`) per poll, the series and the sites' liveness, under one hard timeout, each
+/// with a bounded body and no redirects followed.
 ///
 /// - Important: Call ``shutdown()`` before releasing it.
 public final class PrometheusSource: MetricsSource {
@@ -95,7 +96,7 @@ public final class PrometheusSource: MetricsSource {
         try? await client.shutdown()
     }
 
-    /// One instant query for ``FleetReading/query``.
+    /// One poll: ``FleetReading/query``, then ``FleetReading/livenessQuery``, within ``timeout``.
     public func read() async -> Result<FleetReading, SourceProblem> {
         let deadline = ContinuousClock.now + timeout
         let timeout = self.timeout
