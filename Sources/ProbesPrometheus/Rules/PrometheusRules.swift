@@ -280,6 +280,7 @@ extension PrometheusRules {
                 "Burn-rate alerts have no `for`: their short window already keeps one blip from paging.",
                 "The down alert holds for downAfter x the probe interval: Prometheus sees only the latest probe",
                 "per scrape, so it waits one interval longer than the local engine (the downAfter-th failure).",
+                "It follows each service's quorum as the fleet view does: a site, n sites, or every site failing.",
                 "Load with `rule_files:` in prometheus.yml; check with `promtool check rules`.",
             ])
         if groups.isEmpty {
