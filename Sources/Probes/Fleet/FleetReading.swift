@@ -62,10 +62,13 @@ public struct FleetReading: Sendable, Equatable {
     /// Every site that reported a service, sorted.
     public var sites: [String]
     /// Sites that reported lately and stopped, sorted by site; never also in ``sites``.
-    public var dark: [DarkSite]
+    public private(set) var dark: [DarkSite]
     /// `false` when the poll could not learn which sites are dark (its liveness query failed):
     /// ``dark`` is then empty for want of knowing, not because every site reports.
     public var livenessKnown = true
+    /// Per service, the indices in ``dark`` of the sites that covered it (a lookup per service, not
+    /// a scan of every dark site's list: a snapshot asks for every service each poll).
+    private var darkByService: [String: [Int]] = [:]
 
     /// A reading of these services, with the sites that went dark.
     public init(services: [String: [SiteReading]], dark: [DarkSite] = []) {
@@ -75,13 +78,17 @@ public struct FleetReading: Sendable, Equatable {
             .filter { !$0.value.isEmpty }
         sites = Set(self.services.values.flatMap { $0.map(\.state.site) }).sorted()
         self.dark = dark.sorted { $0.site < $1.site }
+        for (index, site) in self.dark.enumerated() {
+            for service in site.services { darkByService[service, default: []].append(index) }
+        }
     }
 
     /// What every site says of `service`: the reporting sites' states, and a `reporting: false`,
     /// `unknown` state for each dark site that reported it, sorted by site.
     public func states(of service: String) -> [SiteState] {
         var states = (services[service] ?? []).map(\.state)
-        for site in dark where site.services.contains(service) {
+        for index in darkByService[service] ?? [] {
+            let site = dark[index]
             var state = SiteState(site: site.site, status: .unknown)
             state.reporting = false
             state.darkSince = site.since
