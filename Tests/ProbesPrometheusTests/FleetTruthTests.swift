@@ -191,6 +191,8 @@ struct FleetTruthTests {
         #expect(object["site"] as? String == "busan")
         #expect(object.keys.contains("service") && object["service"] is NSNull, "\(line)")
         #expect(view.firingCount == 1)
+        let text = try #require(fired.first).textLine(timeZone: TimeZone(identifier: "UTC") ?? .current)
+        #expect(text.contains("FIRING   warning  site busan stopped reporting since 2027-01-15T07:59:50Z"), "\(text)")
         // Still dark: no repeat.
         #expect(view.apply(.success(dark), now: Self.t0 + 10).filter { $0.alert == .siteDark }.isEmpty)
         let snapshot = view.snapshot(now: Self.t0 + 10)
