@@ -25,9 +25,11 @@ public enum PrometheusAnswers {
     ///   - state: `up`, `degraded`, `down` or `unknown` (one-hot in `incidentboard_service_status`).
     ///   - latency: `probe_duration_seconds`.
     ///   - httpStatus: `probe_http_status_code` (0: no response).
+    ///   - events: with `errors`, the availability counters (`incidentboard_sli_events_total`,
+    ///     `incidentboard_sli_errors_total`); left out when `nil`.
     public static func agent(service: String, site: String, state: String, latency: Double = 0.012,
                              httpStatus: Int = 200, budget: Double = 0.98, burn1h: Double = 0.5,
-                             rootCause: Bool = false) -> [Series] {
+                             rootCause: Bool = false, events: Double? = nil, errors: Double? = nil) -> [Series] {
         let labels = ["service": service, "site": site]
         var series = [
             Series("probe_success", labels, state == "down" ? "0" : "1"),
@@ -42,6 +44,8 @@ public enum PrometheusAnswers {
         let availability = labels.merging(["sli": "availability"]) { a, _ in a }
         series.append(Series("incidentboard_slo_objective_ratio", availability, "0.999"))
         series.append(Series("incidentboard_slo_error_budget_remaining_ratio", availability, "\(budget)"))
+        if let events { series.append(Series("incidentboard_sli_events_total", availability, "\(events)")) }
+        if let errors { series.append(Series("incidentboard_sli_errors_total", availability, "\(errors)")) }
         for (window, factor) in [("5m", 1.5), ("1h", 1.0), ("6h", 0.4), ("slo", 0.1)] {
             series.append(Series("incidentboard_slo_burn_rate", availability.merging(["window": window]) { a, _ in a },
                                  "\(burn1h * factor)"))
@@ -54,10 +58,23 @@ public enum PrometheusAnswers {
         Series("incidentboard_last_snapshot_timestamp_seconds", ["site": site], "\(seconds)")
     }
 
-    /// A successful instant query returning `series` as a vector evaluated at `time`.
+    /// The answer of the liveness query for one site: its last snapshot time and instance, and a
+    /// row per service it reported lately (aggregations: no `__name__`).
+    public static func seen(site: String, instance: String, lastSnapshot: Double, services: [String]) -> [Series] {
+        [Series("", ["site": site, "instance": instance], "\(lastSnapshot)")]
+            + services.map { Series("", ["site": site, "service": $0], "1") }
+    }
+
+    /// `up{instance, job}` of one scrape target.
+    public static func up(instance: String, _ value: Int, job: String = "incidentboard") -> Series {
+        Series("up", ["instance": instance, "job": job], "\(value)")
+    }
+
+    /// A successful instant query returning `series` as a vector evaluated at `time`; a series
+    /// with an empty name is written without `__name__`, as Prometheus writes aggregations.
     public static func vector(_ series: [Series], at time: Double = 1_763_781_165) -> String {
         let results = series.map { item -> String in
-            let labels = (["__name__": item.name].merging(item.labels) { a, _ in a })
+            let labels = (item.name.isEmpty ? item.labels : ["__name__": item.name].merging(item.labels) { a, _ in a })
                 .sorted { $0.key < $1.key }
                 .map { "\(quote($0.key)):\(quote($0.value))" }
                 .joined(separator: ",")

@@ -171,7 +171,7 @@ struct PrometheusRulesStructureTests {
             config: RulesFixture.config([RulesFixture.service("web.app", slo: policy, interval: .seconds(5))]),
             source: "x")
         let down = try #require(rules.rules.first { $0.name == PrometheusRules.downAlert })
-        #expect(down.expr == "max by (service) (probe_success{service=\"web.app\"}) == 0")
+        #expect(down.expr == "min by (service) (probe_success{service=\"web.app\"}) == 0")
         #expect(down.holdFor == .seconds(15))
         #expect(down.labels == [.init("service", "web.app"), .init("severity", "critical"),
                                 .init("incidentboard_alert", "down"), .init("root_cause", "web.app"),

@@ -384,6 +384,16 @@ public struct BoardView: Sendable {
             screen.put(line.truncated(toWidth: room, ellipsis: glyphs.ellipsis), x: area.x, y: area.y, clip: area)
             return
         }
+        // Then a site that stopped reporting: the board's own blind spot.
+        if let snapshot, !snapshot.darkSites.isEmpty {
+            let warning = theme.resolve(Style(foreground: .yellow, attributes: .bold))
+            let parts = snapshot.darkSites.map { site in
+                site.site + " DARK" + (site.since.map { " since " + BoardFormat.clock($0, timeZone: timeZone) } ?? "")
+            }
+            let line = Line([Span(glyphs.degraded + " " + parts.joined(separator: ", "), style: warning)])
+            screen.put(line.truncated(toWidth: room, ellipsis: glyphs.ellipsis), x: area.x, y: area.y, clip: area)
+            return
+        }
         // Whole hints go when the row is short, least needed first (all are under `?` too),
         // rather than the row being cut off in the middle of one.
         var hints: [(keys: String, action: String, keep: Int)] = [

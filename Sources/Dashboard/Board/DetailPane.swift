@@ -105,7 +105,7 @@ struct DetailPane {
         }
         // The fleet view: what each site's agent reports.
         if !service.sites.isEmpty {
-            lines += siteLines(service.sites, now: snapshot.time, width: width)
+            lines += siteLines(service.sites, partial: service.partialSites, now: snapshot.time, width: width)
         }
         lines.append(Line(""))
 
@@ -215,12 +215,23 @@ struct DetailPane {
     }
 
     /// One row per site: glyph, site, latency, budget, HTTP status, and the age of stale data.
-    private func siteLines(_ sites: [SiteState], now: Date, width: Int) -> [Line] {
+    /// A dark site shows `DARK since 04:31:02`; a site the quorum outvoted, `PARTIAL`.
+    private func siteLines(_ sites: [SiteState], partial: [String], now: Date, width: Int) -> [Line] {
         let siteWidth = min(16, sites.map(\.site.displayWidth).max() ?? 0)
+        let yellow = theme.resolve(Style(foreground: .yellow, attributes: .bold))
         return sites.enumerated().flatMap { number, site -> [Line] in
             var spans = [theme.statusSpan(site.status), Span(" " + Self.pad(site.site, siteWidth))]
+            guard site.reporting else {
+                let since = site.darkSince.map { " since " + BoardFormat.clock($0, timeZone: timeZone) } ?? ""
+                spans.append(Span("  DARK" + since, style: yellow))
+                return labelled(number == 0 ? "sites" : "", spans, width: width)
+            }
             spans.append(Span(Self.pad(BoardFormat.latency(site.latency), 7, right: true)))
-            if let budget = site.budgetRemaining {
+            if partial.contains(site.site) { spans.append(Span("  PARTIAL", style: yellow)) }
+            if site.budgetRemaining != nil, !site.budgetMeaningful {
+                // Not yet meaningful (the table's word for it, as narrow as the pane needs).
+                spans.append(Span("  budget too new", style: theme.dimStyle))
+            } else if let budget = site.budgetRemaining {
                 let bar = BudgetBar(remaining: budget, theme: theme)
                 spans.append(Span("  budget ", style: theme.dimStyle))
                 spans.append(Span(Self.pad(bar.label, 4, right: true), style: bar.style))

@@ -174,6 +174,10 @@ struct ServicesTableView {
         let yellow = theme.resolve(.fg(.yellow))
         switch service.role {
         case .healthy:
+            // The fleet view: a failure the quorum outvoted is that site's view, not an outage.
+            if !service.partialSites.isEmpty {
+                return Line("PARTIAL " + service.partialSites.joined(separator: ","), style: yellow)
+            }
             return Line("")
         case .unobserved:
             return Line("no probe", style: theme.dimStyle)

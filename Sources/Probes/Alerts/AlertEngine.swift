@@ -259,6 +259,7 @@ public struct AlertEngine: Sendable {
                 case .burnRate:
                     alerts.burn.removeAll { $0.key == kept.key }
                     alerts.burn.append(kept)
+                case .siteDark: continue
                 }
                 services[state.key.service] = alerts
             } else if state.phase == .firing {
@@ -280,6 +281,7 @@ public struct AlertEngine: Sendable {
         case .down: return true
         case .latency: return policy.alerts.latencyAlert
         case .burnRate: return key.sli != nil && policy.alerts.burnRateRules.contains { $0.name == key.rule }
+        case .siteDark: return false
         }
     }
 

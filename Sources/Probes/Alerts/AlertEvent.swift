@@ -8,6 +8,12 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable, Hashable {
     case latency
     /// A multi-window burn-rate rule.
     case burnRate = "burn-rate"
+    /// Fleet view: a site stopped reporting (its ``AlertEvent/site`` is set, its service empty,
+    /// written as `null`).
+    case siteDark = "site-dark"
+
+    /// The kinds a service's own alerting raises (every kind but ``siteDark``).
+    public static let serviceKinds: [AlertKind] = [.down, .latency, .burnRate]
 }
 
 /// What happened to an alert.
@@ -51,6 +57,8 @@ public struct AlertEvent: Sendable, Equatable, Codable {
     public var suppressed: Bool
     /// The id of the incident the alert belongs to (``IncidentRecord/id``); `nil` when none.
     public var incident: String?
+    /// Fleet view: the site the alert is about (`site-dark`); `nil` otherwise.
+    public var site: String?
 
     /// Creates an event.
     public init(
@@ -75,7 +83,27 @@ public struct AlertEvent: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case time, event, alert, service, severity, rule, sli, window, burnRate, observed, summary, rootCause,
-             suppressed, incident
+             suppressed, incident, site
+    }
+
+    /// Decodes what ``encode(to:)`` writes; a `site-dark` line's `"service": null` reads as empty.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        time = try c.decode(Date.self, forKey: .time)
+        event = try c.decode(AlertTransition.self, forKey: .event)
+        alert = try c.decode(AlertKind.self, forKey: .alert)
+        service = try c.decodeIfPresent(String.self, forKey: .service) ?? ""
+        severity = try c.decode(AlertSeverity.self, forKey: .severity)
+        rule = try c.decodeIfPresent(String.self, forKey: .rule)
+        sli = try c.decodeIfPresent(SLIKind.self, forKey: .sli)
+        window = try c.decodeIfPresent(String.self, forKey: .window)
+        burnRate = try c.decodeIfPresent(Double.self, forKey: .burnRate)
+        observed = try c.decodeIfPresent(Double.self, forKey: .observed)
+        summary = try c.decode(String.self, forKey: .summary)
+        rootCause = try c.decodeIfPresent(String.self, forKey: .rootCause)
+        suppressed = try c.decodeIfPresent(Bool.self, forKey: .suppressed) ?? false
+        incident = try c.decodeIfPresent(String.self, forKey: .incident)
+        site = try c.decodeIfPresent(String.self, forKey: .site)
     }
 
     /// Encodes the contract's fields; `rootCause` is written as `null` when unknown, the burn-rate
@@ -85,7 +113,8 @@ public struct AlertEvent: Sendable, Equatable, Codable {
         try c.encode(time, forKey: .time)
         try c.encode(event, forKey: .event)
         try c.encode(alert, forKey: .alert)
-        try c.encode(service, forKey: .service)
+        if alert == .siteDark { try c.encodeNil(forKey: .service) } else { try c.encode(service, forKey: .service) }
+        try c.encodeIfPresent(site, forKey: .site)
         try c.encode(severity, forKey: .severity)
         try c.encodeIfPresent(rule, forKey: .rule)
         try c.encodeIfPresent(sli, forKey: .sli)

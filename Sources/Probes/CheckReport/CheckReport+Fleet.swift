@@ -8,14 +8,36 @@ extension CheckReport {
         let results = reading.results(config: config, at: checkedAt)
         var report = assemble(config: config, selected: names, results: results, checkedAt: checkedAt)
         report.source = source
+        report.darkSites = reading.dark.map(\.site)
+        let services = Dictionary(config.services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for index in report.entries.indices {
             let name = report.entries[index].name
-            report.entries[index].sites = reading.services[name]?.map(\.state) ?? []
+            guard let service = services[name] else { continue }
+            let fleet = reading.fleet(of: service)
+            report.entries[index].sites = fleet.sites
+            report.entries[index].partialSites = fleet.partialSites
+            report.entries[index].fleetBudget = fleet.budget
+            report.entries[index].fleetBudgetMeaningful = fleet.budgetMeaningful
             if report.entries[index].probed, results[name] == nil {
-                report.entries[index].error = "no series from any site"
+                let dark = fleet.sites.filter { !$0.reporting }
+                report.entries[index].error = dark.isEmpty
+                    ? "no series from any site"
+                    : "no reporting site: " + dark.map { Self.darkText($0) }.joined(separator: ", ")
             }
         }
         return report
+    }
+
+    /// `seoul DARK since 2026-12-07T04:31:02Z` (`DARK` alone when Prometheus no longer knows when).
+    static func darkText(_ site: SiteState) -> String {
+        "\(site.site) DARK" + (site.darkSince.map { " since \(timestamp($0))" } ?? "")
+    }
+
+    /// `PARTIAL: down at busan (quorum 2)`.
+    static func partialText(_ e: Entry) -> String {
+        let failing = e.sites.filter { e.partialSites.contains($0.site) }
+        let statuses = Set(failing.map(\.status)).sorted(by: >).map(\.rawValue).joined(separator: "/")
+        return "PARTIAL: \(statuses.isEmpty ? "failing" : statuses) at \(e.partialSites.joined(separator: ", "))"
     }
 
     /// `[{"site":"east","status":"up","latencyMs":12.3,"httpStatus":200,"budgetRemaining":0.98}]`.
@@ -27,6 +49,9 @@ extension CheckReport {
             o.add("latencyMs", site.latency.map { ($0.milliseconds * 10).rounded() / 10 })
             o.add("httpStatus", site.httpStatus)
             o.add("budgetRemaining", site.budgetRemaining.map { ($0 * 10_000).rounded() / 10_000 })
+            if site.budgetRemaining != nil, !site.budgetMeaningful { o.add("budgetMeaningful", false) }
+            o.add("reporting", site.reporting)
+            if !site.reporting { o.add("since", site.darkSince.map { timestamp($0) }) }
             return o.text
         }
         return "[" + objects.joined(separator: ",") + "]"
@@ -37,6 +62,7 @@ extension CheckReport {
         guard !sites.isEmpty else { return "" }
         let parts = sites.map { site in
             let latency = site.latency.map { " \(ms($0.milliseconds)) ms" } ?? ""
+            guard site.reporting else { return darkText(site) }
             return "\(site.site) \(site.status.rawValue.uppercased())" + latency
         }
         return " [" + parts.joined(separator: ", ") + "]"
@@ -46,10 +72,17 @@ extension CheckReport {
     /// status and the budget that site's agent reports.
     func siteLines(_ sites: [SiteState], nameWidth: Int) -> [String] {
         sites.map { site in
+            guard site.reporting else {
+                let since = site.darkSince.map { " since \(Self.timestamp($0))" } ?? ""
+                return " dark     " + "@\(site.site)".padding(toLength: max(nameWidth, site.site.count + 1),
+                                                                withPad: " ", startingAt: 0) + "  DARK\(since)"
+            }
             let latency = site.latency.map { "\(Self.ms($0.milliseconds)) ms" } ?? "-"
             var detail: [String] = []
             if let code = site.httpStatus { detail.append("HTTP \(code)") }
-            if let budget = site.budgetRemaining { detail.append("budget \(Self.percent(budget))") }
+            if let budget = site.budgetRemaining {
+                detail.append(site.budgetMeaningful ? "budget \(Self.percent(budget))" : "budget not yet meaningful")
+            }
             func pad(_ text: String, _ width: Int) -> String {
                 text + String(repeating: " ", count: max(0, width - text.count))
             }

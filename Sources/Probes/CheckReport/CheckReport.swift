@@ -45,6 +45,12 @@ public struct CheckReport: Sendable {
         public var critMs: Double
         /// What each site reports in the fleet view (`check --source`); empty for a local check.
         public var sites: [SiteState] = []
+        /// Fleet view: the sites that see the entry fail while fewer than its quorum do (PARTIAL).
+        public var partialSites: [String] = []
+        /// Fleet view: the error budget from the sites' counters summed; `nil` without counters.
+        public var fleetBudget: Double?
+        /// Whether ``fleetBudget`` covers enough of the SLO window to mean something.
+        public var fleetBudgetMeaningful = false
         /// For a transaction: its steps and cleanup steps as they went; empty otherwise.
         public var steps: [StepResult] = []
 
@@ -104,6 +110,8 @@ public struct CheckReport: Sendable {
     /// Why the check itself could not be made (the config is unreadable, a service is unknown, the
     /// source cannot be read): the report is then UNKNOWN with no entries.
     public var failure: String?
+    /// Fleet view: the sites that stopped reporting, sorted; the summary names them.
+    public var darkSites: [String] = []
 
     public init(checkedAt: Date, entries: [Entry], incidents: [Incident]) {
         self.checkedAt = checkedAt
@@ -157,7 +165,14 @@ public struct CheckReport: Sendable {
             o.add("latencyMs", e.latencyMs.map { ($0 * 10).rounded() / 10 })
             o.add("error", e.error)
             o.add("rootCauses", strings: e.rootCauses)
-            if source != nil { o.add("sites", raw: Self.sitesJSON(e.sites)) }
+            if source != nil {
+                o.add("sites", raw: Self.sitesJSON(e.sites))
+                if !e.partialSites.isEmpty { o.add("partial", strings: e.partialSites) }
+                if let budget = e.fleetBudget {
+                    o.add("fleetBudgetRemaining", (budget * 10_000).rounded() / 10_000)
+                    o.add("fleetBudgetMeaningful", e.fleetBudgetMeaningful)
+                }
+            }
             if !e.steps.isEmpty { o.add("steps", raw: Self.stepsJSON(e.steps)) }
             return o.text
         }
@@ -221,8 +236,11 @@ public struct CheckReport: Sendable {
         let down = counted.filter { $0.status == .down }
         let degraded = counted.filter { $0.status == .degraded }
         let unknown = counted.filter { $0.status == .unknown }
+        // A fleet view with a blind spot says so in the line a pager shows.
+        let dark = darkSites.isEmpty ? "" : "; site" + (darkSites.count == 1 ? " " : "s ")
+            + darkSites.joined(separator: ", ") + " DARK"
         if down.isEmpty && degraded.isEmpty && unknown.isEmpty {
-            return "\(counted.count) of \(counted.count) up"
+            return "\(counted.count) of \(counted.count) up" + dark
         }
         // A wide outage must still give a line a pager can show: name a few, count the rest.
         func names(_ entries: [Entry]) -> String {
@@ -238,7 +256,7 @@ public struct CheckReport: Sendable {
             let roots = incidents.map { $0.rootCause + ($0.inferred ? " (inferred)" : "") }
             text += "; root cause: " + roots.joined(separator: ", ")
         }
-        return text
+        return text + dark
     }
 
     private func entryLine(_ e: CheckReport.Entry) -> String {
@@ -246,6 +264,7 @@ public struct CheckReport: Sendable {
         if let ms = e.latencyMs { line += " \(Self.ms(ms)) ms" + latencyChain(e) }
         if !e.probed && e.status != .down { line += " (no probe)" }
         if let error = e.error { line += " - \(error)" }
+        if !e.partialSites.isEmpty { line += " (\(Self.partialText(e)))" }
         if !e.rootCauses.isEmpty && e.rootCauses != [e.name] {
             line += " (caused by \(e.rootCauses.joined(separator: ", ")))"
         }
@@ -285,6 +304,11 @@ public struct CheckReport: Sendable {
         for e in entries {
             let latency = latencyText(e)
             var detail = e.error ?? (e.probed ? "" : "no probe")
+            if !e.partialSites.isEmpty { detail = Self.partialText(e) + (detail.isEmpty ? "" : "  " + detail) }
+            if source != nil, let budget = e.fleetBudget {
+                detail += (detail.isEmpty ? "" : "  ")
+                    + "fleet budget " + (e.fleetBudgetMeaningful ? Self.percent(budget) : "not yet meaningful")
+            }
             if e.rootCauses == [e.name] {
                 let radius = incidents.first { $0.rootCause == e.name }?.impacted.count ?? 0
                 detail += (detail.isEmpty ? "" : "  ") + (radius > 0 ? "ROOT CAUSE ×\(radius)" : "ROOT CAUSE")

@@ -1,7 +1,7 @@
 import Foundation
 
 extension ConfigValidator {
-    static let serviceKeys = ["name", "title", "group", "dependsOn", "probe", "slo"]
+    static let serviceKeys = ["name", "title", "group", "dependsOn", "probe", "slo", "quorum"]
 
     /// One entry as far as it could be read, kept until every name is known.
     struct ServiceDraft {
@@ -14,6 +14,7 @@ extension ConfigValidator {
         var dependsOn: [(name: String, path: String)]
         var probe: ProbeConfig?
         var slo: SLOPolicy
+        var quorum: FleetQuorum = .any
         /// Upstreams named by the steps of a transaction probe.
         var upstreams: [UpstreamReference] = []
     }
@@ -59,9 +60,11 @@ extension ConfigValidator {
         }
         checkDependencies(drafts, allNames: allNames, firstIndexByName: firstIndexByName)
         return drafts.map { draft in
-            ServiceConfig(
+            var service = ServiceConfig(
                 name: draft.name ?? "", title: draft.title, group: draft.group,
                 dependsOn: draft.dependsOn.map(\.name), probe: draft.probe, slo: draft.slo)
+            service.quorum = draft.quorum
+            return service
         }
     }
 
@@ -70,6 +73,8 @@ extension ConfigValidator {
     ) -> ServiceDraft {
         checkKeys(fields, allowed: Self.serviceKeys)
         var draft = ServiceDraft(index: index, path: fields.path, dependsOn: [], slo: slo)
+        draft.quorum = defaults.quorum
+        if let value = fields["quorum"], let quorum = quorum(value, at: fields.path("quorum")) { draft.quorum = quorum }
         if let name = text(fields, "name", required: true) {
             if Self.isValidName(name.value) {
                 draft.name = name.value

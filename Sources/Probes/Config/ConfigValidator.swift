@@ -45,7 +45,7 @@ struct ConfigValidator {
     }
 
     static let topLevelKeys = ["$schema", "defaults", "slo", "services"]
-    static let defaultsKeys = ["interval", "timeout"]
+    static let defaultsKeys = ["interval", "timeout", "quorum"]
 
     mutating func report(_ path: String, _ message: String) {
         issues.append(ConfigIssue(path: path, message: message))
@@ -85,9 +85,9 @@ struct ConfigValidator {
         }
         scrubMessages()
         guard issues.isEmpty else { return nil }
-        return ProbesConfig(
-            defaults: ProbeDefaults(interval: defaults.interval.value, timeout: defaults.timeout.value),
-            slo: slo, services: services, redactor: redactor)
+        var probeDefaults = ProbeDefaults(interval: defaults.interval.value, timeout: defaults.timeout.value)
+        probeDefaults.quorum = defaults.quorum
+        return ProbesConfig(defaults: probeDefaults, slo: slo, services: services, redactor: redactor)
     }
 
     /// Belt and braces: messages quote the file's text, but a value from the environment or a
@@ -102,6 +102,7 @@ struct ConfigValidator {
     struct Defaults {
         var interval: ConfigDuration
         var timeout: ConfigDuration
+        var quorum: FleetQuorum = .any
     }
 
     private mutating func probeDefaults(_ value: ConfigJSON?, at path: String) -> Defaults {
@@ -115,6 +116,9 @@ struct ConfigValidator {
         let timeout = duration(fields, "timeout")
         if let interval { result.interval = interval }
         if let timeout { result.timeout = timeout }
+        if let value = fields["quorum"], let quorum = quorum(value, at: fields.path("quorum")) {
+            result.quorum = quorum
+        }
         let givenButInvalid = fields["interval"] != nil && interval == nil || fields["timeout"] != nil && timeout == nil
         if !givenButInvalid && (interval != nil || timeout != nil) && result.timeout.value >= result.interval.value {
             report(fields.path(timeout != nil ? "timeout" : "interval"),
@@ -127,6 +131,22 @@ struct ConfigValidator {
 
     func timeoutMessage(_ timeout: ConfigDuration, _ interval: ConfigDuration) -> String {
         "timeout \(timeout.shown) must be shorter than the interval \(interval.shown)"
+    }
+
+    /// `"quorum"`: a whole number of sites (1 or more), `"all"` or `"any"`.
+    mutating func quorum(_ value: ConfigJSON, at path: String) -> FleetQuorum? {
+        switch value {
+        case .int(let n) where n >= 1: return n == 1 ? .any : .sites(n)
+        case .int(let n):
+            report(path, "must be 1 or more sites, \"all\" or \"any\" (got \(n))")
+        case .string("all"): return .all
+        case .string("any"): return .any
+        case .string(let text):
+            report(path, "must be a number of sites, \"all\" or \"any\", not \(ConfigQuote.quoted(text))")
+        default:
+            report(path, "must be a number of sites, \"all\" or \"any\", not \(value.typeDescription)")
+        }
+        return nil
     }
 
     // MARK: Objects and keys

@@ -28,6 +28,8 @@ public struct ProbesConfig: Sendable {
 public struct ProbeDefaults: Sendable, Equatable {
     public var interval: Duration
     public var timeout: Duration
+    /// How many sites must see a failure before the fleet view calls a service failing.
+    public var quorum: FleetQuorum = .any
 
     public static let standard = ProbeDefaults(interval: .seconds(30), timeout: .seconds(5))
 
@@ -50,6 +52,9 @@ public struct ServiceConfig: Sendable {
     public var probe: ProbeConfig?
     /// The effective SLO policy: the top-level one overridden field by field by the entry's.
     public var slo: SLOPolicy
+    /// How many sites must see a failure before the fleet view calls the entry failing (its own
+    /// `quorum`, else the defaults').
+    public var quorum: FleetQuorum = .any
 
     public init(
         name: String, title: String? = nil, group: String? = nil, dependsOn: [String] = [],

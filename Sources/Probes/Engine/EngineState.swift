@@ -47,5 +47,5 @@ extension FleetView: EngineState {
 
     public mutating func takeHistory() -> HistoryBatch? { nil }
 
-    public var firingCount: Int { monitor.firingCount }
+    public var firingCount: Int { monitor.firingCount + darkSites.count }
 }

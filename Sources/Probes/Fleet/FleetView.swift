@@ -23,6 +23,8 @@ public struct FleetView: Sendable {
     private var lastBudgetMinute: Int64 = .min
     /// The problem last told through ``takeNotice()``.
     private var toldProblem: SourceProblem?
+    /// Sites whose `site-dark` alert is firing, with when they went dark.
+    public private(set) var darkSites: [String: Date?] = [:]
 
     /// A view with no reading yet.
     public init(config: ProbesConfig, source: String) {
@@ -37,11 +39,18 @@ public struct FleetView: Sendable {
         case .failure(let problem):
             self.problem = problem
             return []
-        case .success(let reading):
+        case .success(var reading):
+            if !reading.livenessKnown, let previous = self.reading {
+                // Not knowing is not news: sites dark before stay dark until they report again.
+                let reporting = Set(reading.sites)
+                reading = FleetReading(services: reading.services,
+                                       dark: previous.dark.filter { !reporting.contains($0.site) })
+                reading.livenessKnown = false
+            }
             self.reading = reading
             readAt = now
             problem = nil
-            var events: [AlertEvent] = []
+            var events = siteEvents(reading, now: now)
             let results = reading.results(config: monitor.config, at: now)
             for service in monitor.config.services {
                 guard let result = results[service.name] else { continue }
@@ -51,13 +60,43 @@ public struct FleetView: Sendable {
         }
     }
 
+    /// `site-dark` firing for each site that went dark since the last reading, resolved for each
+    /// that reports again (or that Prometheus no longer remembers).
+    private mutating func siteEvents(_ reading: FleetReading, now: Date) -> [AlertEvent] {
+        var events: [AlertEvent] = []
+        let dark = Dictionary(reading.dark.map { ($0.site, $0) }, uniquingKeysWith: { first, _ in first })
+        for site in reading.dark where darkSites[site.site] == nil {
+            darkSites[site.site] = site.since
+            let since = site.since.map { " since " + CheckReport.timestamp($0) } ?? ""
+            var event = AlertEvent(
+                time: now, event: .firing, alert: .siteDark, service: "", severity: .warning,
+                summary: "site \(site.site) stopped reporting\(since): its view of "
+                    + "\(site.services.count) service\(site.services.count == 1 ? "" : "s") is missing from the fleet")
+            event.site = site.site
+            events.append(event)
+        }
+        for site in darkSites.keys.sorted() where dark[site] == nil {
+            darkSites[site] = nil
+            let again = reading.sites.contains(site)
+            var event = AlertEvent(
+                time: now, event: .resolved, alert: .siteDark, service: "", severity: .warning,
+                summary: again ? "site \(site) reports again" : "site \(site) no longer known to Prometheus")
+            event.site = site
+            events.append(event)
+        }
+        return events
+    }
+
     /// Periodic work, as ``Monitor/tick(now:)``; also samples the agents' budgets once a minute.
     public mutating func tick(now: Date) -> [AlertEvent] {
         let minute = Int64((now.timeIntervalSince1970 / 60).rounded(.down))
         if minute != lastBudgetMinute, let reading, problem == nil {
             lastBudgetMinute = minute
-            for (service, sites) in reading.services {
-                guard let budget = sites.compactMap(\.state.budgetRemaining).min() else { continue }
+            for service in monitor.config.services {
+                guard let sites = reading.services[service.name],
+                      let budget = reading.fleet(of: service).budget ?? sites.compactMap(\.state.budgetRemaining).min()
+                else { continue }
+                let service = service.name
                 var ring = budgetHistory[service] ?? Deque(minimumCapacity: Monitor.budgetSamplesKept)
                 if ring.count == Monitor.budgetSamplesKept { ring.removeFirst() }
                 ring.append(budget)
@@ -74,12 +113,20 @@ public struct FleetView: Sendable {
         snapshot.source = source
         snapshot.sourceProblem = problemText(now: now)
         guard let reading else { return snapshot }
+        snapshot.darkSites = reading.dark
+        let services = Dictionary(monitor.config.services.map { ($0.name, $0) },
+                                  uniquingKeysWith: { first, _ in first })
         for index in snapshot.services.indices {
             let name = snapshot.services[index].name
-            guard let sites = reading.services[name] else { continue }
-            snapshot.services[index].sites = sites.map(\.state)
+            guard let sites = reading.services[name], let service = services[name] else {
+                snapshot.services[index].sites = reading.states(of: name)
+                continue
+            }
+            let fleet = reading.fleet(of: service)
+            snapshot.services[index].sites = fleet.sites
+            snapshot.services[index].partialSites = fleet.partialSites
             if var availability = snapshot.services[index].availability {
-                Self.adopt(sites, into: &availability)
+                Self.adopt(sites, into: &availability, fleetBudget: fleet.budget)
                 snapshot.services[index].availability = availability
             }
             if let history = budgetHistory[name] { snapshot.services[index].budgetHistory = Array(history) }
@@ -112,9 +159,12 @@ public struct FleetView: Sendable {
     }
 
     /// The agents' budget and burn rates replace the fleet view's own counts where they report
-    /// them: the worst site's budget and, per window, the highest burn rate.
-    static func adopt(_ sites: [SiteReading], into status: inout SLIStatus) {
-        if let budget = sites.compactMap(\.state.budgetRemaining).min() { status.budgetRemaining = budget }
+    /// them: the fleet budget from their summed counters (else the worst site's budget) and, per
+    /// window, the highest burn rate.
+    static func adopt(_ sites: [SiteReading], into status: inout SLIStatus, fleetBudget: Double? = nil) {
+        if let budget = fleetBudget ?? sites.compactMap(\.state.budgetRemaining).min() {
+            status.budgetRemaining = budget
+        }
         func worst(_ window: String) -> Double? { sites.compactMap { $0.burnRates[window] }.max() }
         var rates = status.burnRates
         if let rate = worst("5m") { rates.fiveMinutes = rate }

@@ -20,6 +20,8 @@ public struct BoardSnapshot: Sendable {
     /// The last problem reading the source (a fleet source that cannot reach Prometheus), for the
     /// board to show; `nil` when the last read succeeded or probing is local.
     public var sourceProblem: String? = nil
+    /// Fleet view: sites that stopped reporting, sorted by site; empty otherwise.
+    public var darkSites: [DarkSite] = []
     /// A line the board shows under its header, e.g. what the demo is playing; `nil` for none.
     public var banner: String? = nil
     /// The scheduler's statistics when this process probes (for `/metrics`); `nil` for a fleet view.
@@ -95,6 +97,9 @@ public struct ServiceSnapshot: Sendable {
     public var totals = SLITotals()
     /// Per-site state in the fleet view (`--source prometheus=`); empty when probing locally.
     public var sites: [SiteState] = []
+    /// Fleet view: sites that see the entry fail while fewer than its quorum do (the entry is
+    /// then PARTIAL, not failing); empty otherwise.
+    public var partialSites: [String] = []
 
     public init(name: String, title: String?, group: String?, dependsOn: [String], dependents: [String],
                 hasProbe: Bool, status: ProbeStatus?, lastResult: ProbeResult?, role: CascadeRole, rootCauses: [String],
@@ -167,6 +172,14 @@ public struct SiteState: Sendable, Equatable {
     public var budgetRemaining: Double?
     /// When Prometheus last scraped it.
     public var sampledAt: Date?
+    /// `false` for a dark site: one that reported the entry lately and stopped (its agent's target
+    /// is down or its series went stale); its status is then `unknown`.
+    public var reporting: Bool = true
+    /// A dark site: when it last reported, when Prometheus still remembers.
+    public var darkSince: Date?
+    /// Whether `budgetRemaining` covers enough of the SLO window to mean something
+    /// (``SLIStatus/meaningfulCoverage``); `false` shows it as not yet meaningful.
+    public var budgetMeaningful: Bool = true
 
     public init(site: String, status: ProbeStatus, latency: Duration? = nil, httpStatus: Int? = nil,
                 budgetRemaining: Double? = nil, sampledAt: Date? = nil) {

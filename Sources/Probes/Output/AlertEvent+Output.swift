@@ -10,7 +10,8 @@ extension AlertEvent {
         o.add("time", Self.timestamp(time))
         o.add("event", event.rawValue)
         o.add("alert", alert.rawValue)
-        o.add("service", service)
+        o.add("service", alert == .siteDark ? String?.none : service)
+        if let site { o.add("site", site) }
         o.add("severity", severity.rawValue)
         o.add("rootCause", rootCause)
         o.add("suppressed", suppressed)

@@ -53,6 +53,7 @@ public struct AlertmanagerAlert: Sendable, Equatable {
         case .down: PrometheusRules.downAlert
         case .latency: latencyAlert
         case .burnRate: PrometheusRules.burnRateAlert
+        case .siteDark: PrometheusRules.siteDarkAlert
         }
     }
 

@@ -23,7 +23,7 @@ enum MetricsServiceFamily: Int, CaseIterable {
     /// The `window` labels of `incidentboard_slo_burn_rate`: ``BurnRates`` from `fiveMinutes` to `sloWindow`.
     static let windows = ["5m", "30m", "1h", "2h", "6h", "1d", "3d", "slo"]
     /// The alert kinds of `incidentboard_alert_firing`, in column order.
-    static let alerts = AlertKind.allCases
+    static let alerts = AlertKind.serviceKinds
 
     var name: String {
         switch self {

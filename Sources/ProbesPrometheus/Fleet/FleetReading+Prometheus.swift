@@ -5,15 +5,87 @@ import Probes
 /// answer into a ``FleetReading``.
 extension FleetReading {
     /// The series a poll asks for. `sli=~"|availability"` keeps series without an `sli` label and
-    /// drops the latency SLI's, so one instant query returns everything at a fleet-sized cost.
+    /// drops the latency SLI's, so one instant query returns every site's state at a fleet-sized cost
+    /// (which sites went dark is the second query's, ``livenessQuery``).
     public static let query: String = {
         let names = [
             "probe_success", "probe_duration_seconds", "probe_http_status_code", "incidentboard_service_status",
             "incidentboard_slo_objective_ratio", "incidentboard_slo_error_budget_remaining_ratio",
             "incidentboard_slo_burn_rate", "incidentboard_root_cause", "incidentboard_last_snapshot_timestamp_seconds",
+            "incidentboard_sli_events_total", "incidentboard_sli_errors_total",
         ]
         return "{__name__=~\"\(names.joined(separator: "|"))\",site!=\"\",sli=~\"|availability\"}"
     }()
+
+    /// How long a site that stopped reporting is remembered as dark: Prometheus is asked which
+    /// sites and services reported within it.
+    public static let darkMemory = "1h"
+
+    /// How long an agent's scheduler may start no probe before its site counts as dark although
+    /// its `/metrics` still answers (a hung engine): longer than any sensible probe interval.
+    public static let stallWindow = "10m"
+
+    /// The second query of a poll, for the sites' liveness: each site's last snapshot time and
+    /// instance, the services each site reported within ``darkMemory`` (series that went stale
+    /// included), the sites whose scheduler started no probe within ``stallWindow`` (labelled
+    /// `stalled`), and `up` of every target. A site found here and not in the answer to ``query``,
+    /// whose target's `up` is 0, or that stalled, is dark.
+    public static let livenessQuery: String =
+        "max by (site, instance) (last_over_time("
+        + "incidentboard_last_snapshot_timestamp_seconds{site!=\"\"}[\(darkMemory)]))"
+        + " or group by (site, service) (last_over_time(probe_success{site!=\"\",service!=\"\"}[\(darkMemory)]))"
+        + " or label_replace(max by (site) (increase(incidentboard_scheduler_probes_started_total{site!=\"\"}"
+        + "[\(stallWindow)])) == 0, \"stalled\", \"true\", \"\", \"\")"
+        + " or up"
+
+    /// Joins the answers of ``query`` and ``livenessQuery``: sites that reported lately and are not
+    /// reporting now (or whose target is down) become ``dark``.
+    /// - Throws: as ``parse(_:)`` for the first answer; a liveness answer that cannot be read
+    ///   leaves the reading without dark sites rather than failing the poll.
+    public static func parse(_ data: Data, liveness: Data?) throws(SourceProblem) -> FleetReading {
+        let samples = try PrometheusAnswer.samples(from: data)
+        let now = FleetReading(samples: samples)
+        guard let liveness, let seen = try? PrometheusAnswer.samples(from: liveness, requireName: false) else {
+            guard !now.services.isEmpty else { throw noSeries }
+            var unknown = now
+            unknown.livenessKnown = false
+            return unknown
+        }
+        var lastSeen: [String: Double] = [:]
+        var instances: [String: Set<String>] = [:]
+        var covered: [String: Set<String>] = [:]
+        var up: [String: Double] = [:]
+        var stalled = Set<String>()
+        for sample in seen {
+            if sample.name == "up" {
+                if let instance = sample.labels["instance"] { up[instance] = min(up[instance] ?? 1, sample.value) }
+                continue
+            }
+            guard sample.name.isEmpty, let site = sample.labels["site"], !site.isEmpty else { continue }
+            if sample.labels["stalled"] == "true" {
+                stalled.insert(site)
+            } else if let service = sample.labels["service"] {
+                covered[site, default: []].insert(service)
+            } else {
+                lastSeen[site] = max(lastSeen[site] ?? 0, sample.value)
+                if let instance = sample.labels["instance"] { instances[site, default: []].insert(instance) }
+            }
+        }
+        let reporting = Set(samples.compactMap { $0.labels["site"] }.filter { !$0.isEmpty })
+        var dark: [DarkSite] = []
+        for site in Set(lastSeen.keys).union(covered.keys) {
+            let targetDown = (instances[site] ?? []).contains { up[$0] == 0 }
+            guard targetDown || stalled.contains(site) || !reporting.contains(site) else { continue }
+            dark.append(DarkSite(site: site, since: lastSeen[site].flatMap(date), services: Array(covered[site] ?? [])))
+        }
+        let reading = FleetReading(services: now.services, dark: dark)
+        guard !reading.services.isEmpty || !reading.dark.isEmpty else { throw noSeries }
+        return reading
+    }
+
+    private static var noSeries: SourceProblem {
+        SourceProblem("no IncidentBoard series in Prometheus (are agents with --metrics-listen scraped?)")
+    }
 
     // MARK: Parsing
 
@@ -22,9 +94,7 @@ extension FleetReading {
     ///   least one IncidentBoard service in it.
     public static func parse(_ data: Data) throws(SourceProblem) -> FleetReading {
         let reading = FleetReading(samples: try PrometheusAnswer.samples(from: data))
-        guard !reading.services.isEmpty else {
-            throw SourceProblem("no IncidentBoard series in Prometheus (are agents with --metrics-listen scraped?)")
-        }
+        guard !reading.services.isEmpty else { throw noSeries }
         return reading
     }
 
@@ -67,6 +137,8 @@ private struct PartialSite {
     var objective: Double?
     var rootCause = false
     var burnRates: [String: Double] = [:]
+    var events: Double?
+    var errors: Double?
 
     mutating func add(_ sample: PrometheusSample) {
         let value = sample.value
@@ -80,6 +152,8 @@ private struct PartialSite {
         case "incidentboard_slo_error_budget_remaining_ratio": budget = value
         case "incidentboard_slo_objective_ratio": objective = value
         case "incidentboard_root_cause": rootCause = value == 1
+        case "incidentboard_sli_events_total": if value.isFinite, value >= 0 { events = value }
+        case "incidentboard_sli_errors_total": if value.isFinite, value >= 0 { errors = value }
         case "incidentboard_slo_burn_rate":
             guard let window = sample.labels["window"], !window.isEmpty, value.isFinite, value >= 0 else { return }
             burnRates[window] = value
@@ -94,12 +168,15 @@ private struct PartialSite {
         if let duration, duration.isFinite, duration >= 0, duration < 1e6 { latency = .seconds(duration) }
         var httpStatus: Int?
         if let httpCode, httpCode.isFinite, httpCode >= 100, httpCode < 1000 { httpStatus = Int(httpCode) }
-        return SiteReading(
+        var reading = SiteReading(
             state: SiteState(site: site, status: status, latency: latency, httpStatus: httpStatus,
                              budgetRemaining: budget.flatMap { $0.isFinite ? $0 : nil }, sampledAt: sampledAt),
             isRootCause: rootCause,
             objective: objective.flatMap { $0.isFinite && $0 > 0 && $0 < 1 ? $0 : nil },
             burnRates: burnRates)
+        reading.events = events
+        reading.errors = errors
+        return reading
     }
 }
 
@@ -114,7 +191,9 @@ struct PrometheusSample: Sendable, Equatable {
 enum PrometheusAnswer {
     /// The samples of a successful vector answer.
     /// - Throws: the error Prometheus reports (`"status":"error"`), or that the body is not an answer.
-    static func samples(from data: Data) throws(SourceProblem) -> [PrometheusSample] {
+    /// - Parameter requireName: whether samples without `__name__` (aggregations) are left out;
+    ///   with `false` they are kept with an empty name.
+    static func samples(from data: Data, requireName: Bool = true) throws(SourceProblem) -> [PrometheusSample] {
         guard let json = try? JSONSerialization.jsonObject(with: data) else {
             throw SourceProblem("answer is not JSON (is the URL a Prometheus server?)")
         }
@@ -131,7 +210,8 @@ enum PrometheusAnswer {
         var samples: [PrometheusSample] = []
         samples.reserveCapacity(result.count)
         for case let entry as [String: Any] in result {
-            guard let metric = entry["metric"] as? [String: String], let name = metric["__name__"],
+            guard let metric = entry["metric"] as? [String: String],
+                  let name = metric["__name__"] ?? (requireName ? nil : ""),
                   let pair = entry["value"] as? [Any], pair.count == 2, let text = pair[1] as? String,
                   let value = number(text)
             else { continue }

@@ -5,8 +5,9 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// Reads the agents' series from a Prometheus server's HTTP API: one instant query
-/// (`/api/v1/query`) per poll, with a hard timeout, a bounded body and no redirects followed.
+/// Reads the agents' series from a Prometheus server's HTTP API: two instant queries
+/// (`/api/v1/query`) per poll, the series and the sites' liveness, under one hard timeout, each
+/// with a bounded body and no redirects followed.
 ///
 /// - Important: Call ``shutdown()`` before releasing it.
 public final class PrometheusSource: MetricsSource {
@@ -95,7 +96,7 @@ public final class PrometheusSource: MetricsSource {
         try? await client.shutdown()
     }
 
-    /// One instant query for ``FleetReading/query``.
+    /// One poll: ``FleetReading/query``, then ``FleetReading/livenessQuery``, within ``timeout``.
     public func read() async -> Result<FleetReading, SourceProblem> {
         let deadline = ContinuousClock.now + timeout
         let timeout = self.timeout
@@ -107,12 +108,30 @@ public final class PrometheusSource: MetricsSource {
     }
 
     /// The query URL: the base URL's path plus `/api/v1/query?query=…`.
-    var queryURL: String {
-        endpoint.display + "/api/v1/query?query=" + Self.formEncoded(FleetReading.query)
+    var queryURL: String { url(for: FleetReading.query) }
+
+    /// The URL of an instant query for `query`.
+    func url(for query: String) -> String {
+        endpoint.display + "/api/v1/query?query=" + Self.formEncoded(query)
     }
 
+    /// The series query, then the liveness query (dark sites); a liveness query that fails leaves
+    /// the reading without dark sites rather than failing the poll.
     private func exchange(deadline: ContinuousClock.Instant) async -> Result<FleetReading, SourceProblem> {
-        var request = HTTPClientRequest(url: queryURL)
+        let series: [UInt8]
+        switch await fetch(queryURL, deadline: deadline) {
+        case .failure(let problem): return .failure(problem)
+        case .success(let bytes): series = bytes
+        }
+        let liveness = try? await fetch(url(for: FleetReading.livenessQuery), deadline: deadline).get()
+        return Result { () throws(SourceProblem) in
+            try FleetReading.parse(Data(series), liveness: liveness.map { Data($0) })
+        }
+    }
+
+    /// One GET of `url`: the body of a 200 answer, or the problem.
+    private func fetch(_ url: String, deadline: ContinuousClock.Instant) async -> Result<[UInt8], SourceProblem> {
+        var request = HTTPClientRequest(url: url)
         request.method = .GET
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "IncidentBoard")
@@ -126,7 +145,7 @@ public final class PrometheusSource: MetricsSource {
             let body = try await CappedBody.read(
                 response.body.map(\.readableBytesView), cap: maxBodyBytes, keep: true)
             guard status == 200 else { return .failure(Self.problem(status: status, body: body.bytes)) }
-            return Result { () throws(SourceProblem) in try FleetReading.parse(Data(body.bytes)) }
+            return .success(body.bytes)
         } catch {
             if Task.isCancelled, ContinuousClock.now >= deadline {
                 return .failure(SourceProblem(ProbeFailure.timeout(timeout).message))

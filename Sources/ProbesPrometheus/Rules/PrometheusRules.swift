@@ -16,6 +16,8 @@ public struct PrometheusRules: Sendable {
     public static let burnRateAlert = "IncidentBoardBurnRate"
     /// The alert name of the `down` alerts.
     public static let downAlert = "IncidentBoardDown"
+    /// The alert name a fleet view's `site-dark` alert is delivered under.
+    public static let siteDarkAlert = "IncidentBoardSiteDark"
     /// Windows recorded for every service, whatever its rules need (dashboards chart them).
     public static let standardWindows: [Duration] = [
         .seconds(300), .seconds(1800), .seconds(3600), .seconds(6 * 3600), .seconds(3 * 86_400),
@@ -190,16 +192,40 @@ public struct PrometheusRules: Sendable {
         let interval = service.probe?.interval ?? .zero
         let downAfter = service.slo.alerts.downAfter
         let hold = holdDuration(interval: interval, probes: downAfter)
-        let expr = "max by (service) (probe_success{service=\(RulesSyntax.promQLString(service.name))}) == 0"
-        let summary = "\(service.name) down: no site's probe has succeeded for \(RulesSyntax.duration(hold)) "
+        let expr = downExpression(service: service.name, quorum: service.quorum)
+        let sites: String =
+            switch service.quorum {
+            case .any: "a site's probe has failed"
+            case .all: "no site's probe has succeeded"
+            case .sites(let n): "the probes of \(n) sites (or every site, when fewer report) have failed"
+            }
+        let summary = "\(service.name) down: \(sites) for \(RulesSyntax.duration(hold)) "
             + "(\(downAfter) × \(RulesSyntax.duration(interval))); \(upstreamsPhrase(service))"
-        let description = "\(described(service)): probe_success is 0 at every site that probes it."
+        let description = "\(described(service)): probe_success is 0 at "
+            + (service.quorum == .any ? "a site" : service.quorum == .all ? "every site" : "\(service.quorum) sites")
+            + " that probe it (quorum \(service.quorum))."
         return Rule(
             kind: .alerting, name: downAlert, expr: expr, holdFor: hold,
             labels: [Label("service", service.name), Label("severity", AlertSeverity.critical.rawValue),
                      Label("incidentboard_alert", AlertKind.down.rawValue)] + roleLabels(service),
             annotations: [Label("summary", RulesSyntax.templateLiteral(summary)),
                           Label("description", RulesSyntax.templateLiteral(description))])
+    }
+
+    /// The condition of the `down` alert under a quorum, as the fleet view judges: among the
+    /// sites whose `probe_success` is current (a dark site's series are stale, so it does not
+    /// count), `any` one failing, `all` failing, or at least n failing (all, when fewer report).
+    static func downExpression(service: String, quorum: FleetQuorum) -> String {
+        let selector = "probe_success{service=\(RulesSyntax.promQLString(service))}"
+        switch quorum {
+        case .any:
+            return "min by (service) (\(selector)) == 0"
+        case .all:
+            return "max by (service) (\(selector)) == 0"
+        case .sites(let n):
+            return "count by (service) (\(selector) == 0)\n>= on (service)\n"
+                + "clamp_max(count by (service) (\(selector)), \(n))"
+        }
     }
 
     /// `root_cause` and `role="root"` for a service without upstreams: its alerts are always its
@@ -254,6 +280,7 @@ extension PrometheusRules {
                 "Burn-rate alerts have no `for`: their short window already keeps one blip from paging.",
                 "The down alert holds for downAfter x the probe interval: Prometheus sees only the latest probe",
                 "per scrape, so it waits one interval longer than the local engine (the downAfter-th failure).",
+                "It follows each service's quorum as the fleet view does: a site, n sites, or every site failing.",
                 "Load with `rule_files:` in prometheus.yml; check with `promtool check rules`.",
             ])
         if groups.isEmpty {
