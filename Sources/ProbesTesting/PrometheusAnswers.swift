@@ -1,4 +1,5 @@
 import Foundation
+import Probes
 
 /// Canned answers of Prometheus's `/api/v1/query`, carrying series named as our `/metrics` names
 /// them, for a fake Prometheus (a ``LoopbackHTTPServer`` route) in tests of the fleet source.
@@ -76,9 +77,9 @@ public enum PrometheusAnswers {
         let results = series.map { item -> String in
             let labels = (item.name.isEmpty ? item.labels : ["__name__": item.name].merging(item.labels) { a, _ in a })
                 .sorted { $0.key < $1.key }
-                .map { "\(quote($0.key)):\(quote($0.value))" }
+                .map { "\(JSONText.quote($0.key)):\(JSONText.quote($0.value))" }
                 .joined(separator: ",")
-            return "{\"metric\":{\(labels)},\"value\":[\(time),\(quote(item.value))]}"
+            return "{\"metric\":{\(labels)},\"value\":[\(time),\(JSONText.quote(item.value))]}"
         }
         return "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
             + results.joined(separator: ",") + "]}}"
@@ -86,24 +87,6 @@ public enum PrometheusAnswers {
 
     /// An answer with `"status":"error"`, as Prometheus sends for a bad query.
     public static func error(type: String, _ message: String) -> String {
-        "{\"status\":\"error\",\"errorType\":\(quote(type)),\"error\":\(quote(message))}"
-    }
-
-    private static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        "{\"status\":\"error\",\"errorType\":\(JSONText.quote(type)),\"error\":\(JSONText.quote(message))}"
     }
 }

@@ -44,6 +44,36 @@ struct BoardViewTests {
         #expect(text.components(separatedBy: "← credit-bureau").count - 1 == 3)
     }
 
+    @Test("a root cause's row keeps its colour: golden styles, red status glyph and red ROOT")
+    func rootCauseRowKeepsItsColour() throws {
+        let size = TerminalSize(width: 80, height: 24)
+        let screen = Self.render(BoardFixtures.oneRoot, size: size)
+        // The golden file holds every cell's style: a root row drawn plain fails here first.
+        try expectGolden(screen, "board-one-root-80x24")
+        let row = try #require(screen.lines.firstIndex { $0.contains("✖ credit-bureau") }, "no credit-bureau row")
+        let status = try #require(Self.columns(of: "✖", in: screen, row: row).first)
+        #expect(screen[x: status, y: row].style.foreground == .red, "the root's status glyph is red")
+        let root = try #require(Self.columns(of: "ROOT", in: screen, row: row).last, "no ROOT in the cause column")
+        for column in root..<(root + 4) {
+            #expect(screen[x: column, y: row].style.foreground == .red, "ROOT is red (column \(column))")
+        }
+        let name = try #require(Self.columns(of: "credit-bureau", in: screen, row: row).first)
+        #expect(screen[x: name, y: row].style.attributes.contains(.bold), "the root's name is bold")
+    }
+
+    /// The columns where `text` starts in `row`, by cells (a wide glyph before it counts two).
+    static func columns(of text: String, in screen: Screen, row: Int) -> [Int] {
+        var glyphs: [(column: Int, symbol: String)] = []
+        for column in 0..<screen.width where !screen[x: column, y: row].isContinuation {
+            glyphs.append((column, screen[x: column, y: row].symbol))
+        }
+        let wanted = text.map(String.init)
+        guard wanted.count <= glyphs.count else { return [] }
+        return (0...(glyphs.count - wanted.count)).filter { start in
+            wanted.indices.allSatisfy { glyphs[start + $0].symbol == wanted[$0] }
+        }.map { glyphs[$0].column }
+    }
+
     @Test("two root causes, one inferred", arguments: sizes)
     func twoRoots(size: TerminalSize) throws {
         let screen = Self.render(BoardFixtures.twoRoots, size: size)

@@ -91,6 +91,7 @@ final class RunningBinary: Sendable {
                 let rest = String(decoding: pending, as: UTF8.self)
                 box.lines.withLock { $0.append(rest) }
             }
+            box.ended.withLock { $0 = true }
         }
     }
 
@@ -120,8 +121,11 @@ final class RunningBinary: Sendable {
         }
         if process.isRunning { return nil }
         process.waitUntilExit()
-        // Give the reader threads a moment to drain the pipes.
-        try? await Task.sleep(for: .milliseconds(100))
+        // Every line read: the reader threads have met the end of both pipes (bounded, in case a
+        // child the binary started still holds one open).
+        _ = await waitUntil(timeout: .seconds(5)) {
+            lines.ended.withLock { $0 } && errLines.ended.withLock { $0 }
+        }
         return process.terminationStatus
     }
 
@@ -130,6 +134,18 @@ final class RunningBinary: Sendable {
             kill(process.processIdentifier, SIGKILL)
         }
     }
+}
+
+/// Waits until `condition` holds (an observed state of another process: requests it served, lines
+/// it wrote, what its endpoint answers), checking every 25 ms; `false` when it still does not after
+/// `timeout`. The deadline only bounds a failing run; a passing one waits as long as it takes.
+func waitUntil(timeout: Duration = .seconds(30), _ condition: () async -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(25))
+    }
+    return await condition()
 }
 
 /// A scratch directory with files a test writes (configs, state).
@@ -156,4 +172,6 @@ final class Scratch: Sendable {
 /// Lines read so far from one of a child's pipes.
 final class LineBox: Sendable {
     let lines = Mutex<[String]>([])
+    /// Whether the pipe has reached its end and every line is in ``lines``.
+    let ended = Mutex(false)
 }

@@ -75,7 +75,8 @@ struct SLOCommandTests {
             """)
         let state = scratch.file("state.sqlite")
         let watch = try RunningBinary(["watch", "--headless", "--config", config, "--state", state])
-        try await Task.sleep(for: .milliseconds(3500))
+        // Three rounds of both probes served before the stop.
+        #expect(await waitUntil { server.requests.count >= 6 }, "served \(server.requests.count)")
         watch.signal(SIGTERM)
         #expect(await watch.waitForExit() == 0)
         await server.stop()

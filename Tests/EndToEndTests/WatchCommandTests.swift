@@ -48,8 +48,8 @@ struct WatchCommandTests {
         let config = try scratch.write("probes.json", Self.config(server))
         let watch = try RunningBinary(["watch", "--headless", "--format", "json", "--config", config,
                                        "--state", scratch.file("state.sqlite")])
-        // A few healthy rounds first: nothing on stdout.
-        try await Task.sleep(for: .seconds(2))
+        // Two healthy rounds first (every service probed twice): nothing on stdout.
+        #expect(await waitUntil { server.requests.count >= 8 }, "served \(server.requests.count)")
         #expect(watch.stdoutLines.isEmpty, "\(watch.stdoutLines)")
 
         let failedAt = Date()
@@ -111,32 +111,41 @@ struct WatchCommandTests {
         let config = try scratch.write("probes.json", Self.config(server))
         let state = scratch.file("state.sqlite")
         let watch = try RunningBinary(["watch", "--headless", "--config", config, "--state", state])
-        try await Task.sleep(for: .seconds(3))
+        // Three rounds of four probes served, so there is history to flush.
+        #expect(await waitUntil { server.requests.count >= 12 }, "served \(server.requests.count)")
         watch.signal(SIGTERM)
         let status = await watch.waitForExit(timeout: .seconds(5))
         #expect(status == 0)
         // Non-terminal stdout defaults to JSON lines; all healthy, so nothing at all.
         #expect(watch.stdoutLines.isEmpty, "\(watch.stdoutLines)")
-        #expect(watch.stderrLines.contains { $0.contains("history flushed") })
+        #expect(watch.stderrLines.contains { $0.contains("history flushed") }, "\(watch.stderrLines)")
         let served = server.requests.count
         await server.stop()
         let store = try HistoryStore(path: state) { Issue.record("unexpected: \($0)") }
         let stored = try store.aggregates(since: .distantPast).values.flatMap { $0 }
             .reduce(0) { $0 + $1.availabilityTotal }
-        // A clean stop keeps every completed probe; one cut off by the signal may be missing.
+        // Something was served and is on disk: the test cannot pass with an empty history.
+        #expect(served >= 12)
+        #expect(stored > 0)
+        // A clean stop keeps every completed probe, also those since the last once-a-second write;
+        // one cut off by the signal may be missing.
         #expect(stored >= Int64(served) - 4 && stored <= Int64(served), "stored \(stored), served \(served)")
     }
 
-    @Test func hardKillLosesAtMostAboutOneBatch() async throws {
+    @Test func hardKillLosesAtMostAboutOneBatchAndARestartResumesBudgetsAndAlerts() async throws {
         let server = try await Self.healthy()
+        server.script("/gift", .status(500))
         let scratch = try Scratch()
         let config = try scratch.write("probes.json", Self.config(server))
         let state = scratch.file("state.sqlite")
         let watch = try RunningBinary(["watch", "--headless", "--config", config, "--state", state])
+        // gift's down alert fires, and the history (written once a second) holds it.
+        let firing = await watch.waitForLine { Self.isEvent($0, "firing", "gift") }
+        let incident = try #require(firing.flatMap(Self.event)?["incident"] as? String, "\(watch.stdoutLines)")
+        #expect(await waitUntil { (try? await IncidentRestartTests.storedAlerts(state, id: incident)) ?? 0 >= 1 },
+                "gift's alert never reached the history")
         // Four probes a second: about 4 s, however long a loaded machine takes to start the binary.
-        let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(30)
-        while server.requests.count < 16 && clock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(await waitUntil { server.requests.count >= 16 }, "served \(server.requests.count)")
         watch.signal(SIGKILL)
         _ = await watch.waitForExit(timeout: .seconds(5))
         let served = server.requests.count
@@ -148,11 +157,40 @@ struct WatchCommandTests {
             .reduce(0) { $0 + $1.availabilityTotal }
         #expect(served >= 12)
         #expect(stored >= Int64(served) - 8 && stored <= Int64(served), "stored \(stored), served \(served)")
-        // And a restart resumes from it.
-        let again = try RunningBinary(["watch", "--headless", "--config", config, "--state", state])
-        try await Task.sleep(for: .seconds(1))
+
+        // A restart resumes from it. gift answers again from now on, so whatever the restarted
+        // agent shows of gift's failures comes from the history: its budget is spent, and its
+        // alert is still firing (not told again) until gift's first good probe resolves it.
+        let restarted = try await LoopbackHTTPServer.start(
+            routes: ["/bureau": .ok(), "/loans": .ok(), "/cards": .ok(), "/gift": .ok()])
+        let restartedConfig = try scratch.write("probes-again.json", Self.config(restarted))
+        let port = try #require(FreePort.find())
+        let again = try RunningBinary(["watch", "--headless", "--config", restartedConfig, "--state", state,
+                                       "--site", "e2e", "--metrics-listen", "127.0.0.1:\(port)"])
+        let budget = "incidentboard_slo_error_budget_remaining_ratio{service=\"gift\",site=\"e2e\",sli=\"availability\"}"
+        let bureauBudget = budget.replacingOccurrences(of: "gift", with: "bureau")
+        var metrics = ""
+        #expect(await waitUntil {
+            metrics = await Scrape.get(port: port, "/metrics")?.body ?? ""
+            return Self.value(of: budget, in: metrics) != nil
+        }, "no budget of gift at /metrics: \(metrics.prefix(1000))")
+        let resolved = await again.waitForLine { Self.isEvent($0, "resolved", "gift") }
+        #expect(resolved != nil, "the restored firing alert of gift was not resolved: \(again.stdoutLines)")
+        #expect(!again.stdoutLines.contains { Self.isEvent($0, "firing", "gift") },
+                "a restored firing alert is not told again: \(again.stdoutLines)")
+        metrics = await Scrape.get(port: port, "/metrics")?.body ?? ""
+        let giftBudget = try #require(Self.value(of: budget, in: metrics), "\(metrics.prefix(1000))")
+        #expect(giftBudget < 1, "gift's budget restored as spent, not fresh: \(giftBudget)")
+        #expect(Self.value(of: bureauBudget, in: metrics) == 1, "bureau's budget is untouched")
         again.signal(SIGINT)
         #expect(await again.waitForExit(timeout: .seconds(5)) == 0)
+        await restarted.stop()
+    }
+
+    /// The value of the exposition line that starts with `series` (name and labels), if any.
+    static func value(of series: String, in exposition: String) -> Double? {
+        exposition.split(separator: "\n").first { $0.hasPrefix(series + " ") }
+            .flatMap { Double($0.dropFirst(series.count + 1)) }
     }
 
     @Test func textFormatIsOneHumanLinePerEvent() async throws {

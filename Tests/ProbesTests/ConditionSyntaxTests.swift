@@ -48,6 +48,8 @@ struct ConditionSyntaxTests {
         ("LEN([BODY]) == 1", "unknown function LEN() at column 1 (did you mean len()?)"),
         ("length([BODY].a) == 1", "unknown function length() at column 1 (did you mean len()?)"),
         ("lenght([BODY].a) == 1", "unknown function lenght() at column 1 (did you mean len()?)"),
+        // Two letters swapped are one edit, as in the config's hints (one spelling distance for both).
+        ("lne([BODY]) == 1", "unknown function lne() at column 1 (did you mean len()?)"),
         ("[BODY].a == match(x*)", "unknown function match() at column 13 (did you mean pat()?)"),
         ("len() == 1", "len() needs a placeholder, e.g. len([BODY].items)"),
         ("has(abc) == true", "has() takes a placeholder such as [BODY].items, not abc"),

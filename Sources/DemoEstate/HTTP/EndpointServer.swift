@@ -14,11 +14,9 @@ import Synchronization
 final class EndpointServer: Sendable {
     private struct State {
         var port: Int
-        var listener: (any Channel)?
-        var serving: Task<Void, Never>?
-        /// The connections of the listener open now; a fresh gate for every open, closed with it,
-        /// so a connection accepted by an old listener is cut.
-        var gate: ConnectionGate?
+        /// The listener open now; a fresh gate for every open, closed with it, so a connection
+        /// accepted by an old listener is cut.
+        var listener: GatedListener?
     }
 
     /// Room for every pooled client of the estate and the agent; kept-alive connections outlive
@@ -51,53 +49,34 @@ final class EndpointServer: Sendable {
     func open() async throws(EstateError) {
         let port = state.withLock { $0.listener == nil ? $0.port : nil }
         guard let port else { return }
-        let listener: NIOAsyncChannel<GatedConnection, Never>
-        let gate = ConnectionGate(limits: Self.limits)
+        let listener: GatedListener
         do {
-            listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .serverChannelOption(.backlog, value: 256)
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                .bind(host: "127.0.0.1", port: port) { channel in
-                    channel.eventLoop.makeCompletedFuture { try gate.accept(channel) }
-                }
+            // Ends when the listener closes (the node went hard-down or the estate stops); a
+            // scripted slow answer in flight is cancelled then rather than holding the close.
+            listener = try await GatedListener.bind(
+                host: "127.0.0.1", port: port, group: MultiThreadedEventLoopGroup.singleton,
+                gate: ConnectionGate(limits: Self.limits)
+            ) { connection in await self.handle(connection) }
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw .portInUse(port: port, server: name)
         } catch {
             throw .cannotListen(port: port, server: name, reason: String(describing: error))
         }
         state.withLock { state in
-            state.listener = listener.channel
-            state.gate = gate
-            if let bound = listener.channel.localAddress?.port { state.port = bound }
+            state.listener = listener
+            state.port = listener.port
         }
-        let task = Task { await self.serve(listener) }
-        state.withLock { $0.serving = task }
     }
 
-    /// Closes the listener and every open connection, and waits until in-flight requests end.
-    ///
-    /// The accept loop is not cancelled: it ends when the listener closes, after taking every
-    /// connection already accepted, so that each one's writer is finished by `executeThenClose`;
-    /// then requests in flight are cancelled, so that a scripted slow answer does not hold the close.
+    /// Closes the listener and every open connection, and waits until in-flight requests end
+    /// (``GatedListener/close()``: requests in flight are cancelled, so that a scripted slow answer
+    /// does not hold the close).
     func close() async {
-        let (listener, gate, serving) = state.withLock { state in
-            defer {
-                state.listener = nil
-                state.gate = nil
-                state.serving = nil
-            }
-            return (state.listener, state.gate, state.serving)
+        let listener = state.withLock { state in
+            defer { state.listener = nil }
+            return state.listener
         }
-        gate?.closeAll()
-        try? await listener?.close()
-        await serving?.value
-    }
-
-    private func serve(_ listener: NIOAsyncChannel<GatedConnection, Never>) async {
-        // Ends when the listener closes (the node went hard-down or the estate stops); a scripted
-        // slow answer in flight is cancelled then rather than holding the close.
-        await ConnectionGate.serve(listener) { connection in await self.handle(connection) }
+        await listener?.close()
     }
 
     private func handle(_ connection: GatedHTTPConnection) async {

@@ -1,4 +1,5 @@
 import NIOHTTP1
+import Probes
 
 /// A request as a simulated node sees it.
 public struct EstateRequest: Sendable, Equatable {
@@ -73,36 +74,16 @@ public struct JSONBody: Sendable, Equatable {
 
     /// The JSON text.
     public var text: String {
-        "{" + storage.map { Self.quoted($0.0) + ":" + Self.text($0.1) }.joined(separator: ",") + "}"
+        "{" + storage.map { JSONText.quote($0.0) + ":" + Self.text($0.1) }.joined(separator: ",") + "}"
     }
 
     private static func text(_ value: Value) -> String {
         switch value {
-        case .string(let s): quoted(s)
+        case .string(let s): JSONText.quote(s)
         case .bool(let b): b ? "true" : "false"
         case .int(let i): String(i)
         case .object(let o): o.text
         }
-    }
-
-    private static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 
     /// Fields compare in order.

@@ -209,10 +209,7 @@ public struct CheckReport: Sendable {
     }
 
     /// `2026-11-22T01:02:03Z`.
-    public static func timestamp(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
-            .timeSeparator(.colon).timeZone(separator: .omitted))
-    }
+    public static func timestamp(_ date: Date) -> String { ISOTimestamp.seconds(date) }
 
     // MARK: Nagios
 

@@ -315,32 +315,8 @@ extension ConditionJSON {
         return matches ? offset + count : nil
     }
 
-    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
-
     private static func numberEnd(_ bytes: [UInt8], _ offset: Int) -> Int? {
-        var index = offset
-        if byte(bytes, index) == UInt8(ascii: "-") { index += 1 }
-        if byte(bytes, index) == UInt8(ascii: "0") {
-            index += 1
-        } else {
-            let start = index
-            while isDigit(byte(bytes, index)) { index += 1 }
-            guard index > start else { return nil }
-        }
-        if byte(bytes, index) == UInt8(ascii: ".") {
-            index += 1
-            let start = index
-            while isDigit(byte(bytes, index)) { index += 1 }
-            guard index > start else { return nil }
-        }
-        if byte(bytes, index) | 0x20 == UInt8(ascii: "e") {
-            index += 1
-            if byte(bytes, index) == UInt8(ascii: "+") || byte(bytes, index) == UInt8(ascii: "-") { index += 1 }
-            let start = index
-            while isDigit(byte(bytes, index)) { index += 1 }
-            guard index > start else { return nil }
-        }
-        return index
+        try? JSONLexis.scanNumber(bytes, from: offset).end
     }
 
     /// The offset just past the closing quote of the string starting at `offset`; `nil` when malformed.
@@ -353,14 +329,12 @@ extension ConditionJSON {
             if current == quote { return index + 1 }
             if current < 0x20 { return nil }
             if current == backslash {
-                switch byte(bytes, index + 1) {
-                case quote, backslash, UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                let letter = byte(bytes, index + 1)
+                if JSONLexis.escapedByte(letter) != nil {
                     index += 2
-                case UInt8(ascii: "u"):
-                    guard hexValue(bytes[...], index + 2) != nil else { return nil }
+                } else if letter == UInt8(ascii: "u"), hexValue(bytes[...], index + 2) != nil {
                     index += 6
-                default:
+                } else {
                     return nil
                 }
             } else {
@@ -375,13 +349,7 @@ extension ConditionJSON {
         guard offset >= bytes.startIndex, offset + 4 <= bytes.endIndex else { return nil }
         var value: UInt32 = 0
         for byte in bytes[offset..<(offset + 4)] {
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: return nil
-            }
+            guard let digit = JSONLexis.hexDigit(byte) else { return nil }
             value = value << 4 | digit
         }
         return value
@@ -402,11 +370,6 @@ extension ConditionJSON {
             let escape = raw[index + 1]
             index += 2
             switch escape {
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
                 guard let unit = hexValue(raw, index) else { continue }
                 index += 4
@@ -418,7 +381,7 @@ extension ConditionJSON {
                     index += 6
                 }
                 UTF8.encode(scalar ?? "\u{FFFD}") { out.append($0) }
-            default: out.append(escape)
+            default: out.append(JSONLexis.escapedByte(escape) ?? escape)
             }
         }
         return out

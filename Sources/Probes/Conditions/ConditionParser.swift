@@ -454,30 +454,14 @@ struct ConditionParser {
     }
 }
 
-/// Edit distance for "did you mean" hints.
+/// The closest name for "did you mean" hints, by the shared ``SpellingDistance``.
 enum ConditionSpellingDistance {
     static func closest(to word: String, among candidates: [String], within limit: Int) -> String? {
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
-            let distance = levenshtein(Array(word.unicodeScalars), Array(candidate.unicodeScalars))
+            let distance = SpellingDistance.between(Array(word.unicodeScalars), Array(candidate.unicodeScalars))
             if distance <= limit, distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
         }
         return best?.candidate
-    }
-
-    static func levenshtein(_ lhs: [Unicode.Scalar], _ rhs: [Unicode.Scalar]) -> Int {
-        guard !lhs.isEmpty else { return rhs.count }
-        guard !rhs.isEmpty else { return lhs.count }
-        var previous = Array(0...rhs.count)
-        var current = previous
-        for (row, left) in lhs.enumerated() {
-            current[0] = row + 1
-            for (column, right) in rhs.enumerated() {
-                let substitution = previous[column] + (left == right ? 0 : 1)
-                current[column + 1] = min(previous[column + 1] + 1, current[column] + 1, substitution)
-            }
-            swap(&previous, &current)
-        }
-        return previous[rhs.count]
     }
 }

@@ -260,15 +260,8 @@ struct ConfigJSONParser {
         guard index < bytes.count else { throw error("unexpected end of file inside a string") }
         let escape = bytes[index]
         index += 1
+        if let byte = JSONLexis.escapedByte(escape) { return Unicode.Scalar(byte) }
         switch escape {
-        case UInt8(ascii: "\""): return "\""
-        case UInt8(ascii: "\\"): return "\\"
-        case UInt8(ascii: "/"): return "/"
-        case UInt8(ascii: "b"): return "\u{08}"
-        case UInt8(ascii: "f"): return "\u{0C}"
-        case UInt8(ascii: "n"): return "\n"
-        case UInt8(ascii: "r"): return "\r"
-        case UInt8(ascii: "t"): return "\t"
         case UInt8(ascii: "u"):
             let escapeStart = index - 2
             let high = try parseHex4()
@@ -302,13 +295,8 @@ struct ConfigJSONParser {
         var value: UInt32 = 0
         for _ in 0..<4 {
             guard index < bytes.count else { throw error("unexpected end of file inside a \\u escape") }
-            let byte = bytes[index]
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: throw error("expected 4 hex digits after \\u")
+            guard let digit = JSONLexis.hexDigit(bytes[index]) else {
+                throw error("expected 4 hex digits after \\u")
             }
             value = value << 4 | digit
             index += 1
@@ -346,31 +334,18 @@ struct ConfigJSONParser {
 
     private mutating func parseNumber() throws(ConfigJSONSyntaxError) -> ConfigJSON {
         let start = index
-        var isInteger = true
-        if bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard index < bytes.count, isDigit(bytes[index]) else {
-            throw error("expected a digit after '-'")
-        }
-        if bytes[index] == UInt8(ascii: "0") {
-            index += 1
-            if index < bytes.count, isDigit(bytes[index]) { throw error("numbers must not have leading zeros") }
-        } else {
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            isInteger = false
-            index += 1
-            guard index < bytes.count, isDigit(bytes[index]) else { throw error("expected a digit after '.'") }
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            isInteger = false
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
-                index += 1
+        let isInteger: Bool
+        do {
+            (index, isInteger) = try JSONLexis.scanNumber(bytes, from: start)
+        } catch {
+            index = error.offset
+            let message = switch error.rule {
+            case .digitAfterMinus: "expected a digit after '-'"
+            case .leadingZero: "numbers must not have leading zeros"
+            case .digitAfterPoint: "expected a digit after '.'"
+            case .digitInExponent: "expected a digit in the exponent"
             }
-            guard index < bytes.count, isDigit(bytes[index]) else { throw error("expected a digit in the exponent") }
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            throw self.error(message)
         }
         if index < bytes.count, isIdentifierByte(bytes[index]) {
             throw error("unexpected \(describeCurrent()) after a number (durations must be quoted, e.g. \"5s\")")
@@ -393,8 +368,6 @@ struct ConfigJSONParser {
             }
         }
     }
-
-    private func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
 
     private func isIdentifierByte(_ byte: UInt8) -> Bool {
         switch byte {

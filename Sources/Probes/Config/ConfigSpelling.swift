@@ -9,7 +9,8 @@ public enum ConfigSpelling {
         for candidate in candidates where candidate != word {
             let other = Array(candidate.lowercased())
             let limit = max(lowered.count, other.count) >= 6 ? 2 : 1
-            var distance = abs(lowered.count - other.count) <= limit ? editDistance(lowered, other) : Int.max
+            let close = abs(lowered.count - other.count) <= limit
+            var distance = close ? SpellingDistance.between(lowered, other) : Int.max
             if distance > limit, lowered.count >= 3, other.starts(with: lowered) { distance = limit }
             if distance <= limit, distance < best?.distance ?? Int.max {
                 best = (candidate, distance)
@@ -22,10 +23,13 @@ public enum ConfigSpelling {
     static func hint(for word: String, among candidates: [String]) -> String {
         suggestion(for: word, among: candidates).map { "; did you mean \(ConfigQuote.quoted($0))?" } ?? ""
     }
+}
 
-    /// Optimal string alignment distance (Levenshtein plus adjacent transpositions, the most
-    /// common typo).
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+/// The one edit distance behind every "did you mean" hint (config keys and values, condition
+/// placeholders and functions): optimal string alignment, i.e. Levenshtein plus adjacent
+/// transpositions, the most common typo.
+enum SpellingDistance {
+    static func between<Element: Equatable>(_ a: [Element], _ b: [Element]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previousPrevious = [Int](repeating: 0, count: b.count + 1)

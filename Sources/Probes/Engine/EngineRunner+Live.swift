@@ -18,7 +18,7 @@ extension EngineRunner where Source == LocalProbes<ContinuousClock>, State == Mo
         let source = LocalProbes<ContinuousClock>.live(config: config, concurrency: concurrency)
         return EngineRunner(
             source: source, state: consume monitor, clock: ContinuousClock(),
-            now: wallTime(from: source.scheduler.wallStart), store: store, outputs: outputs)
+            now: { [timeline = source.scheduler.timeline] in timeline.now() }, store: store, outputs: outputs)
     }
 }
 
@@ -30,14 +30,6 @@ extension EngineRunner where Source == MetricsPolling<ContinuousClock>, State ==
         EngineRunner(
             source: MetricsPolling(source: source, clock: ContinuousClock(), interval: interval),
             state: FleetView(config: config, source: source.description), clock: ContinuousClock(),
-            now: wallTime(from: Date()), outputs: outputs)
+            now: { [timeline = WallTimeline.live()] in timeline.now() }, outputs: outputs)
     }
-}
-
-/// Wall time that moves with the monotonic clock from `start`, so a wall-clock step does not
-/// reorder the engine's events.
-private func wallTime(from start: Date) -> @Sendable () -> Date {
-    let clock = ContinuousClock()
-    let origin = clock.now
-    return { start.addingTimeInterval(origin.duration(to: clock.now).seconds) }
 }

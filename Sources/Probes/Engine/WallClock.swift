@@ -19,3 +19,32 @@ public enum WallClock {
     /// Now, with the offset.
     public static func now() -> Date { Date().addingTimeInterval(offset) }
 }
+
+/// Wall time that moves with a monotonic clock from one instant on: the date of any instant of
+/// the clock is `wallStart` plus the clock time elapsed since `clockStart`, so a step of the wall
+/// clock does not reorder events, and on a virtual clock the dates are virtual. The scheduler's
+/// result timestamps and the engine's `now` both read one.
+public struct WallTimeline<C: Clock>: Sendable where C.Duration == Duration {
+    /// The wall-clock date of ``clockStart``.
+    public let wallStart: Date
+    /// The clock's instant at ``wallStart``.
+    public let clockStart: C.Instant
+
+    public init(wallStart: Date, clockStart: C.Instant) {
+        self.wallStart = wallStart
+        self.clockStart = clockStart
+    }
+
+    /// The date of `instant`.
+    public func date(at instant: C.Instant) -> Date {
+        wallStart.addingTimeInterval(clockStart.duration(to: instant).seconds)
+    }
+}
+
+extension WallTimeline where C == ContinuousClock {
+    /// A timeline starting now, at ``WallClock/now()``.
+    public static func live() -> WallTimeline { WallTimeline(wallStart: WallClock.now(), clockStart: .now) }
+
+    /// The date now on this timeline.
+    public func now() -> Date { date(at: .now) }
+}

@@ -89,7 +89,7 @@ public struct FleetView: Sendable {
 
     /// Periodic work, as ``Monitor/tick(now:)``; also samples the agents' budgets once a minute.
     public mutating func tick(now: Date) -> [AlertEvent] {
-        let minute = Int64((now.timeIntervalSince1970 / 60).rounded(.down))
+        let minute = MinuteAggregate.minute(of: now)
         if minute != lastBudgetMinute, let reading, problem == nil {
             lastBudgetMinute = minute
             for service in monitor.config.services {

@@ -215,11 +215,10 @@ public struct IncidentLog: Sendable {
     }
 
     private mutating func nextID(root: String, onset: Date) -> String {
-        let dayFormat = Date.ISO8601FormatStyle().year().month().day().dateSeparator(.dash)
-        let day = onset.formatted(dayFormat)
+        let day = ISOTimestamp.day(onset)
         // Ids name their day: only those of this day and the one before can be taken again (an
         // onset a little before midnight), so the set stays as small as a day's incidents.
-        let yesterday = onset.addingTimeInterval(-86_400).formatted(dayFormat)
+        let yesterday = ISOTimestamp.day(onset.addingTimeInterval(-86_400))
         usedIDs = usedIDs.filter { $0.hasPrefix(day) || $0.hasPrefix(yesterday) }
         let base = "\(day)-\(root)"
         var id = base

@@ -183,7 +183,7 @@ public struct Monitor: Sendable {
         if !events.isEmpty { observeIncidents(now: now) }
         incidents.attach(&events)
         remember(events)
-        let minute = Int64((now.timeIntervalSince1970 / 60).rounded(.down))
+        let minute = MinuteAggregate.minute(of: now)
         if minute != lastBudgetMinute {
             lastBudgetMinute = minute
             for status in slo.statuses(now: now) {

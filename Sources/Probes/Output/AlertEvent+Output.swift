@@ -51,10 +51,7 @@ extension AlertEvent {
     }
 
     /// `2026-11-22T01:02:03.412Z`.
-    static func timestamp(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true)
-            .timeSeparator(.colon).timeZone(separator: .omitted))
-    }
+    static func timestamp(_ date: Date) -> String { ISOTimestamp.milliseconds(date) }
 }
 
 extension AlertEvent {

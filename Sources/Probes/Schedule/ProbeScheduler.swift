@@ -28,9 +28,10 @@ public final class ProbeScheduler<C: Clock>: Sendable where C.Duration == Durati
     private let indexByName: [String: Int]
     private let runner: any ProbeRunner
     private let clock: C
-    private let clockStart: C.Instant
+    /// The wall-clock dates of the clock's instants: result timestamps are read from it.
+    public let timeline: WallTimeline<C>
     /// The wall-clock time of the clock's instant when the scheduler was made.
-    public let wallStart: Date
+    public var wallStart: Date { timeline.wallStart }
     private let concurrencyLimit: Int
     private let coalescingWindow: Duration
     private let shared: Mutex<Shared>
@@ -69,8 +70,7 @@ public final class ProbeScheduler<C: Clock>: Sendable where C.Duration == Durati
         indexByName = Dictionary(probes.indices.map { (probes[$0].service.name, $0) }) { first, _ in first }
         self.runner = runner
         self.clock = clock
-        clockStart = clock.now
-        self.wallStart = wallStart
+        timeline = WallTimeline(wallStart: wallStart, clockStart: clock.now)
         self.concurrencyLimit = max(1, concurrencyLimit)
         self.coalescingWindow = max(coalescingWindow, .zero)
         (results, resultSink) = AsyncStream.makeStream(of: ProbeResult.self, bufferingPolicy: .unbounded)
@@ -254,7 +254,7 @@ extension ProbeScheduler {
         if let due = launch.due {
             loop.delta.lateness.append(due.duration(to: startInstant))
         }
-        let startedAt = wallStart.addingTimeInterval(clockStart.duration(to: startInstant).seconds)
+        let startedAt = timeline.date(at: startInstant)
         loop.starting.append(Start(index: launch.index, startedAt: startedAt))
     }
 

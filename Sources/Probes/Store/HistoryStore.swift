@@ -280,8 +280,7 @@ public final class HistoryStore: HistoryWriter, Sendable {
 
     /// Renames the file (and its WAL and shared-memory files) out of the way.
     private static func moveAside(_ path: String, now: Date) throws(HistoryError) -> String {
-        let stamp = now.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false)
-            .dateSeparator(.omitted).timeSeparator(.omitted).timeZone(separator: .omitted))
+        let stamp = ISOTimestamp.compact(now)
         var target = "\(path).corrupt-\(stamp)"
         var n = 1
         while FileManager.default.fileExists(atPath: target) {

@@ -90,14 +90,7 @@ public struct AlertmanagerAlert: Sendable, Equatable {
         endsAt = (object["endsAt"] as? String).flatMap(Self.date)
     }
 
-    static func timestamp(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true)
-            .timeSeparator(.colon).timeZone(separator: .omitted))
-    }
+    static func timestamp(_ date: Date) -> String { ISOTimestamp.milliseconds(date) }
 
-    static func date(_ text: String) -> Date? {
-        (try? Date(text, strategy: .iso8601.year().month().day().dateSeparator(.dash)
-            .time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted)))
-            ?? (try? Date(text, strategy: .iso8601))
-    }
+    static func date(_ text: String) -> Date? { ISOTimestamp.date(text) }
 }

@@ -16,8 +16,7 @@ import Synchronization
 /// previous response on a kept-alive connection), and a response taken within 30 s.
 public final class MetricsServer: Sendable {
     private struct State {
-        var listener: (any Channel)?
-        var serving: Task<Void, Never>?
+        var listener: GatedListener?
         var bound: MetricsListenAddress?
         var stopped = false
     }
@@ -70,59 +69,38 @@ public final class MetricsServer: Sendable {
     public func start() async throws(MetricsServerError) -> MetricsListenAddress {
         if let bound = state.withLock({ $0.listener == nil ? nil : $0.bound }) { return bound }
         guard !state.withLock({ $0.stopped }) else { throw .stopped }
-        let listener: NIOAsyncChannel<GatedConnection, Never>
+        let listener: GatedListener
         do {
-            let limits = Self.requestLimits
-            let gate = gate
-            listener = try await ServerBootstrap(group: group)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .serverChannelOption(.backlog, value: 256)
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                .bind(host: address.host, port: address.port) { channel in
-                    channel.eventLoop.makeCompletedFuture { try gate.accept(channel, decoderLimits: limits) }
-                }
+            listener = try await GatedListener.bind(
+                host: address.host, port: address.port, group: group, gate: gate, decoderLimits: Self.requestLimits
+            ) { connection in await self.handle(connection) }
         } catch {
             throw MetricsServerError(binding: address, error: error)
         }
-        let port = listener.channel.localAddress?.port ?? address.port
-        let bound = MetricsListenAddress(host: address.host, port: port)
+        let bound = MetricsListenAddress(host: address.host, port: listener.port)
         let accepted = state.withLock { state -> Bool in
             guard !state.stopped else { return false }
-            state.listener = listener.channel
+            state.listener = listener
             state.bound = bound
             return true
         }
         guard accepted else {
-            try? await listener.channel.close()
+            await listener.close()
             throw .stopped
         }
-        let task = Task { await self.serve(listener) }
-        state.withLock { $0.serving = task }
         return bound
     }
 
-    /// Stops listening, closes every connection and waits for the server's tasks to end. Idempotent.
-    ///
-    /// The accept loop is not cancelled: it ends when the listener closes, after taking every
-    /// connection already accepted, so that each one's writer is finished by `executeThenClose`
-    /// (a wrapped connection dropped unserved would end the process).
+    /// Stops listening, closes every connection and waits for the server's tasks to end
+    /// (``GatedListener/close()``). Idempotent.
     public func stop() async {
-        let (listener, serving) = state.withLock { state in
+        let listener = state.withLock { state in
             state.stopped = true
-            defer {
-                state.listener = nil
-                state.serving = nil
-            }
-            return (state.listener, state.serving)
+            defer { state.listener = nil }
+            return state.listener
         }
         gate.closeAll()
-        try? await listener?.close()
-        await serving?.value
-    }
-
-    private func serve(_ listener: NIOAsyncChannel<GatedConnection, Never>) async {
-        // Ends when the listener closes (stop()): every accepted connection is taken first.
-        await ConnectionGate.serve(listener) { connection in await self.handle(connection) }
+        await listener?.close()
     }
 
     private func handle(_ connection: GatedHTTPConnection) async {
