@@ -118,18 +118,22 @@ struct EngineRunnerTests {
     }
 
     /// Probes `service` out of turn until a board shows a `down` alert firing for it.
+    /// Yields a little between steps, never spinning long: the other suites share the pool.
     static func probeUntilFiring(_ rig: Rig, _ service: String) async -> Bool {
+        func firing() -> Bool {
+            rig.outputs.boards.withLock { $0.last }?.firing.contains { $0.service == service && $0.alert == .down }
+                ?? false
+        }
         for _ in 0..<40 {
             rig.engine.send(.probeNow(service))
             await rig.clock.waitForSleepers(count: 1)
             rig.clock.advance(by: .seconds(1))
-            if await rig.outputs.board(where: { $0.firing.contains { $0.service == service && $0.alert == .down } })
-                != nil
-            {
-                return true
+            for _ in 0..<2_000 {
+                if firing() { return true }
+                await Task.yield()
             }
         }
-        return false
+        return firing()
     }
 
     /// Alert lines that could not reach their reader are not remembered as told: a restart tells
