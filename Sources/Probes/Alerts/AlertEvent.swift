@@ -51,6 +51,14 @@ public struct AlertEvent: Sendable, Equatable, Codable {
     public var suppressed: Bool
     /// The id of the incident the alert belongs to (``IncidentRecord/id``); `nil` when none.
     public var incident: String?
+    /// `true` when the service, or the root cause that explains the alert, was in a maintenance
+    /// window at the event's time (``QuietBook``); `nil` otherwise.
+    public var maintenance: Bool?
+    /// The id of the silence that quiets the alert (on its service or its root cause); `nil` when none.
+    public var silence: String?
+
+    /// Whether nobody is to be paged for it: in maintenance or silenced.
+    public var isQuiet: Bool { maintenance == true || silence != nil }
 
     /// Creates an event.
     public init(
@@ -75,7 +83,7 @@ public struct AlertEvent: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case time, event, alert, service, severity, rule, sli, window, burnRate, observed, summary, rootCause,
-             suppressed, incident
+             suppressed, incident, maintenance, silence
     }
 
     /// Encodes the contract's fields; `rootCause` is written as `null` when unknown, the burn-rate
@@ -95,6 +103,8 @@ public struct AlertEvent: Sendable, Equatable, Codable {
         try c.encode(rootCause, forKey: .rootCause)
         try c.encode(suppressed, forKey: .suppressed)
         try c.encode(incident, forKey: .incident)
+        try c.encodeIfPresent(maintenance, forKey: .maintenance)
+        try c.encodeIfPresent(silence, forKey: .silence)
         try c.encode(summary, forKey: .summary)
     }
 }

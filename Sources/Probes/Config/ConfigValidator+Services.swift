@@ -1,7 +1,7 @@
 import Foundation
 
 extension ConfigValidator {
-    static let serviceKeys = ["name", "title", "group", "dependsOn", "probe", "slo"]
+    static let serviceKeys = ["name", "title", "group", "dependsOn", "probe", "slo", "maintenance"]
 
     /// One entry as far as it could be read, kept until every name is known.
     struct ServiceDraft {
@@ -16,6 +16,8 @@ extension ConfigValidator {
         var slo: SLOPolicy
         /// Upstreams named by the steps of a transaction probe.
         var upstreams: [UpstreamReference] = []
+        /// Its own maintenance windows.
+        var maintenance: [MaintenanceWindow] = []
     }
 
     /// Reads `services`, then checks names and the dependency graph across entries.
@@ -61,7 +63,8 @@ extension ConfigValidator {
         return drafts.map { draft in
             ServiceConfig(
                 name: draft.name ?? "", title: draft.title, group: draft.group,
-                dependsOn: draft.dependsOn.map(\.name), probe: draft.probe, slo: draft.slo)
+                dependsOn: draft.dependsOn.map(\.name), probe: draft.probe, slo: draft.slo,
+                maintenance: draft.maintenance)
         }
     }
 
@@ -103,6 +106,9 @@ extension ConfigValidator {
         }
         if let value = fields["slo"] {
             draft.slo = sloPolicy(value, at: fields.path("slo"), base: slo)
+        }
+        if let value = fields["maintenance"] {
+            draft.maintenance = maintenanceWindows(value, at: fields.path("maintenance"))
         }
         return draft
     }

@@ -50,11 +50,14 @@ public struct ServiceConfig: Sendable {
     public var probe: ProbeConfig?
     /// The effective SLO policy: the top-level one overridden field by field by the entry's.
     public var slo: SLOPolicy
+    /// Its maintenance windows: its own and its group's (``MaintenanceWindow``).
+    public var maintenance: [MaintenanceWindow]
 
     public init(
         name: String, title: String? = nil, group: String? = nil, dependsOn: [String] = [],
-        probe: ProbeConfig?, slo: SLOPolicy = .standard
+        probe: ProbeConfig?, slo: SLOPolicy = .standard, maintenance: [MaintenanceWindow] = []
     ) {
+        self.maintenance = maintenance
         self.name = name
         self.title = title
         self.group = group

@@ -133,6 +133,7 @@ where State.Input == Source.Output, C.Duration == Duration {
                 for await command in commands { continuation.yield(.command(command)) }
             }
             var backlog = HistoryBacklog()
+            var silenceWatch = SilenceWatch()
             for await input in inputs {
                 let time = now()
                 var publish = false
@@ -141,6 +142,10 @@ where State.Input == Source.Output, C.Duration == Duration {
                     report(state.ingest(output, now: time))
                     publish = State.snapshotsEachInput
                 case .tick:
+                    if let store {
+                        if let silences = silenceWatch.poll(store, now: time) { state.replaceSilences(silences) }
+                        for line in silenceWatch.takeLines() { outputs.onNotice(line) }
+                    }
                     report(state.tick(now: time))
                     for notice in flush(&state, backlog: &backlog) { outputs.onNotice(notice) }
                     publish = true

@@ -95,6 +95,10 @@ public struct ServiceSnapshot: Sendable {
     public var totals = SLITotals()
     /// Per-site state in the fleet view (`--source prometheus=`); empty when probing locally.
     public var sites: [SiteState] = []
+    /// The maintenance window open now, if any (the board shows `MAINT`).
+    public var maintenance: MaintenanceWindow? = nil
+    /// The active silence, if any (the board shows it, and warns before it ends).
+    public var silence: Silence? = nil
 
     public init(name: String, title: String?, group: String?, dependsOn: [String], dependents: [String],
                 hasProbe: Bool, status: ProbeStatus?, lastResult: ProbeResult?, role: CascadeRole, rootCauses: [String],
