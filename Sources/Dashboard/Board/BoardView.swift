@@ -354,9 +354,25 @@ public struct BoardView: Sendable {
             screen.put(prompt.truncated(toWidth: room, ellipsis: glyphs.ellipsis), x: area.x, y: area.y, clip: area)
             return
         }
+        if let silence = state.silencePrompt {
+            let prompt = Line([
+                Span("silence \(silence.service) for 1h, reason: ", style: key), Span(silence.reason),
+                Span(glyphs.cursor, style: theme.dimStyle),
+            ])
+            let info = Line(state.message ?? "Enter silence  Esc cancel", style: theme.dimStyle, alignment: .right)
+            screen.put(info, in: area, y: area.y)
+            let room = max(0, area.width - info.displayWidth - 2)
+            screen.put(prompt.truncated(toWidth: room, ellipsis: glyphs.ellipsis), x: area.x, y: area.y, clip: area)
+            return
+        }
         var info: [Span] = []
         if let message = state.message {
             info.append(Span(message, style: theme.resolve(.fg(.cyan))))
+        } else if let ending = snapshot.flatMap(Self.silenceEndingSoon) {
+            // A silence about to end: whoever set it may want to extend it before the pages resume.
+            let minutes = max(1, Int((ending.endsAt.timeIntervalSince(snapshot?.time ?? ending.endsAt) / 60).rounded(.up)))
+            info.append(Span("silence \(ending.id) on \(ending.service) ends in \(minutes)m",
+                             style: theme.resolve(Style(foreground: .yellow, attributes: .bold))))
         } else {
             if state.sort != .tree { info.append(Span("sort: \(state.sort.rawValue)", style: theme.dimStyle)) }
             if state.cascadeOnly {
@@ -405,6 +421,13 @@ public struct BoardView: Sendable {
         screen.put(Line(spans).truncated(toWidth: room, ellipsis: glyphs.ellipsis), x: area.x, y: area.y, clip: area)
     }
 
+    /// The active silence that ends first, when it ends within ``Silence/expiryWarning``.
+    static func silenceEndingSoon(_ snapshot: BoardSnapshot) -> Silence? {
+        snapshot.services.compactMap(\.silence)
+            .filter { $0.endsAt.timeIntervalSince(snapshot.time) <= Silence.expiryWarning }
+            .min { $0.endsAt < $1.endsAt }
+    }
+
     // MARK: Help
 
     /// The key bindings and the legend.
@@ -423,6 +446,7 @@ public struct BoardView: Sendable {
             HelpEntry("i", "incidents: open, then recent (Enter: timeline)"),
             HelpEntry("r", "probe the selected service now"),
             HelpEntry("p", "pause or resume probing"),
+            HelpEntry("m", "silence the selected service for 1h (asks why)"),
             HelpEntry("q Esc", "quit"),
             HelpEntry(statuses, "up, degraded, down, no data"),
             HelpEntry("ROOT \(glyphs.times)5", "root cause; 5 services fail because of it"),
