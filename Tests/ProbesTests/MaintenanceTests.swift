@@ -189,6 +189,41 @@ struct MaintenanceTests {
         #expect(excluded.good == 240)
     }
 
+    @Test func sloFromTheHistoryLeavesExcludedMinutesOutAndSaysHowMany() throws {
+        let dir = try HistoryStoreTests.TempDir()
+        let store = try HistoryStore(path: dir.file("state.sqlite")) { Issue.record("unexpected warning: \($0)") }
+        // 23:40 to 00:20 in Seoul, one probe a minute, down only inside the window: all of it stored.
+        var batch = HistoryBatch()
+        var at = Self.kst("2026-12-07T23:40:00")
+        while at < Self.kst("2026-12-08T00:20:00") {
+            let inside = at >= Self.kst("2026-12-07T23:50:00") && at < Self.kst("2026-12-08T00:10:00")
+            batch.add(ProbeResult(service: "bureau", startedAt: at, status: inside ? .down : .up,
+                                  latency: .milliseconds(20)), latencyThreshold: .milliseconds(500))
+            at += 60
+        }
+        try store.write(batch)
+        let now = Self.kst("2026-12-08T00:20:00")
+        func report(exclude: Bool) throws -> (WindowCounts, String, String) {
+            let config = try Self.config(Self.nightly(excludeFromSLO: exclude))
+            var monitor = Monitor(config: config)
+            _ = try monitor.restore(from: store, now: now)
+            let statuses = monitor.sloStatuses(now: now)
+            var report = SLOReport(generatedAt: now, statuses: statuses)
+            report.excludedMinutes = MaintenanceWindow.excludedMinutes(of: config, now: now)
+            let counts = try #require(statuses.first { $0.service == "bureau" }).availability.counts
+            return (counts, report.json(), report.text())
+        }
+        let (excluded, json, text) = try report(exclude: true)
+        #expect(excluded.total == 20 && excluded.good == 20)
+        #expect(json.contains(#""service":"bureau","excludedMinutes":560"#), "\(json)")
+        #expect(text.contains("bureau: 560 min of maintenance excluded from its SLO window (SLO correction)."))
+        let (counted, plainJSON, plainText) = try report(exclude: false)
+        #expect(counted.total == 40 && counted.good == 20)
+        #expect(!plainJSON.contains("excludedMinutes") && !plainText.contains("excluded"))
+        // The history itself still has every minute.
+        #expect(try store.aggregates(since: .distantPast)["bureau"]?.count == 40)
+    }
+
     // MARK: Silences
 
     static func silence(_ service: String, from start: Date, for seconds: TimeInterval, id: String = "s-000001")
