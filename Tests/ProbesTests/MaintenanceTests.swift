@@ -91,6 +91,35 @@ struct MaintenanceTests {
         #expect(MaintenanceWindow.excludedMinutes(of: notAsked, now: Self.kst("2026-12-08T00:20:00")).isEmpty)
     }
 
+    @Test func theBooksCacheOfOpenWindowsAgreesWithTheCalendarAtEveryStep() throws {
+        let config = try Self.config("""
+            {"services": [
+               {"name": "bureau", "group": "upstream", "probe": {"type": "tcp", "host": "127.0.0.1", "port": 1},
+                "maintenance": [{"every": "daily", "start": "23:50", "end": "00:10", "timeZone": "Asia/Seoul",
+                                 "excludeFromSLO": true}]},
+               {"name": "auth", "group": "upstream", "probe": {"type": "tcp", "host": "127.0.0.1", "port": 2}},
+               {"name": "loans", "probe": {"type": "tcp", "host": "127.0.0.1", "port": 3}}],
+             "maintenance": [{"group": "upstream", "every": "weekly", "days": ["tue"], "start": "00:05",
+                              "end": "00:30", "timeZone": "Asia/Seoul"},
+                             {"group": "upstream", "from": "2026-12-08T00:20:00+09:00", "to": "2026-12-08T00:21:30+09:00"}]}
+            """)
+        var book = QuietBook(config: config)
+        var now = Self.kst("2026-12-07T23:00:00")
+        // Every 15 s for two hours, asking also about a result that started 3 s earlier.
+        while now < Self.kst("2026-12-08T01:00:00") {
+            book.advance(to: now)
+            for service in ["bureau", "auth", "loans"] {
+                for at in [now, now.addingTimeInterval(-3)] {
+                    let direct = config.service(named: service)?.maintenance.first { $0.contains(at) }
+                    #expect(book.maintenance(of: service, at: at)?.origin == direct?.origin, "\(service) at \(at)")
+                    let excluded = config.service(named: service)?.maintenance.contains { $0.excludeFromSLO && $0.contains(at) }
+                    #expect(book.isExcludedFromSLO(service, at: at) == (excluded ?? false), "\(service) at \(at)")
+                }
+            }
+            now += 15
+        }
+    }
+
     // MARK: Alerts on a virtual timeline
 
     struct Timeline {

@@ -80,8 +80,9 @@ extension ConfigValidator {
     /// `timeZone`: an IANA name such as `Asia/Seoul`; `nil` (reported when given) otherwise.
     private mutating func timeZone(_ fields: ConfigFields) -> TimeZone? {
         guard let name = text(fields, "timeZone") else { return nil }
+        // Some platforms make a zone of any string; a name must be one the zone database knows.
         if let zone = TimeZone(identifier: name.value), TimeZone.knownTimeZoneIdentifiers.contains(zone.identifier)
-            || name.value == "UTC" {
+            || ["UTC", "GMT"].contains(name.value) || name.value.hasPrefix("Etc/") {
             return zone
         }
         let hint = ConfigSpelling.suggestion(for: name.value, among: TimeZone.knownTimeZoneIdentifiers)

@@ -8,11 +8,23 @@ public struct QuietBook: Sendable {
     public let windows: [String: [MaintenanceWindow]]
     /// Every silence known, active or not.
     public private(set) var silences: [Silence]
+    /// The windows open over a span of time in which none opens or closes (``advance(to:)``), by
+    /// ``MaintenanceWindow/origin``: a group's window, copied to each of its services, is worked
+    /// out once, and a board of thousands of services costs no calendar arithmetic per second.
+    private var openCache: (from: Date, until: Date, open: Set<String>)?
 
     /// The book of a config, with no silences yet.
     public init(config: ProbesConfig, silences: [Silence] = []) {
-        windows = Dictionary(config.services.compactMap { $0.maintenance.isEmpty ? nil : ($0.name, $0.maintenance) },
-                             uniquingKeysWith: { a, _ in a })
+        var windows: [String: [MaintenanceWindow]] = [:]
+        for service in config.services where !service.maintenance.isEmpty {
+            // Origins tell windows apart; one made in code may have none.
+            windows[service.name] = service.maintenance.enumerated().map { index, window in
+                var window = window
+                if window.origin.isEmpty { window.origin = "\(service.name)#\(index)" }
+                return window
+            }
+        }
+        self.windows = windows
         self.silences = silences
     }
 
@@ -24,7 +36,34 @@ public struct QuietBook: Sendable {
 
     /// The window of `service` open at `date`, if any.
     public func maintenance(of service: String, at date: Date) -> MaintenanceWindow? {
-        windows[service]?.first { $0.contains(date) }
+        guard let candidates = windows[service] else { return nil }
+        if let cache = openCache, cache.from <= date, date < cache.until {
+            return candidates.first { cache.open.contains($0.origin) }
+        }
+        return candidates.first { $0.contains(date) }
+    }
+
+    /// Works out which windows are open at `now` and until when that holds, unless already known.
+    public mutating func advance(to now: Date) {
+        guard !windows.isEmpty else { return }
+        if let cache = openCache, cache.from <= now, now < cache.until { return }
+        var unique: [String: MaintenanceWindow] = [:]
+        for list in windows.values { for window in list where unique[window.origin] == nil { unique[window.origin] = window } }
+        var open = Set<String>()
+        // Valid from the last time any window opened or closed (results are stamped with their
+        // start, a little before now) to the next, re-checked at least daily.
+        let searchFrom = now.addingTimeInterval(-86_400)
+        var from = searchFrom
+        var until = now.addingTimeInterval(86_400)
+        for (origin, window) in unique {
+            for occurrence in window.occurrences(from: searchFrom, to: now.addingTimeInterval(8 * 86_400)) {
+                if occurrence.start <= now && now < occurrence.end { open.insert(origin) }
+                for boundary in [occurrence.start, occurrence.end] {
+                    if boundary > now { until = min(until, boundary) } else { from = max(from, boundary) }
+                }
+            }
+        }
+        openCache = (from, until, open)
     }
 
     /// The active silence of `service` at `date` that ends last, if any.
@@ -34,7 +73,11 @@ public struct QuietBook: Sendable {
 
     /// Whether `service`'s minute starting at `date` is left out of its SLO.
     public func isExcludedFromSLO(_ service: String, at date: Date) -> Bool {
-        windows[service]?.contains { $0.excludeFromSLO && $0.contains(date) } ?? false
+        guard let candidates = windows[service] else { return false }
+        if let cache = openCache, cache.from <= date, date < cache.until {
+            return candidates.contains { $0.excludeFromSLO && cache.open.contains($0.origin) }
+        }
+        return candidates.contains { $0.excludeFromSLO && $0.contains(date) }
     }
 
     /// Marks events quiet whose service, or the root cause that explains them, is in maintenance

@@ -183,6 +183,7 @@ public struct Monitor: Sendable {
     /// Periodic work (about once a second): burn-rate windows roll on without new results,
     /// held alerts time out, inferred roots appear and clear, budgets are sampled.
     public mutating func tick(now: Date) -> [AlertEvent] {
+        quiet.advance(to: now)
         let raw = alerts.evaluateBurnRates(now: now, slo: &slo)
         if !raw.isEmpty { alertStateIsDirty = true }
         refreshAssessment(now: now)
@@ -696,6 +697,7 @@ public struct Monitor: Sendable {
     ///   sparkline, recent results, budget history): a `/metrics`-only board at 10,000 services
     ///   costs a fraction of the full one.
     public mutating func snapshot(now: Date, paused: Bool = false, detail: Bool = true) -> BoardSnapshot {
+        quiet.advance(to: now)
         refreshAssessment(now: now)
         var rows: [ServiceSnapshot] = []
         rows.reserveCapacity(config.services.count)
