@@ -77,4 +77,13 @@ struct MaintenanceBoardTests {
         #expect(state.silencePrompt == nil)
         #expect(state.message == "silencing \(first) for 1h")
     }
+
+    @Test func quietAlertsAreNotCountedAsPaging() {
+        var snapshot = BoardFixtures.oneRoot
+        var quiet = BoardFixtures.alert("gift-payment", root: "gift-payment", suppressed: false)
+        quiet.silence = "s-0a0b0c"
+        snapshot.firing.append(quiet)
+        let (screen, _, _) = Self.render(snapshot)
+        #expect(screen.lines[1].contains("5 alerts firing (1 paging, 3 suppressed, 1 quiet)"), "\(screen.lines[1])")
+    }
 }

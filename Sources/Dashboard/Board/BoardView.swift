@@ -154,14 +154,18 @@ public struct BoardView: Sendable {
         let firing = snapshot.firing.count
         guard firing > 0 else { return [] }
         let suppressed = snapshot.firing.filter(\.suppressed).count
+        // In maintenance or silenced, and not suppressed already: nobody is paged for these either.
+        let quiet = snapshot.firing.filter { !$0.suppressed && $0.isQuiet }.count
         let red = theme.resolve(Style(foreground: .red, attributes: .bold))
         let count = Span("\(firing) alert\(firing == 1 ? "" : "s") firing", style: red)
         let short = Span("\(firing) firing", style: red)
         var forms: [Line] = []
-        if suppressed > 0 {
-            let detail = Span(" (\(firing - suppressed) paging, \(suppressed) suppressed)", style: theme.dimStyle)
+        if suppressed > 0 || quiet > 0 {
+            let parts = ["\(firing - suppressed - quiet) paging"] + (suppressed > 0 ? ["\(suppressed) suppressed"] : [])
+                + (quiet > 0 ? ["\(quiet) quiet"] : [])
+            let detail = Span(" (" + parts.joined(separator: ", ") + ")", style: theme.dimStyle)
             forms.append(Line([count, detail], alignment: .right))
-            let paging = Span(" (\(firing - suppressed) paging)", style: theme.dimStyle)
+            let paging = Span(" (\(firing - suppressed - quiet) paging)", style: theme.dimStyle)
             forms.append(Line([short, paging], alignment: .right))
         }
         forms.append(Line([count], alignment: .right))
@@ -305,9 +309,9 @@ public struct BoardView: Sendable {
         for (slot, event) in transitions.suffix(shown).reversed().enumerated() {
             var spans = [Span(BoardFormat.clock(event.time, timeZone: timeZone) + " ", style: theme.dimStyle)]
             if event.event == .firing {
-                let style = event.suppressed ? theme.resolve(.fg(.yellow))
-                    : theme.resolve(Style(foreground: .red, attributes: .bold))
-                spans.append(Span(event.suppressed ? "QUIET    " : "PAGED    ", style: style))
+                let quiet = event.suppressed || event.isQuiet
+                let style = quiet ? theme.resolve(.fg(.yellow)) : theme.resolve(Style(foreground: .red, attributes: .bold))
+                spans.append(Span(quiet ? "QUIET    " : "PAGED    ", style: style))
             } else {
                 spans.append(Span("RESOLVED ", style: theme.resolve(.fg(.green))))
             }

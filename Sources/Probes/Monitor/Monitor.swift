@@ -730,10 +730,11 @@ public struct Monitor: Sendable {
             }
             rows.append(row)
         }
+        var firing = told.values.sorted { ($0.service, $0.alert.rawValue) < ($1.service, $1.alert.rawValue) }
+        quiet.mark(&firing, now: now)
         var snapshot = BoardSnapshot(
             time: now, sloWindow: config.slo.window, services: rows, incidents: assessment.incidents,
-            firing: told.values.sorted { ($0.service, $0.alert.rawValue) < ($1.service, $1.alert.rawValue) },
-            paused: paused)
+            firing: firing, paused: paused)
         if detail {
             snapshot.incidentRecords = incidents.boardIncidents
             snapshot.transitions = Array(transitions)
