@@ -294,6 +294,26 @@ struct MaintenanceTests {
         #expect(t.down("bureau", .resolved).count == 1)
     }
 
+    @Test func anAlertThatFiredQuietlyBeforeARestartPagesWhenItsSilenceEnds() throws {
+        let dir = try HistoryStoreTests.TempDir()
+        let store = try HistoryStore(path: dir.file("state.sqlite")) { Issue.record("unexpected warning: \($0)") }
+        let config = try Self.config(Self.nightly(excludeFromSLO: false))
+        let start = Self.kst("2026-12-07T12:00:00")
+        let silence = Self.silence("bureau", from: start, for: 120)
+        try store.addSilence(silence)
+        var t = Timeline(config, start: start)
+        t.monitor.replaceSilences([silence])
+        t.run(until: Self.kst("2026-12-07T12:01:00")) { _ in ["bureau"] }
+        #expect(t.down("bureau", .firing).first?.silence == silence.id)
+        try store.write(t.monitor.takeBatch())
+        // A new agent on the same state file, still inside the silence.
+        var restarted = Timeline(config, start: t.now)
+        _ = try restarted.monitor.restore(from: store, now: t.now)
+        restarted.run(until: Self.kst("2026-12-07T12:02:30")) { _ in ["bureau"] }
+        let loud = try #require(restarted.down("bureau", .firing).first, "\(restarted.events.map { $0.jsonLine() })")
+        #expect(!loud.isQuiet && loud.time >= silence.endsAt)
+    }
+
     // MARK: Bad input
 
     static func withWindow(_ window: String) -> String {

@@ -637,6 +637,11 @@ public struct Monitor: Sendable {
                 told[AlertKey(service: event.service, kind: event.alert, rule: event.rule, sli: event.sli)] = event
             }
         }
+        // Alerts that fired quietly before the restart are told again when their quiet ends.
+        quiet.replaceSilences(try store.silences())
+        var stillFiring = told.values.sorted { $0.service < $1.service }
+        quiet.mark(&stillFiring, now: now)
+        quiet.note(stillFiring, quietly: &toldQuietly)
         var routed = route(events, now: now)
         if !routed.isEmpty { observeIncidents(now: now) }
         incidents.attach(&routed)
