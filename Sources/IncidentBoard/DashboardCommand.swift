@@ -78,13 +78,11 @@ struct DashboardCommand: AsyncParsableCommand {
             config: config, store: store, concurrency: ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit,
             outputs: EngineOutputs(
                 onEvents: Agent.delivering(to: delivery, { _ in }), onSnapshot: Agent.snapshots(screen: { feed.publish($0) }, metrics: metrics),
-                onNotice: Agent.notice))
+                onNotice: Agent.notice, onSilences: Agent.silenceSync(deliverySettings, store: store)))
         let firing = try await showBoard(
             feed: feed, engine: engine, services: Agent.services(engine, metrics: metrics, delivery: delivery),
             noColor: noColor,
-            onSilence: SilenceFromBoard.adder(store: store, alertmanager: deliverySettings?.targets.first {
-                $0.kind == .alertmanager
-            }))
+            onSilence: SilenceFromBoard.adder(store: store))
         Agent.reportDelivery(delivery)
         StandardError.write("incidentboard: stopped; " + (engine.historyIsComplete ? "history flushed; " : "")
             + "\(Plural.count(firing, "alert")) still firing")

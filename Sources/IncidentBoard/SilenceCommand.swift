@@ -58,24 +58,27 @@ struct SilenceAddCommand: AsyncParsableCommand {
                               endsAt: now.addingTimeInterval(length.seconds), reason: reason)
         let statePath = stateOptions.path(forConfig: options.configPath)
         let store = try SilenceStore.open(statePath)
+        // Alertmanager first, so the silence is stored with its copy's id in one write (an agent
+        // that copies silences itself sees it already copied).
+        var copyFailed = false
+        if let target {
+            do {
+                silence.alertmanagerID = try await AlertmanagerSilences.create(silence, at: target)
+            } catch {
+                StandardError.write("incidentboard: silence \(silence.id) not made in Alertmanager: \(error)")
+                copyFailed = true
+            }
+        }
         do {
             try store.addSilence(silence)
         } catch {
             StandardError.write("incidentboard: \(error)")
             throw ExitCode(UsageExit.code)
         }
-        if let target {
-            do {
-                let id = try await AlertmanagerSilences.create(silence, at: target)
-                silence.alertmanagerID = id
-                try? store.setAlertmanagerID(id, ofSilence: silence.id)
-            } catch {
-                // The silence stands locally; say that Alertmanager did not get its copy.
-                StandardError.write("incidentboard: silence \(silence.id) added, but not in Alertmanager: \(error)")
-                try StandardOutput.write(format == .json ? SilenceText.json([silence], now: now)
-                                                         : SilenceText.added(silence))
-                throw ExitCode(1)
-            }
+        if copyFailed {
+            // The silence stands locally; the line above says Alertmanager did not get its copy.
+            try StandardOutput.write(format == .json ? SilenceText.json([silence], now: now) : SilenceText.added(silence))
+            throw ExitCode(1)
         }
         try StandardOutput.write(format == .json ? SilenceText.json([silence], now: now) : SilenceText.added(silence))
     }
@@ -204,29 +207,19 @@ enum SilenceText {
     }
 }
 
-/// The dashboard's `m`: a silence of an hour in the agent's own state file, and in Alertmanager
-/// when the dashboard delivers to one. The engine picks it up at its next silence poll.
+/// The dashboard's `m`: a silence of an hour in the agent's own state file. The engine picks it up
+/// at its next silence poll (and, with `--alertmanager`, copies it there).
 enum SilenceFromBoard {
-    static func adder(store: HistoryStore, alertmanager: DeliveryTarget?)
-        -> @Sendable (_ service: String, _ reason: String) -> Void {
+    static func adder(store: HistoryStore) -> @Sendable (_ service: String, _ reason: String) -> Void {
         { service, reason in
             let now = Date()
             let silence = Silence(id: Silence.newID(), service: service, createdBy: Silence.currentUser(),
-                                  createdAt: now, endsAt: now.addingTimeInterval(BoardState.silenceLength.seconds), reason: reason)
+                                  createdAt: now, endsAt: now.addingTimeInterval(BoardState.silenceLength.seconds),
+                                  reason: reason)
             do {
                 try store.addSilence(silence)
             } catch {
                 Agent.notice("silence of \(service) not saved: \(error)")
-                return
-            }
-            guard let alertmanager else { return }
-            Task {
-                do {
-                    let id = try await AlertmanagerSilences.create(silence, at: alertmanager)
-                    try? store.setAlertmanagerID(id, ofSilence: silence.id)
-                } catch {
-                    Agent.notice("silence \(silence.id) of \(service) not made in Alertmanager: \(error)")
-                }
             }
         }
     }

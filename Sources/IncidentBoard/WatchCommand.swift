@@ -80,7 +80,8 @@ struct WatchCommand: AsyncParsableCommand {
                 config: config, store: store, concurrency: concurrency,
                 outputs: EngineOutputs(
                     onEvents: Agent.delivering(to: delivery, onEvents), onSnapshot: Agent.snapshots(screen: nil, metrics: metrics),
-                    snapshotDetail: false, onNotice: Agent.notice))
+                    snapshotDetail: false, onNotice: Agent.notice,
+                    onSilences: Agent.silenceSync(deliverySettings, store: store)))
             await EngineLifecycle.run(Agent.services(engine, metrics: metrics, delivery: delivery),
                                       stopOn: [.interrupt, .terminate])
             complete.withLock { $0 = engine.historyIsComplete }

@@ -136,6 +136,47 @@ struct SilenceEndToEndTests {
         await server.stop()
     }
 
+    /// An agent with `--alertmanager` copies there the silences added without it, records the
+    /// copy's id, and expires the copy when the silence is expired early.
+    @Test func anAgentWithAlertmanagerCopiesSilencesAddedWithoutIt() async throws {
+        let server = try await LoopbackHTTPServer.start(routes: ["/bureau": .ok(), "/gift": .ok(), "/am": .status(200)])
+        let scratch = try Scratch()
+        let config = try scratch.write("probes.json", Self.config(server))
+        let amConfig = try await AlertDeliveryEndToEndTests.alertmanagerConfig(scratch, config: config,
+                                                                               receiver: server.url("/am"))
+        let am = try await RulesAlertmanager(config: amConfig, storage: scratch.file("am"))
+        defer { am.stop() }
+        let state = scratch.file("state.sqlite")
+        let watch = try RunningBinary([
+            "watch", "--headless", "--format", "json", "--config", config, "--state", state,
+            "--alertmanager", "http://127.0.0.1:\(am.port)",
+        ])
+        let added = try await Binary.run(["silence", "add", "gift", "--for", "1h", "--reason", "vendor maintenance",
+                                          "--config", config, "--state", state])
+        let id = try #require(Self.silenceID(added.stdout), "\(added.stdout) \(added.stderr)")
+        func copy() async -> [String: Any]? {
+            await Self.amSilences(am).first { ($0["comment"] as? String)?.contains(id) == true }
+        }
+        #expect(await AlertDeliveryEndToEndTests.eventually {
+            (await copy())?["status"].flatMap { ($0 as? [String: Any])?["state"] as? String } == "active"
+        }, "\(watch.stderrLines)")
+        let remote = try #require(await copy()?["id"] as? String)
+        let listed = try await Binary.run(["silence", "list", "--format", "json", "--config", config, "--state", state])
+        let entries = (try? JSONSerialization.jsonObject(with: Data(listed.stdout.utf8))) as? [[String: Any]] ?? []
+        #expect(entries.first { $0["id"] as? String == id }?["alertmanagerId"] as? String == remote, "\(listed.stdout)")
+        // Copied once, however often the agent reads the silences again.
+        #expect(await Self.amSilences(am).filter { ($0["comment"] as? String)?.contains(id) == true }.count == 1)
+
+        let expired = try await Binary.run(["silence", "expire", id, "--config", config, "--state", state])
+        #expect(expired.status == 0, "\(expired.stderr)")
+        #expect(await AlertDeliveryEndToEndTests.eventually {
+            (await copy())?["status"].flatMap { ($0 as? [String: Any])?["state"] as? String } == "expired"
+        }, "\(watch.stderrLines)")
+        watch.signal(SIGTERM)
+        #expect(await watch.waitForExit() == 0)
+        await server.stop()
+    }
+
     /// `silence expire` ends a silence early; the running agent notices.
     @Test func expireEndsASilenceEarlyAndTheAgentNotices() async throws {
         let server = try await LoopbackHTTPServer.start(routes: ["/bureau": .ok(), "/gift": .ok()])

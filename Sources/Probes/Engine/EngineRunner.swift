@@ -14,13 +14,18 @@ public struct EngineOutputs: Sendable {
     /// One-line problems for stderr, without the program's name: a history write that failed,
     /// a source that stopped answering or answers again.
     public var onNotice: @Sendable (String) -> Void
+    /// The state file's silences each time they changed (and at the first read); `nil` for none.
+    /// `--alertmanager` copies new ones there.
+    public var onSilences: (@Sendable ([Silence]) -> Void)?
 
     public init(
         onEvents: @escaping @Sendable ([AlertEvent]) -> Void,
         onSnapshot: (@Sendable (BoardSnapshot) -> Void)? = nil,
         snapshotDetail: Bool = true,
-        onNotice: @escaping @Sendable (String) -> Void = { _ in }
+        onNotice: @escaping @Sendable (String) -> Void = { _ in },
+        onSilences: (@Sendable ([Silence]) -> Void)? = nil
     ) {
+        self.onSilences = onSilences
         self.onEvents = onEvents
         self.onSnapshot = onSnapshot
         self.snapshotDetail = snapshotDetail
@@ -143,7 +148,10 @@ where State.Input == Source.Output, C.Duration == Duration {
                     publish = State.snapshotsEachInput
                 case .tick:
                     if let store {
-                        if let silences = silenceWatch.poll(store, now: time) { state.replaceSilences(silences) }
+                        if let silences = silenceWatch.poll(store, now: time) {
+                            state.replaceSilences(silences)
+                            outputs.onSilences?(silences)
+                        }
                         for line in silenceWatch.takeLines() { outputs.onNotice(line) }
                     }
                     report(state.tick(now: time))
