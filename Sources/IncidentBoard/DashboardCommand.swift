@@ -78,10 +78,11 @@ struct DashboardCommand: AsyncParsableCommand {
             config: config, store: store, concurrency: ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit,
             outputs: EngineOutputs(
                 onEvents: Agent.delivering(to: delivery, { _ in }), onSnapshot: Agent.snapshots(screen: { feed.publish($0) }, metrics: metrics),
-                onNotice: Agent.notice))
+                onNotice: Agent.notice, onSilences: Agent.silenceSync(deliverySettings, store: store)))
         let firing = try await showBoard(
             feed: feed, engine: engine, services: Agent.services(engine, metrics: metrics, delivery: delivery),
-            noColor: noColor)
+            noColor: noColor,
+            onSilence: SilenceFromBoard.adder(store: store))
         Agent.reportDelivery(delivery)
         StandardError.write("incidentboard: stopped; " + (engine.historyIsComplete ? "history flushed; " : "")
             + "\(Plural.count(firing, "alert")) still firing")
@@ -99,7 +100,8 @@ struct DashboardCommand: AsyncParsableCommand {
     /// - Throws: `ExitCode(3)` when the terminal cannot be used (the reason is on stderr), after
     ///   the services have stopped.
     static func showBoard<Source, State, C>(
-        feed: BoardFeed, engine: EngineRunner<Source, State, C>, services: [any Service], noColor: Bool
+        feed: BoardFeed, engine: EngineRunner<Source, State, C>, services: [any Service], noColor: Bool,
+        onSilence: @escaping @Sendable (_ service: String, _ reason: String) -> Void = { _, _ in }
     ) async throws -> Int {
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] { signal(signalNumber, SIG_IGN) }
         let running = Task {
@@ -112,6 +114,7 @@ struct DashboardCommand: AsyncParsableCommand {
                 switch command {
                 case .probeNow(let name): engine.send(.probeNow(name))
                 case .togglePause: engine.send(.togglePause)
+                case .silence(let service, let reason): onSilence(service, reason)
                 case .quit: break
                 }
             }

@@ -108,6 +108,14 @@ extension Agent {
         return delivery
     }
 
+    /// With `--alertmanager`: copies the state file's silences there as the engine reads them.
+    static func silenceSync(_ settings: DeliverySettings?, store: HistoryStore)
+        -> (@Sendable ([Silence]) -> Void)? {
+        guard let target = settings?.targets.first(where: { $0.kind == .alertmanager }) else { return nil }
+        let sync = AlertmanagerSilenceSync(target: target, store: store, onNotice: notice)
+        return { sync.sync($0) }
+    }
+
     /// Each destination's figures on stderr, when the run ends.
     static func reportDelivery(_ delivery: AlertDelivery?) {
         guard let delivery else { return }

@@ -15,6 +15,7 @@ struct IncidentBoardCommand: AsyncParsableCommand {
         subcommands: [
             DashboardCommand.self, CheckCommand.self, WatchCommand.self, ValidateCommand.self, SLOCommand.self,
             IncidentsCommand.self, ReportCommand.self, RulesCommand.self, ImportCommand.self, DemoCommand.self,
+            SilenceCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

@@ -92,7 +92,8 @@ struct SLOReportCommand: AsyncParsableCommand {
             StandardError.write("incidentboard: \(error.description)")
             throw ExitCode(UsageExit.code)
         }
-        let report = SLOReport(generatedAt: now, statuses: statuses, ledger: ledger)
+        var report = SLOReport(generatedAt: now, statuses: statuses, ledger: ledger)
+        report.excludedMinutes = MaintenanceWindow.excludedMinutes(of: config, now: now)
         try StandardOutput.write(format == .json ? report.json() : report.text())
     }
 }

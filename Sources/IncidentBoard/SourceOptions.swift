@@ -104,7 +104,11 @@ extension DashboardCommand {
         let engine = EngineRunner.fleet(
             config: config, source: PrometheusSource(endpoint: endpoint),
             outputs: EngineOutputs(onEvents: { _ in }, onSnapshot: { feed.publish($0) }))
-        let firing = try await showBoard(feed: feed, engine: engine, services: [engine], noColor: noColor)
+        let firing = try await showBoard(feed: feed, engine: engine, services: [engine], noColor: noColor,
+                                         onSilence: { service, _ in
+                                             Agent.notice("\(service) not silenced: the fleet view keeps no state file; "
+                                                 + "use `incidentboard silence add` on the agent's host")
+                                         })
         StandardError.write("incidentboard: stopped; \(Plural.count(firing, "alert")) still firing")
     }
 }

@@ -78,7 +78,8 @@ struct WatchCommand: AsyncParsableCommand {
         let firing = await printAlerts(to: output, format: format, redactor: config.redactor) { onEvents in
             var outputs = EngineOutputs(
                 onEvents: Agent.delivering(to: delivery, onEvents), onSnapshot: Agent.snapshots(screen: nil, metrics: metrics),
-                snapshotDetail: false, onNotice: Agent.notice)
+                snapshotDetail: false, onNotice: Agent.notice,
+                onSilences: Agent.silenceSync(deliverySettings, store: store))
             outputs.outputLost = { output.error != nil }
             let engine = EngineRunner.live(config: config, store: store, concurrency: concurrency, outputs: outputs)
             await EngineLifecycle.run(Agent.services(engine, metrics: metrics, delivery: delivery),

@@ -104,7 +104,7 @@ struct ConfigEnvironmentTests {
     @Test func keysAreNotSubstituted() {
         #expect(configIssues(#"{"services": [{"name": "a", "${KEY}": 1}]}"#, environment: ["KEY": "title"]) == [
             ConfigIssue(path: "services[0]", message: #"unknown key "${KEY}" (allowed: name, title, group, "#
-                + #"dependsOn, probe, slo, quorum)"#),
+                + #"dependsOn, probe, slo, quorum, maintenance)"#),
         ])
     }
 

@@ -42,6 +42,9 @@ struct ConfigSchemaTests {
             == Set(ConfigValidator.latencySLOKeys))
         #expect(Self.propertyNames(schema, ["$defs", "slo", "properties", "alerts"]) == Set(ConfigValidator.alertKeys))
         #expect(Self.propertyNames(schema, ["$defs", "burnRateRule"]) == Set(ConfigValidator.burnRateKeys))
+        #expect(Self.propertyNames(schema, ["$defs", "maintenanceWindow"]) == Set(ConfigValidator.maintenanceKeys))
+        #expect(Self.propertyNames(schema, ["$defs", "groupMaintenanceWindow"])
+            == Set(ConfigValidator.groupMaintenanceKeys))
         let methods = Self.node(schema, ["$defs", "httpProbe", "properties", "method"])?["enum"] as? [String]
         #expect(methods == ConfigValidator.httpMethods)
         let severities = Self.node(schema, ["$defs", "burnRateRule", "properties", "severity"])?["enum"] as? [String]

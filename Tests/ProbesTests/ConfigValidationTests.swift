@@ -67,7 +67,7 @@ struct ConfigValidationTests {
         .init("unknown top-level key, close", #"{"default": {}, "services": [{"name": "a"}]}"#, "",
               #"unknown key "default"; did you mean "defaults"?"#),
         .init("unknown top-level key, far", #"{"colour": 1, "services": [{"name": "a"}]}"#, "",
-              #"unknown key "colour" (allowed: $schema, defaults, slo, services)"#),
+              #"unknown key "colour" (allowed: $schema, defaults, slo, services, maintenance)"#),
         .init("key differing in case", #"{"Services": [], "services": [{"name": "a"}]}"#, "",
               #"unknown key "Services"; did you mean "services"?"#),
         .init("missing services", #"{"defaults": {}}"#, "", #"missing required key "services""#),

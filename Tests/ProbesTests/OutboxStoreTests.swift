@@ -45,7 +45,7 @@ struct OutboxStoreTests {
         try store.enqueue([Self.item("webhook http://x", "d1", "one")], now: Date())
         #expect(try store.pending(destination: "webhook http://x").map(\.deliveryID) == ["d1"])
         let version = try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "PRAGMA user_version") }
-        #expect(version == HistoryStore.schemaVersion && HistoryStore.schemaVersion == 3)
+        #expect(version == HistoryStore.schemaVersion && HistoryStore.schemaVersion == 4)
         #expect(dir.contents().allSatisfy { !$0.contains("corrupt") }, "nothing moved aside: \(dir.contents())")
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Probes
 
 extension BoardState {
@@ -25,6 +26,7 @@ extension BoardState {
             editFilter(key, snapshot: snapshot, size: size)
             return nil
         }
+        if silenceService != nil { return editSilenceReason(key) }
         if page != .services { return handleIncidentKey(key, snapshot: snapshot, size: size) }
         switch key {
         case .char("q"):
@@ -53,6 +55,9 @@ extension BoardState {
             offset = 0
         case .char("p"):
             return .togglePause
+        case .char("m"):
+            guard let name = selected, snapshot?.service(named: name) != nil else { return nil }
+            silencePrompt = (name, "")
         case .char("r"):
             guard let name = selected, let service = snapshot?.service(named: name) else { return nil }
             guard service.hasProbe else {
@@ -73,6 +78,34 @@ extension BoardState {
             if size.width < BoardLayout.sideBySideWidth { detailOpen = focus == .detail }
         default:
             move(key, snapshot: snapshot, size: size)
+        }
+        return nil
+    }
+
+    /// The reason prompt of a silence: Enter silences (a reason is required), Esc cancels.
+    private mutating func editSilenceReason(_ key: Key) -> BoardCommand? {
+        guard let service = silenceService else { return nil }
+        switch key {
+        case .escape:
+            silencePrompt = nil
+            message = "silence cancelled"
+        case .enter:
+            let reason = silenceReason.trimmingCharacters(in: .whitespaces)
+            guard !reason.isEmpty else {
+                message = "a silence needs a reason (Esc cancels)"
+                return nil
+            }
+            silencePrompt = nil
+            message = "silencing \(service) for 1h"
+            return .silence(service: service, reason: reason)
+        case .backspace, .delete:
+            if !silenceReason.isEmpty { silenceReason.removeLast() }
+        case .ctrl("u"):
+            silenceReason = ""
+        case .char(let character):
+            if character.displayWidth != nil, silenceReason.count < 200 { silenceReason.append(character) }
+        default:
+            break
         }
         return nil
     }

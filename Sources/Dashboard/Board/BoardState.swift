@@ -5,6 +5,8 @@ public enum BoardCommand: Sendable, Hashable {
     case probeNow(String)
     /// Pause probing when it runs, resume it when paused.
     case togglePause
+    /// Silence this service for ``BoardState/silenceLength`` with the reason typed at the prompt.
+    case silence(service: String, reason: String)
     /// Leave the dashboard.
     case quit
 }
@@ -78,6 +80,19 @@ public struct BoardState: Sendable, Hashable {
     public var message: String?
     /// The screen shown: services, incidents, or one incident.
     public var page: BoardPage = .services
+    /// The service a silence is being typed for (`m`), and the reason typed so far; `nil` when no
+    /// silence prompt is open.
+    public var silencePrompt: (service: String, reason: String)? {
+        get { silenceService.map { ($0, silenceReason) } }
+        set {
+            silenceService = newValue?.service
+            silenceReason = newValue?.reason ?? ""
+        }
+    }
+    var silenceService: String? = nil
+    var silenceReason = ""
+    /// How long a silence from the board lasts.
+    public static let silenceLength: Duration = .seconds(3600)
     /// The selected incident's id in the incidents view.
     public var selectedIncident: String?
     /// First row of the incidents view shown.

@@ -154,14 +154,18 @@ public struct BoardView: Sendable {
         let firing = snapshot.firing.count
         guard firing > 0 else { return [] }
         let suppressed = snapshot.firing.filter(\.suppressed).count
+        // In maintenance or silenced, and not suppressed already: nobody is paged for these either.
+        let quiet = snapshot.firing.filter { !$0.suppressed && $0.isQuiet }.count
         let red = theme.resolve(Style(foreground: .red, attributes: .bold))
         let count = Span("\(firing) alert\(firing == 1 ? "" : "s") firing", style: red)
         let short = Span("\(firing) firing", style: red)
         var forms: [Line] = []
-        if suppressed > 0 {
-            let detail = Span(" (\(firing - suppressed) paging, \(suppressed) suppressed)", style: theme.dimStyle)
+        if suppressed > 0 || quiet > 0 {
+            let parts = ["\(firing - suppressed - quiet) paging"] + (suppressed > 0 ? ["\(suppressed) suppressed"] : [])
+                + (quiet > 0 ? ["\(quiet) quiet"] : [])
+            let detail = Span(" (" + parts.joined(separator: ", ") + ")", style: theme.dimStyle)
             forms.append(Line([count, detail], alignment: .right))
-            let paging = Span(" (\(firing - suppressed) paging)", style: theme.dimStyle)
+            let paging = Span(" (\(firing - suppressed - quiet) paging)", style: theme.dimStyle)
             forms.append(Line([short, paging], alignment: .right))
         }
         forms.append(Line([count], alignment: .right))
@@ -305,9 +309,9 @@ public struct BoardView: Sendable {
         for (slot, event) in transitions.suffix(shown).reversed().enumerated() {
             var spans = [Span(BoardFormat.clock(event.time, timeZone: timeZone) + " ", style: theme.dimStyle)]
             if event.event == .firing {
-                let style = event.suppressed ? theme.resolve(.fg(.yellow))
-                    : theme.resolve(Style(foreground: .red, attributes: .bold))
-                spans.append(Span(event.suppressed ? "QUIET    " : "PAGED    ", style: style))
+                let quiet = event.suppressed || event.isQuiet
+                let style = quiet ? theme.resolve(.fg(.yellow)) : theme.resolve(Style(foreground: .red, attributes: .bold))
+                spans.append(Span(quiet ? "QUIET    " : "PAGED    ", style: style))
             } else {
                 spans.append(Span("RESOLVED ", style: theme.resolve(.fg(.green))))
             }
@@ -354,9 +358,25 @@ public struct BoardView: Sendable {
             screen.put(prompt.truncated(toWidth: room, ellipsis: glyphs.ellipsis), x: area.x, y: area.y, clip: area)
             return
         }
+        if let silence = state.silencePrompt {
+            let prompt = Line([
+                Span("silence \(silence.service) for 1h, reason: ", style: key), Span(silence.reason),
+                Span(glyphs.cursor, style: theme.dimStyle),
+            ])
+            let info = Line(state.message ?? "Enter silence  Esc cancel", style: theme.dimStyle, alignment: .right)
+            screen.put(info, in: area, y: area.y)
+            let room = max(0, area.width - info.displayWidth - 2)
+            screen.put(prompt.truncated(toWidth: room, ellipsis: glyphs.ellipsis), x: area.x, y: area.y, clip: area)
+            return
+        }
         var info: [Span] = []
         if let message = state.message {
             info.append(Span(message, style: theme.resolve(.fg(.cyan))))
+        } else if let ending = snapshot.flatMap(Self.silenceEndingSoon) {
+            // A silence about to end: whoever set it may want to extend it before the pages resume.
+            let minutes = max(1, Int((ending.endsAt.timeIntervalSince(snapshot?.time ?? ending.endsAt) / 60).rounded(.up)))
+            info.append(Span("silence \(ending.id) on \(ending.service) ends in \(minutes)m",
+                             style: theme.resolve(Style(foreground: .yellow, attributes: .bold))))
         } else {
             if state.sort != .tree { info.append(Span("sort: \(state.sort.rawValue)", style: theme.dimStyle)) }
             if state.cascadeOnly {
@@ -415,6 +435,13 @@ public struct BoardView: Sendable {
         screen.put(Line(spans).truncated(toWidth: room, ellipsis: glyphs.ellipsis), x: area.x, y: area.y, clip: area)
     }
 
+    /// The active silence that ends first, when it ends within ``Silence/expiryWarning``.
+    static func silenceEndingSoon(_ snapshot: BoardSnapshot) -> Silence? {
+        snapshot.services.compactMap(\.silence)
+            .filter { $0.endsAt.timeIntervalSince(snapshot.time) <= Silence.expiryWarning }
+            .min { $0.endsAt < $1.endsAt }
+    }
+
     // MARK: Help
 
     /// The key bindings and the legend.
@@ -433,6 +460,7 @@ public struct BoardView: Sendable {
             HelpEntry("i", "incidents: open, then recent (Enter: timeline)"),
             HelpEntry("r", "probe the selected service now"),
             HelpEntry("p", "pause or resume probing"),
+            HelpEntry("m", "silence the selected service for 1h (asks why)"),
             HelpEntry("q Esc", "quit"),
             HelpEntry(statuses, "up, degraded, down, no data"),
             HelpEntry("ROOT \(glyphs.times)5", "root cause; 5 services fail because of it"),

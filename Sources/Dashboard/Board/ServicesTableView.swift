@@ -90,6 +90,12 @@ struct ServicesTableView {
         name.append(statusSpan(service))
         name.append(Span(" "))
         name.append(Span(service.name, style: service.role.isRootCause ? theme.headerStyle : .plain))
+        if service.maintenance != nil {
+            name.append(Span(" MAINT", style: theme.resolve(Style(foreground: .magenta, attributes: .bold))))
+        }
+        if service.silence != nil {
+            name.append(Span(" SILENCED", style: theme.resolve(Style(foreground: .magenta, attributes: .bold))))
+        }
         if let title = service.title, !title.isEmpty {
             name.append(Span("  " + title, style: theme.dimStyle))
         }

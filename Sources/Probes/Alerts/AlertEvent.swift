@@ -59,6 +59,14 @@ public struct AlertEvent: Sendable, Equatable, Codable {
     public var incident: String?
     /// Fleet view: the site the alert is about (`site-dark`); `nil` otherwise.
     public var site: String?
+    /// `true` when the service, or the root cause that explains the alert, was in a maintenance
+    /// window at the event's time (``QuietBook``); `nil` otherwise.
+    public var maintenance: Bool?
+    /// The id of the silence that quiets the alert (on its service or its root cause); `nil` when none.
+    public var silence: String?
+
+    /// Whether nobody is to be paged for it: in maintenance or silenced.
+    public var isQuiet: Bool { maintenance == true || silence != nil }
 
     /// Creates an event.
     public init(
@@ -83,7 +91,7 @@ public struct AlertEvent: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case time, event, alert, service, severity, rule, sli, window, burnRate, observed, summary, rootCause,
-             suppressed, incident, site
+             suppressed, incident, site, maintenance, silence
     }
 
     /// Decodes what ``encode(to:)`` writes; a `site-dark` line's `"service": null` reads as empty.
@@ -104,6 +112,8 @@ public struct AlertEvent: Sendable, Equatable, Codable {
         suppressed = try c.decodeIfPresent(Bool.self, forKey: .suppressed) ?? false
         incident = try c.decodeIfPresent(String.self, forKey: .incident)
         site = try c.decodeIfPresent(String.self, forKey: .site)
+        maintenance = try c.decodeIfPresent(Bool.self, forKey: .maintenance)
+        silence = try c.decodeIfPresent(String.self, forKey: .silence)
     }
 
     /// Encodes the contract's fields; `rootCause` is written as `null` when unknown, the burn-rate
@@ -124,6 +134,8 @@ public struct AlertEvent: Sendable, Equatable, Codable {
         try c.encode(rootCause, forKey: .rootCause)
         try c.encode(suppressed, forKey: .suppressed)
         try c.encode(incident, forKey: .incident)
+        try c.encodeIfPresent(maintenance, forKey: .maintenance)
+        try c.encodeIfPresent(silence, forKey: .silence)
         try c.encode(summary, forKey: .summary)
     }
 }

@@ -59,6 +59,7 @@ extension CheckReport {
                 warnMs: service.slo.latency.threshold.milliseconds,
                 critMs: (service.probe?.timeout ?? .zero).milliseconds,
                 steps: result?.steps ?? []))
+            if service.maintenance.contains(where: { $0.contains(checkedAt) }) { entries[entries.count - 1].maintenance = true }
         }
         let incidents = assessment.incidents
             .filter { selected.contains($0.rootCause) }

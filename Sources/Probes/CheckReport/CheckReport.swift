@@ -53,6 +53,8 @@ public struct CheckReport: Sendable {
         public var fleetBudgetMeaningful = false
         /// For a transaction: its steps and cleanup steps as they went; empty otherwise.
         public var steps: [StepResult] = []
+        /// In a maintenance window at the time of the check (`"maintenance": true` in JSON).
+        public var maintenance = false
 
         public init(name: String, title: String?, status: ProbeStatus, latencyMs: Double?, error: String?,
                     rootCauses: [String], probed: Bool, warnMs: Double, critMs: Double, steps: [StepResult] = []) {
@@ -174,6 +176,7 @@ public struct CheckReport: Sendable {
                 }
             }
             if !e.steps.isEmpty { o.add("steps", raw: Self.stepsJSON(e.steps)) }
+            if e.maintenance { o.add("maintenance", true) }
             return o.text
         }
         root.add("services", raw: "[" + services.joined(separator: ",") + "]")
@@ -262,6 +265,7 @@ public struct CheckReport: Sendable {
         if !e.probed && e.status != .down { line += " (no probe)" }
         if let error = e.error { line += " - \(error)" }
         if !e.partialSites.isEmpty { line += " (\(Self.partialText(e)))" }
+        if e.maintenance { line += " [maintenance]" }
         if !e.rootCauses.isEmpty && e.rootCauses != [e.name] {
             line += " (caused by \(e.rootCauses.joined(separator: ", ")))"
         }
@@ -314,6 +318,7 @@ public struct CheckReport: Sendable {
                 detail += (detail.isEmpty ? "" : "  ")
                     + (chain.isEmpty ? "← " + e.rootCauses.joined(separator: ", ") : String(chain.dropFirst()))
             }
+            if e.maintenance { detail += (detail.isEmpty ? "" : "  ") + "MAINT" }
             let row = e.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
                 + e.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  "
                 + String(repeating: " ", count: max(0, latencyWidth - latency.count)) + latency + "  " + detail

@@ -1,7 +1,7 @@
 import Foundation
 
 extension ConfigValidator {
-    static let serviceKeys = ["name", "title", "group", "dependsOn", "probe", "slo", "quorum"]
+    static let serviceKeys = ["name", "title", "group", "dependsOn", "probe", "slo", "quorum", "maintenance"]
 
     /// One entry as far as it could be read, kept until every name is known.
     struct ServiceDraft {
@@ -17,6 +17,8 @@ extension ConfigValidator {
         var quorum: FleetQuorum = .any
         /// Upstreams named by the steps of a transaction probe.
         var upstreams: [UpstreamReference] = []
+        /// Its own maintenance windows.
+        var maintenance: [MaintenanceWindow] = []
     }
 
     /// Reads `services`, then checks names and the dependency graph across entries.
@@ -62,7 +64,8 @@ extension ConfigValidator {
         return drafts.map { draft in
             var service = ServiceConfig(
                 name: draft.name ?? "", title: draft.title, group: draft.group,
-                dependsOn: draft.dependsOn.map(\.name), probe: draft.probe, slo: draft.slo)
+                dependsOn: draft.dependsOn.map(\.name), probe: draft.probe, slo: draft.slo,
+                maintenance: draft.maintenance)
             service.quorum = draft.quorum
             return service
         }
@@ -108,6 +111,9 @@ extension ConfigValidator {
         }
         if let value = fields["slo"] {
             draft.slo = sloPolicy(value, at: fields.path("slo"), base: slo)
+        }
+        if let value = fields["maintenance"] {
+            draft.maintenance = maintenanceWindows(value, at: fields.path("maintenance"))
         }
         return draft
     }

@@ -44,7 +44,7 @@ struct ConfigValidator {
         self.environment = environment
     }
 
-    static let topLevelKeys = ["$schema", "defaults", "slo", "services"]
+    static let topLevelKeys = ["$schema", "defaults", "slo", "services", "maintenance"]
     static let defaultsKeys = ["interval", "timeout", "quorum"]
 
     mutating func report(_ path: String, _ message: String) {
@@ -83,6 +83,7 @@ struct ConfigValidator {
         } else {
             report("", "missing required key \"services\"")
         }
+        if let value = top["maintenance"] { groupMaintenance(value, at: top.path("maintenance"), services: &services) }
         scrubMessages()
         guard issues.isEmpty else { return nil }
         var probeDefaults = ProbeDefaults(interval: defaults.interval.value, timeout: defaults.timeout.value)

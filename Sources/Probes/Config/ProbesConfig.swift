@@ -55,11 +55,14 @@ public struct ServiceConfig: Sendable {
     /// How many sites must see a failure before the fleet view calls the entry failing (its own
     /// `quorum`, else the defaults').
     public var quorum: FleetQuorum = .any
+    /// Its maintenance windows: its own and its group's (``MaintenanceWindow``).
+    public var maintenance: [MaintenanceWindow]
 
     public init(
         name: String, title: String? = nil, group: String? = nil, dependsOn: [String] = [],
-        probe: ProbeConfig?, slo: SLOPolicy = .standard
+        probe: ProbeConfig?, slo: SLOPolicy = .standard, maintenance: [MaintenanceWindow] = []
     ) {
+        self.maintenance = maintenance
         self.name = name
         self.title = title
         self.group = group

@@ -18,13 +18,18 @@ public struct EngineOutputs: Sendable {
     /// From then on the history records no alert state: what this run could not tell, it must not
     /// remember as told, so the next run tells it (at worst a line of the last second twice).
     public var outputLost: (@Sendable () -> Bool)?
+    /// The state file's silences each time they changed (and at the first read); `nil` for none.
+    /// `--alertmanager` copies new ones there.
+    public var onSilences: (@Sendable ([Silence]) -> Void)?
 
     public init(
         onEvents: @escaping @Sendable ([AlertEvent]) -> Void,
         onSnapshot: (@Sendable (BoardSnapshot) -> Void)? = nil,
         snapshotDetail: Bool = true,
-        onNotice: @escaping @Sendable (String) -> Void = { _ in }
+        onNotice: @escaping @Sendable (String) -> Void = { _ in },
+        onSilences: (@Sendable ([Silence]) -> Void)? = nil
     ) {
+        self.onSilences = onSilences
         self.onEvents = onEvents
         self.onSnapshot = onSnapshot
         self.snapshotDetail = snapshotDetail
@@ -137,6 +142,7 @@ where State.Input == Source.Output, C.Duration == Duration {
                 for await command in commands { continuation.yield(.command(command)) }
             }
             var backlog = HistoryBacklog()
+            var silenceWatch = SilenceWatch()
             for await input in inputs {
                 let time = now()
                 var publish = false
@@ -145,6 +151,13 @@ where State.Input == Source.Output, C.Duration == Duration {
                     report(state.ingest(output, now: time))
                     publish = State.snapshotsEachInput
                 case .tick:
+                    if let store {
+                        if let silences = silenceWatch.poll(store, now: time) {
+                            state.replaceSilences(silences)
+                            outputs.onSilences?(silences)
+                        }
+                        for line in silenceWatch.takeLines() { outputs.onNotice(line) }
+                    }
                     report(state.tick(now: time))
                     for notice in flush(&state, backlog: &backlog) { outputs.onNotice(notice) }
                     publish = true

@@ -22,6 +22,13 @@ public protocol EngineState: Sendable {
     mutating func takeNotice() -> String?
     /// Alerts firing now.
     var firingCount: Int { get }
+    /// Takes the state file's silences, read again after they changed (``SilenceWatch``).
+    mutating func replaceSilences(_ silences: [Silence])
+}
+
+extension EngineState {
+    /// A state without silences ignores them.
+    public mutating func replaceSilences(_ silences: [Silence]) {}
 }
 
 extension Monitor: EngineState {

@@ -100,6 +100,10 @@ public struct ServiceSnapshot: Sendable {
     /// Fleet view: sites that see the entry fail while fewer than its quorum do (the entry is
     /// then PARTIAL, not failing); empty otherwise.
     public var partialSites: [String] = []
+    /// The maintenance window open now, if any (the board shows `MAINT`).
+    public var maintenance: MaintenanceWindow? = nil
+    /// The active silence, if any (the board shows it, and warns before it ends).
+    public var silence: Silence? = nil
 
     public init(name: String, title: String?, group: String?, dependsOn: [String], dependents: [String],
                 hasProbe: Bool, status: ProbeStatus?, lastResult: ProbeResult?, role: CascadeRole, rootCauses: [String],

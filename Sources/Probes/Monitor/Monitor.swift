@@ -70,6 +70,10 @@ public struct Monitor: Sendable {
         var until: Date
     }
     private var alertStateIsDirty = false
+    /// Maintenance windows and silences: what keeps alerts quiet (``QuietBook``).
+    public private(set) var quiet: QuietBook
+    /// Firing alerts told quietly, told again when their quiet ends while they still fire.
+    private var toldQuietly: Set<AlertKey> = []
     private var batch = HistoryBatch()
     /// The incidents, kept in step with every fresh assessment.
     public private(set) var incidents = IncidentLog()
@@ -103,6 +107,7 @@ public struct Monitor: Sendable {
             intervals: Dictionary(probed.compactMap { s in s.probe.map { (s.name, $0.interval) } },
                                   uniquingKeysWith: { a, _ in a }))
         alerts = AlertEngine()
+        quiet = QuietBook(config: config)
         analyzer = CascadeAnalyzer(config: config)
         services = Dictionary(config.services.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var deps: [String: [String]] = [:]
@@ -148,7 +153,9 @@ public struct Monitor: Sendable {
         recent[result.service, default: RecentResults()].append(result, threshold: service.slo.latency.threshold)
         incidents.sample(result)
         batch.add(result, latencyThreshold: service.slo.latency.threshold)
-        slo.record(result)
+        // An SLO correction: a window that asks for it keeps its minutes out of the SLIs (the
+        // history still counts them).
+        if quiet.isEmpty || !quiet.isExcludedFromSLO(result.service, at: result.startedAt) { slo.record(result) }
         latency.record(result)
         totals[result.service, default: SLITotals()].count(
             available: result.status.isAvailable, latency: result.latency, threshold: service.slo.latency.threshold)
@@ -159,6 +166,8 @@ public struct Monitor: Sendable {
         var events = route(raw, now: now)
         if !events.isEmpty { observeIncidents(now: now) }
         incidents.attach(&events)
+        quiet.mark(&events, now: now)
+        quiet.note(events, quietly: &toldQuietly)
         remember(events)
         return events
     }
@@ -174,6 +183,7 @@ public struct Monitor: Sendable {
     /// Periodic work (about once a second): burn-rate windows roll on without new results,
     /// held alerts time out, inferred roots appear and clear, budgets are sampled.
     public mutating func tick(now: Date) -> [AlertEvent] {
+        quiet.advance(to: now)
         let raw = alerts.evaluateBurnRates(now: now, slo: &slo)
         if !raw.isEmpty { alertStateIsDirty = true }
         refreshAssessment(now: now)
@@ -182,6 +192,9 @@ public struct Monitor: Sendable {
         events += releaseHeld(now: now)
         if !events.isEmpty { observeIncidents(now: now) }
         incidents.attach(&events)
+        quiet.mark(&events, now: now)
+        events += quiet.endOfQuiet(told: told, quietly: &toldQuietly, now: now)
+        quiet.note(events, quietly: &toldQuietly)
         remember(events)
         let minute = MinuteAggregate.minute(of: now)
         if minute != lastBudgetMinute {
@@ -585,7 +598,10 @@ public struct Monitor: Sendable {
         }
         // The current minute is only partly past: its counts belong to the part up to now.
         func period(_ minute: Int64) -> Int64 { max(1, min(60, nowSeconds - minute * 60 + 1)) }
-        for (service, minutes) in aggregates where services[service]?.probe != nil {
+        for (service, stored) in aggregates where services[service]?.probe != nil {
+            // The SLO correction of maintenance windows that ask for it.
+            let minutes = services[service]?.maintenance.contains(where: \.excludeFromSLO) == true
+                ? stored.filter { !quiet.isExcludedFromSLO(service, at: $0.date) } : stored
             slo.restore(service: service, sli: .availability, aggregates: minutes.map {
                 SLIAggregate(start: ($0.minute - shift) * 60, seconds: period($0.minute - shift),
                              good: Int($0.availabilityGood), total: Int($0.availabilityTotal))
@@ -621,9 +637,16 @@ public struct Monitor: Sendable {
                 told[AlertKey(service: event.service, kind: event.alert, rule: event.rule, sli: event.sli)] = event
             }
         }
+        // Alerts that fired quietly before the restart are told again when their quiet ends.
+        quiet.replaceSilences(try store.silences())
+        var stillFiring = told.values.sorted { $0.service < $1.service }
+        quiet.mark(&stillFiring, now: now)
+        quiet.note(stillFiring, quietly: &toldQuietly)
         var routed = route(events, now: now)
         if !routed.isEmpty { observeIncidents(now: now) }
         incidents.attach(&routed)
+        quiet.mark(&routed, now: now)
+        quiet.note(routed, quietly: &toldQuietly)
         remember(routed)
         return routed
     }
@@ -679,6 +702,7 @@ public struct Monitor: Sendable {
     ///   sparkline, recent results, budget history): a `/metrics`-only board at 10,000 services
     ///   costs a fraction of the full one.
     public mutating func snapshot(now: Date, paused: Bool = false, detail: Bool = true) -> BoardSnapshot {
+        quiet.advance(to: now)
         refreshAssessment(now: now)
         var rows: [ServiceSnapshot] = []
         rows.reserveCapacity(config.services.count)
@@ -705,18 +729,26 @@ public struct Monitor: Sendable {
                 firing: (firingByService[service.name] ?? []).map(\.alert),
                 latencyThreshold: service.slo.latency.threshold, interval: service.probe?.interval)
             row.totals = totals[service.name] ?? SLITotals()
+            if !quiet.isEmpty {
+                row.maintenance = quiet.maintenance(of: service.name, at: now)
+                row.silence = quiet.silence(of: service.name, at: now)
+            }
             rows.append(row)
         }
+        var firing = told.values.sorted { ($0.service, $0.alert.rawValue) < ($1.service, $1.alert.rawValue) }
+        quiet.mark(&firing, now: now)
         var snapshot = BoardSnapshot(
             time: now, sloWindow: config.slo.window, services: rows, incidents: assessment.incidents,
-            firing: told.values.sorted { ($0.service, $0.alert.rawValue) < ($1.service, $1.alert.rawValue) },
-            paused: paused)
+            firing: firing, paused: paused)
         if detail {
             snapshot.incidentRecords = incidents.boardIncidents
             snapshot.transitions = Array(transitions)
         }
         return snapshot
     }
+
+    /// Takes the silences as read again from the state file; alerts from now on are marked by them.
+    public mutating func replaceSilences(_ silences: [Silence]) { quiet.replaceSilences(silences) }
 
     /// Per-service SLO status as of `now` (for `slo` reports and metrics).
     public mutating func sloStatuses(now: Date) -> [ServiceSLOStatus] { slo.statuses(now: now) }

@@ -16,6 +16,8 @@ extension AlertEvent {
         o.add("rootCause", rootCause)
         o.add("suppressed", suppressed)
         o.add("incident", incident)
+        if maintenance == true { o.add("maintenance", true) }
+        if let silence { o.add("silence", silence) }
         o.add("summary", summary)
         if alert == .burnRate {
             o.add("window", window)
@@ -46,6 +48,8 @@ extension AlertEvent {
             line += rootCause == service ? " (root cause)" : " ← root cause: \(rootCause)"
         }
         if suppressed { line += " [suppressed]" }
+        if maintenance == true { line += " [maintenance]" }
+        if let silence { line += " [silenced \(silence)]" }
         if let incident { line += " {\(incident)}" }
         return line
     }

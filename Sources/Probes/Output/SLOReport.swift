@@ -7,6 +7,9 @@ public struct SLOReport: Sendable {
     /// What spent each service's budget (``BudgetLedger``); without one, all of it is the
     /// service's own.
     public var ledger: BudgetLedger?
+    /// Per service with maintenance windows that ask for it, the minutes of its SLO window left out
+    /// (the SLO correction); services without such windows are absent.
+    public var excludedMinutes: [String: Int] = [:]
 
     public init(generatedAt: Date, statuses: [ServiceSLOStatus], ledger: BudgetLedger? = nil) {
         self.generatedAt = generatedAt
@@ -32,6 +35,7 @@ public struct SLOReport: Sendable {
         let services = statuses.map { status -> String in
             var o = JSONText()
             o.add("service", status.service)
+            if let minutes = excludedMinutes[status.service] { o.add("excludedMinutes", minutes) }
             let slis = [status.availability, status.latency].map { sli -> String in
                 var s = JSONText()
                 s.add("sli", sli.sli.rawValue)
@@ -92,6 +96,10 @@ public struct SLOReport: Sendable {
             footnote = "\n\n\(Self.notYet): less than \(share) of the SLO window has data (COVERAGE); "
             footnote += "budgets show from there (\(span) of \(label))."
         }
+        for (service, minutes) in excludedMinutes.sorted(by: { $0.key < $1.key }) {
+            footnote += "\n\(service): \(minutes) min of maintenance excluded from its SLO window (SLO correction)."
+        }
+        if !excludedMinutes.isEmpty && early.isEmpty { footnote = "\n" + footnote }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }

@@ -103,7 +103,7 @@ public struct HistoryError: Error, Sendable, CustomStringConvertible {
 /// is moved aside (`<path>.corrupt-<time>`) with a warning, never overwritten.
 public final class HistoryStore: HistoryWriter, Sendable {
     /// The schema this build writes. Bump it and add a step to ``migrations`` for every change.
-    public static let schemaVersion = 3
+    public static let schemaVersion = 4
     /// Raw results kept per service (the table holds up to ``trimEvery`` more between trims).
     public static let rawResultsKept = 500
     /// Results written for a service between two trims of its raw results.
@@ -242,6 +242,23 @@ public final class HistoryStore: HistoryWriter, Sendable {
                     resolved_payload BLOB,
                     PRIMARY KEY (destination, alert_key)
                 ) WITHOUT ROWID;
+                """)
+        },
+        { db in
+            // Silences (``Silence``), written by `incidentboard silence` and the dashboard while an
+            // agent runs; `revision` counts every change so agents notice one with a cheap read.
+            try db.execute(sql: """
+                CREATE TABLE silences (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    service TEXT NOT NULL,
+                    created_by TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    ends_at REAL NOT NULL,
+                    reason TEXT NOT NULL,
+                    alertmanager_id TEXT
+                ) WITHOUT ROWID;
+                CREATE TABLE silences_revision (only INTEGER PRIMARY KEY CHECK (only = 0), revision INTEGER NOT NULL);
+                INSERT INTO silences_revision (only, revision) VALUES (0, 0);
                 """)
         },
     ]

@@ -94,7 +94,11 @@ public final class AlertDelivery: Service, Sendable {
     // MARK: Into the outbox
 
     /// Writes `events` to every destination's outbox (one transaction), then wakes the senders.
+    ///
+    /// A quiet `firing` (maintenance, silence) pages nobody and is not sent; its `resolved` is, as is
+    /// the `firing` told again when the quiet ends with the alert still firing.
     public func enqueue(_ events: [AlertEvent], now: Date = Date()) {
+        let events = events.filter { !($0.event == .firing && $0.isQuiet) }
         guard !events.isEmpty, !targets.isEmpty else { return }
         var items: [OutboxItem] = []
         var standing: [String: AlertmanagerAlert] = [:]
