@@ -48,9 +48,10 @@ public struct LabEstate: Sendable {
             let (interval, timeout, phase) = probeTiming(&random)
             // About one vendor in five has no health endpoint.
             let probed = v % 5 != 4
-            nodes.append(Node(
-                name: "vendor-\(v)", dependsOn: [], probed: probed, interval: interval, timeout: timeout,
-                phase: phase, ownLatencyMs: 10 + random.unit() * 30))
+            nodes.append(
+                Node(
+                    name: "vendor-\(v)", dependsOn: [], probed: probed, interval: interval, timeout: timeout,
+                    phase: phase, ownLatencyMs: 10 + random.unit() * 30))
         }
         for s in vendorCount..<count {
             let (interval, timeout, phase) = probeTiming(&random)
@@ -59,13 +60,16 @@ public struct LabEstate: Sendable {
             for _ in 0..<wanted {
                 // Half the edges go to a vendor (fan-in), half to an earlier service (chains, diamonds).
                 let toVendor = random.unit() < 0.5 || s == vendorCount
-                let target = toVendor ? Int(random.next() % UInt64(vendorCount))
+                let target =
+                    toVendor
+                    ? Int(random.next() % UInt64(vendorCount))
                     : vendorCount + Int(random.next() % UInt64(s - vendorCount))
                 upstreams.insert(target)
             }
-            nodes.append(Node(
-                name: "svc-\(s)", dependsOn: upstreams.sorted(), probed: true, interval: interval, timeout: timeout,
-                phase: phase, ownLatencyMs: 5 + random.unit() * 20))
+            nodes.append(
+                Node(
+                    name: "svc-\(s)", dependsOn: upstreams.sorted(), probed: true, interval: interval, timeout: timeout,
+                    phase: phase, ownLatencyMs: 5 + random.unit() * 20))
         }
         self.nodes = nodes
         // Names are unique and listed in order, so the graph's indices are the nodes'.
@@ -85,14 +89,16 @@ public struct LabEstate: Sendable {
             let depends = node.dependsOn.map { "\"\(nodes[$0].name)\"" }.joined(separator: ",")
             var entry = "{\"name\":\"\(node.name)\",\"dependsOn\":[\(depends)]"
             if node.probed {
-                entry += ",\"probe\":{\"type\":\"http\",\"url\":\"http://127.0.0.1:9/\(node.name)\","
+                entry +=
+                    ",\"probe\":{\"type\":\"http\",\"url\":\"http://127.0.0.1:9/\(node.name)\","
                     + "\"interval\":\"\(Int(node.interval.seconds))s\","
                     + "\"timeout\":\"\(Int(node.timeout.seconds * 1000))ms\"}"
             }
             services.append(entry + "}")
         }
         let threshold = Int(Self.latencyThreshold.milliseconds)
-        let json = "{\"slo\":{\"latency\":{\"threshold\":\"\(threshold)ms\"}},"
+        let json =
+            "{\"slo\":{\"latency\":{\"threshold\":\"\(threshold)ms\"}},"
             + "\"services\":[\(services.joined(separator: ","))]}"
         return try ConfigLoader.load(data: Data(json.utf8), displayName: "cascade-lab.json", environment: [:])
     }

@@ -114,21 +114,24 @@ public struct LabIncident: Sendable {
         case .down:
             guard !upstreams.isEmpty else { return nil }
             let root = random.pick(upstreams)
-            return incident([LabFault(node: root, mode: .down, from: start, to: start + length)], roots: [root],
-                            end: start + length)
+            return incident(
+                [LabFault(node: root, mode: .down, from: start, to: start + length)], roots: [root],
+                end: start + length)
         case .slowThenDown:
             guard !upstreams.isEmpty else { return nil }
             let root = random.pick(upstreams)
             let slowFor = 20 + random.unit() * 30
-            return incident([
-                LabFault(node: root, mode: .slow(1200), from: start, to: start + slowFor),
-                LabFault(node: root, mode: .down, from: start + slowFor, to: start + slowFor + length),
-            ], roots: [root], end: start + slowFor + length)
+            return incident(
+                [
+                    LabFault(node: root, mode: .slow(1200), from: start, to: start + slowFor),
+                    LabFault(node: root, mode: .down, from: start + slowFor, to: start + slowFor + length),
+                ], roots: [root], end: start + slowFor + length)
         case .slowOnly:
             guard !upstreams.isEmpty else { return nil }
             let root = random.pick(upstreams)
-            return incident([LabFault(node: root, mode: .slow(800), from: start, to: start + length)], roots: [root],
-                            end: start + length)
+            return incident(
+                [LabFault(node: root, mode: .slow(800), from: start, to: start + length)], roots: [root],
+                end: start + length)
         case .flapping:
             guard !upstreams.isEmpty else { return nil }
             let root = random.pick(upstreams)
@@ -148,10 +151,11 @@ public struct LabIncident: Sendable {
             }
             guard !pairs.isEmpty else { return nil }
             let (a, b) = random.pick(pairs)
-            return incident([
-                LabFault(node: a, mode: .down, from: start, to: start + length),
-                LabFault(node: b, mode: .down, from: start + random.unit() * 5, to: start + length),
-            ], roots: [a, b], end: start + length)
+            return incident(
+                [
+                    LabFault(node: a, mode: .down, from: start, to: start + length),
+                    LabFault(node: b, mode: .down, from: start + random.unit() * 5, to: start + length),
+                ], roots: [a, b], end: start + length)
         case .victimFirst:
             let pairs = upstreams.flatMap { u in
                 estate.dependents(of: u).filter { estate.nodes[$0].probed }.map { (u, $0) }
@@ -159,34 +163,38 @@ public struct LabIncident: Sendable {
             guard !pairs.isEmpty else { return nil }
             let (root, victim) = random.pick(pairs)
             let later = start + 90
-            return incident([
-                LabFault(node: victim, mode: .broken, from: start, to: later + length),
-                LabFault(node: root, mode: .down, from: later, to: later + length),
-            ], roots: [root, victim], end: later + length)
+            return incident(
+                [
+                    LabFault(node: victim, mode: .broken, from: start, to: later + length),
+                    LabFault(node: root, mode: .down, from: later, to: later + length),
+                ], roots: [root, victim], end: later + length)
         case .probeless:
             let vendors = estate.nodes.indices.filter { v in
                 !estate.nodes[v].probed && estate.dependents(of: v).filter { estate.nodes[$0].probed }.count >= 2
             }
             guard !vendors.isEmpty else { return nil }
             let root = random.pick(vendors)
-            return incident([LabFault(node: root, mode: .down, from: start, to: start + length)], roots: [root],
-                            end: start + length)
+            return incident(
+                [LabFault(node: root, mode: .down, from: start, to: start + length)], roots: [root],
+                end: start + length)
         case .rootRecoversFirst:
             guard !upstreams.isEmpty else { return nil }
             let root = random.pick(upstreams)
             let lingering = estate.dependents(of: root).map {
                 LabFault(node: $0, mode: .lingering, from: start + length, to: start + length + 10)
             }
-            return incident([LabFault(node: root, mode: .down, from: start, to: start + length)] + lingering,
-                            roots: [root], end: start + length)
+            return incident(
+                [LabFault(node: root, mode: .down, from: start, to: start + length)] + lingering,
+                roots: [root], end: start + length)
         case .victimsRecoverFirst:
             guard !upstreams.isEmpty else { return nil }
             let root = random.pick(upstreams)
             let fallback = estate.dependents(of: root).map {
                 LabFault(node: $0, mode: .fallback, from: start + length - 30, to: start + length + 1)
             }
-            return incident([LabFault(node: root, mode: .down, from: start, to: start + length)] + fallback,
-                            roots: [root], end: start + length)
+            return incident(
+                [LabFault(node: root, mode: .down, from: start, to: start + length)] + fallback,
+                roots: [root], end: start + length)
         case .noise:
             guard !probed.isEmpty else { return nil }
             let node = random.pick(probed)

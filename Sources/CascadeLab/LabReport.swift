@@ -19,8 +19,9 @@ public struct LabReport: Sendable {
         let slots = Mutex([LabOutcome?](repeating: nil, count: incidents))
         let failure = Mutex<(any Error)?>(nil)
         DispatchQueue.concurrentPerform(iterations: incidents) { index in
-            let drawn = draw(kinds[index % kinds.count], incidentSeed: LabRandom.incidentSeed(seed, index),
-                             services: services)
+            let drawn = draw(
+                kinds[index % kinds.count], incidentSeed: LabRandom.incidentSeed(seed, index),
+                services: services)
             guard let (estate, incident) = drawn else { return }
             do {
                 let outcome = LabRun.play(incident, on: estate, config: try estate.config())
@@ -104,7 +105,7 @@ public struct LabReport: Sendable {
                     + String(format: "%8.1f", row.rootAtRank1)
                     + String(format: "%17.1f", row.noVictimPage)
                     + ("  " + cell(row.timeToRootAlertP50) + " / " + cell(row.timeToRootAlertP99))
-                        .padding(toLength: 22, withPad: " ", startingAt: 0)
+                    .padding(toLength: 22, withPad: " ", startingAt: 0)
                     + cell(row.timeOverGoalP99).padding(toLength: 10, withPad: " ", startingAt: 0)
                     + String(format: "%7d", row.phantomPages) + String(format: "%12d", row.missingResolves))
         }
@@ -129,8 +130,10 @@ public struct LabReport: Sendable {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(Document(seed: seed, services: services, skipped: skipped, rows: rows,
-                                           outcomes: outcomes))
+        return try encoder.encode(
+            Document(
+                seed: seed, services: services, skipped: skipped, rows: rows,
+                outcomes: outcomes))
     }
 
     /// Replays one incident from its seed.
@@ -140,12 +143,15 @@ public struct LabReport: Sendable {
         guard let (estate, incident) = draw(kind, incidentSeed: incidentSeed, services: services) else { return nil }
         if let log {
             let names = { (nodes: Set<Int>) in nodes.map { estate.nodes[$0].name }.sorted().joined(separator: " ") }
-            log("\(kind.rawValue) seed \(incidentSeed): roots \(names(incident.roots)); victims \(names(incident.victims)); "
-                + String(format: "fault %.1f-%.1f s", incident.faultStart, incident.faultEnd))
-            for (i, node) in estate.nodes.enumerated() where incident.roots.contains(i) || incident.victims.contains(i) {
-                log("  \(node.name) every \(Int(node.interval.seconds))s phase "
-                    + String(format: "%.1f", node.phase) + " depends on "
-                    + node.dependsOn.map { estate.nodes[$0].name + (estate.nodes[$0].probed ? "" : "(no probe)") }
+            log(
+                "\(kind.rawValue) seed \(incidentSeed): roots \(names(incident.roots)); victims \(names(incident.victims)); "
+                    + String(format: "fault %.1f-%.1f s", incident.faultStart, incident.faultEnd))
+            for (i, node) in estate.nodes.enumerated() where incident.roots.contains(i) || incident.victims.contains(i)
+            {
+                log(
+                    "  \(node.name) every \(Int(node.interval.seconds))s phase "
+                        + String(format: "%.1f", node.phase) + " depends on "
+                        + node.dependsOn.map { estate.nodes[$0].name + (estate.nodes[$0].probed ? "" : "(no probe)") }
                         .joined(separator: ", "))
             }
         }

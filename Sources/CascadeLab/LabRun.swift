@@ -53,7 +53,9 @@ public enum LabRun {
         // What the analysis ranks first, every 5 s of the fault once every root has had a goal's
         // time to show.
         var samples: [[String]] = []
-        var nextSample = incident.kind == .noise ? Double.infinity
+        var nextSample =
+            incident.kind == .noise
+            ? Double.infinity
             : incident.lastRootStart + goal(incident, estate: estate)
         let quietFrom = incident.end
         let giveUp = (incident.faults.map(\.to).max() ?? incident.faultEnd) + longestCoolDown
@@ -74,8 +76,9 @@ public enum LabRun {
             let before = events.count
             for (arrival, result) in pending where arrival <= tick {
                 if let log, result.status != .up {
-                    log(String(format: "%7.1f ", arrival) + "\(result.service) \(result.status.rawValue) "
-                        + "\(Int(result.latency.milliseconds)) ms \(result.failure?.rawValue ?? "")")
+                    log(
+                        String(format: "%7.1f ", arrival) + "\(result.service) \(result.status.rawValue) "
+                            + "\(Int(result.latency.milliseconds)) ms \(result.failure?.rawValue ?? "")")
                 }
                 events += monitor.ingest(result, now: t0.addingTimeInterval(arrival))
                 taken += 1
@@ -84,9 +87,11 @@ public enum LabRun {
             events += monitor.tick(now: t0.addingTimeInterval(tick))
             if let log {
                 for event in events[before...] {
-                    log(String(format: "%7.1f ", event.time.timeIntervalSince(t0)) + "\(event.event.rawValue.uppercased()) "
-                        + "\(event.alert.rawValue) \(event.service) root=\(event.rootCause ?? "-")"
-                        + (event.suppressed ? " [suppressed]" : ""))
+                    log(
+                        String(format: "%7.1f ", event.time.timeIntervalSince(t0))
+                            + "\(event.event.rawValue.uppercased()) "
+                            + "\(event.alert.rawValue) \(event.service) root=\(event.rootCause ?? "-")"
+                            + (event.suppressed ? " [suppressed]" : ""))
                 }
             }
             if tick >= nextSample, tick < incident.faultEnd {
@@ -96,7 +101,9 @@ public enum LabRun {
             }
             for event in events[before...] {
                 let key = AlertKey(service: event.service, kind: event.alert, rule: event.rule, sli: event.sli)
-                if event.event == .firing { open[key, default: 0] += 1 } else if let n = open[key] {
+                if event.event == .firing {
+                    open[key, default: 0] += 1
+                } else if let n = open[key] {
                     open[key] = n > 1 ? n - 1 : nil
                 }
             }
@@ -123,7 +130,8 @@ public enum LabRun {
                 error: "timeout", failure: .timeout)
         } else if answer.ok {
             result = ProbeResult(
-                service: node.name, startedAt: started, status: LatencySLO.isSlow(latency, threshold: LabEstate.latencyThreshold) ? .degraded : .up,
+                service: node.name, startedAt: started,
+                status: LatencySLO.isSlow(latency, threshold: LabEstate.latencyThreshold) ? .degraded : .up,
                 latency: latency)
         } else {
             result = ProbeResult(

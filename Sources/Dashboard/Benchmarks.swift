@@ -38,8 +38,11 @@ public enum DashboardBenchmark {
         for round in 0..<(40 + count) {
             let now = start.addingTimeInterval(Double(round) * 10)
             for (index, name) in names.enumerated() {
-                let failing = round >= 30 && (name == "upstream-3" || config.services[index].dependsOn.contains(
-                    "upstream-3"))
+                let failing =
+                    round >= 30
+                    && (name == "upstream-3"
+                        || config.services[index].dependsOn.contains(
+                            "upstream-3"))
                 let latency = Duration.milliseconds(20 + (index * 31 + round * 17) % 180)
                 let result = ProbeResult(
                     service: name, startedAt: now, status: failing ? .down : .up,
@@ -55,8 +58,10 @@ public enum DashboardBenchmark {
 
     /// Average time to render one frame of `snapshots` (cycling through them, the selection moving
     /// one row a frame) and diff it against the frame before, at `size`.
-    public static func renderAndDiff(snapshots: [BoardSnapshot], size: TerminalSize, frames: Int,
-                                     theme: Theme = .standard) -> (perFrame: Duration, lastWrites: Int) {
+    public static func renderAndDiff(
+        snapshots: [BoardSnapshot], size: TerminalSize, frames: Int,
+        theme: Theme = .standard
+    ) -> (perFrame: Duration, lastWrites: Int) {
         guard let first = snapshots.first, frames > 0 else { return (.zero, 0) }
         let view = BoardView(theme: theme, timeZone: TimeZone(secondsFromGMT: 0) ?? .current)
         var state = BoardState()
@@ -78,7 +83,8 @@ public enum DashboardBenchmark {
     /// Render and diff of a board of `services` entries at 80x24 and 200x60 (detail pane beside the
     /// table), averaged over `frames` frames each.
     public static func renderAndDiff(services: Int = 1000, frames: Int = 200) throws(ConfigErrors)
-        -> [(size: TerminalSize, perFrame: Duration)] {
+        -> [(size: TerminalSize, perFrame: Duration)]
+    {
         let snapshots = snapshots(config: try config(services: services), count: 4)
         return [TerminalSize(width: 80, height: 24), TerminalSize(width: 200, height: 60)].map { size in
             (size, renderAndDiff(snapshots: snapshots, size: size, frames: frames).perFrame)

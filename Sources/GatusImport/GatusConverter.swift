@@ -22,13 +22,15 @@ indirect enum JSONValue {
             if items.isEmpty { return "[]" }
             let flat = items.map { $0.pretty() }
             if items.allSatisfy({ if case .string = $0 { true } else { false } }),
-               flat.joined(separator: ", ").count + indent.count < 90 {
+                flat.joined(separator: ", ").count + indent.count < 90
+            {
                 return "[" + flat.joined(separator: ", ") + "]"
             }
             return "[\n" + items.map { inner + $0.pretty(indent: inner) }.joined(separator: ",\n") + "\n" + indent + "]"
         case .object(let members):
             if members.isEmpty { return "{}" }
-            return "{\n" + members.map { inner + JSONText.quote($0.0) + ": " + $0.1.pretty(indent: inner) }
+            return "{\n"
+                + members.map { inner + JSONText.quote($0.0) + ": " + $0.1.pretty(indent: inner) }
                 .joined(separator: ",\n") + "\n" + indent + "}"
         }
     }
@@ -81,8 +83,9 @@ struct Converter {
         guard let endpointsNode else {
             let keys = top.compactMap { $0.key.string }
             let found = keys.isEmpty ? "" : " (top-level keys: \(keys.prefix(8).joined(separator: ", ")))"
-            throw GatusImport.ImportError(message: "not a Gatus config: no `endpoints:` list\(found)",
-                                          line: GatusImport.line(.mapping(top)), column: 1)
+            throw GatusImport.ImportError(
+                message: "not a Gatus config: no `endpoints:` list\(found)",
+                line: GatusImport.line(.mapping(top)), column: 1)
         }
         guard let endpoints = endpointsNode.sequence else {
             throw GatusImport.ImportError(
@@ -94,14 +97,22 @@ struct Converter {
             if let service = convertEndpoint(endpoint, path: "endpoints[\(index)]") { services.append(service) }
         }
         if !services.isEmpty {
-            let suggestion = groups.isEmpty
+            let suggestion =
+                groups.isEmpty
                 ? "" : " Services are grouped as in Gatus (\(groups.joined(separator: ", "))), a starting point for it."
-            note("endpoints", "Gatus has no dependencies between endpoints: add `dependsOn` to each service "
-                + "that calls another, so the board can name the root cause of a cascade.\(suggestion)")
+            note(
+                "endpoints",
+                "Gatus has no dependencies between endpoints: add `dependsOn` to each service "
+                    + "that calls another, so the board can name the root cause of a cascade.\(suggestion)")
         }
         let config = JSONValue.object([
-            ("defaults", .object([("interval", .string(GatusImport.gatusInterval)),
-                                  ("timeout", .string(GatusImport.gatusTimeout))])),
+            (
+                "defaults",
+                .object([
+                    ("interval", .string(GatusImport.gatusInterval)),
+                    ("timeout", .string(GatusImport.gatusTimeout)),
+                ])
+            ),
             ("services", .array(services)),
         ])
         return GatusImport.Output(json: config.pretty() + "\n", services: services.count, notes: notes)
@@ -142,7 +153,8 @@ struct Converter {
         } else if lower.hasPrefix("tcp://") {
             let rest = String(url.dropFirst("tcp://".count))
             guard let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]),
-                  (1...65_535).contains(port) else {
+                (1...65_535).contains(port)
+            else {
                 note("\(path).url", "skipped: a tcp:// url needs host:port (\(name))")
                 return nil
             }
@@ -151,8 +163,10 @@ struct Converter {
             probe = [("type", .string("tcp")), ("host", .string(host)), ("port", .integer(port))]
         } else {
             let scheme = url.split(separator: ":", maxSplits: 1).first.map(String.init) ?? url
-            note("\(path).url", "skipped: \(scheme):// endpoints have no probe type in IncidentBoard (\(name)); "
-                + "http(s) and tcp are converted")
+            note(
+                "\(path).url",
+                "skipped: \(scheme):// endpoints have no probe type in IncidentBoard (\(name)); "
+                    + "http(s) and tcp are converted")
             return nil
         }
         let isHTTP = probe.first?.1.isString("http") == true
@@ -184,8 +198,10 @@ struct Converter {
                 interval = parsed
                 probe.append(("interval", .string(parsed.configString)))
             } else {
-                note("\(path).interval", "not converted: \(JSONText.quote(text)) is not a duration IncidentBoard "
-                    + "reads; Gatus's default (\(GatusImport.gatusInterval)) applies")
+                note(
+                    "\(path).interval",
+                    "not converted: \(JSONText.quote(text)) is not a duration IncidentBoard "
+                        + "reads; Gatus's default (\(GatusImport.gatusInterval)) applies")
             }
         }
         var timeout = Duration(configString: GatusImport.gatusTimeout) ?? .seconds(10)
@@ -220,9 +236,11 @@ struct Converter {
         }
         if timeout >= interval {
             let shorter = interval / 2
-            note("\(path).client.timeout", "the timeout (\(timeout.configString)\(timeoutGiven ? "" : ", Gatus's default")) "
-                + "is not shorter than the interval (\(interval.configString)): set to \(shorter.configString), "
-                + "as IncidentBoard needs a probe to end before the next starts")
+            note(
+                "\(path).client.timeout",
+                "the timeout (\(timeout.configString)\(timeoutGiven ? "" : ", Gatus's default")) "
+                    + "is not shorter than the interval (\(interval.configString)): set to \(shorter.configString), "
+                    + "as IncidentBoard needs a probe to end before the next starts")
             timeout = shorter
             timeoutGiven = true
         }
@@ -250,8 +268,10 @@ struct Converter {
             if !conditions.isEmpty { probe.append(("conditions", .array(conditions))) }
         }
         if value("alerts") != nil {
-            note("\(path).alerts", "not converted: alerts come from the SLO and its burn rates; page with "
-                + "`incidentboard rules` or `--alertmanager`")
+            note(
+                "\(path).alerts",
+                "not converted: alerts come from the SLO and its burn rates; page with "
+                    + "`incidentboard rules` or `--alertmanager`")
         }
         for key in ["ui", "maintenance-windows", "extra-labels", "always-run", "ssh", "graphql"]
         where value(key) != nil {

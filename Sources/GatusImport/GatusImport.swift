@@ -56,8 +56,9 @@ public enum GatusImport {
             throw ImportError(message: "the file is empty: a Gatus config has an `endpoints:` list")
         }
         guard let top = root.mapping else {
-            throw ImportError(message: "not a Gatus config: the top level is a \(kind(of: root)), not a mapping "
-                + "with an `endpoints:` list", line: line(root), column: column(root))
+            throw ImportError(
+                message: "not a Gatus config: the top level is a \(kind(of: root)), not a mapping "
+                    + "with an `endpoints:` list", line: line(root), column: column(root))
         }
         var converter = Converter()
         return try converter.convert(top)
@@ -66,14 +67,15 @@ public enum GatusImport {
     static func importError(_ error: YamlError) -> ImportError {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .composer(let context, let problem, let mark, _):
             let text = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
             return ImportError(message: "YAML syntax error: \(text)", line: mark.line, column: mark.column)
         case .reader(let problem, _, _, _):
             return ImportError(message: "cannot read the file as YAML text: \(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return ImportError(message: "duplicate keys: \(duplicates.joined(separator: ", "))",
-                               line: context.mark.line, column: context.mark.column)
+            return ImportError(
+                message: "duplicate keys: \(duplicates.joined(separator: ", "))",
+                line: context.mark.line, column: context.mark.column)
         default:
             return ImportError(message: "YAML error: \(error)")
         }

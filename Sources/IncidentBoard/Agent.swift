@@ -30,7 +30,8 @@ enum Agent {
     /// Starts `/metrics` when `--metrics-listen` asks for it; an address that cannot be had ends the
     /// command before probing starts.
     static func startMetrics(_ settings: MetricsSettings?, config: ProbesConfig) async throws(ExitCode)
-        -> MetricsService? {
+        -> MetricsService?
+    {
         guard let settings else { return nil }
         let service: MetricsService
         do {
@@ -50,26 +51,32 @@ enum Agent {
 
     /// Boards for `/metrics`, and for a screen when there is one.
     static func snapshots(screen: (@Sendable (BoardSnapshot) -> Void)?, metrics: MetricsService?)
-        -> (@Sendable (BoardSnapshot) -> Void)? {
+        -> (@Sendable (BoardSnapshot) -> Void)?
+    {
         switch (screen, metrics) {
         case (nil, nil): nil
         case (let screen?, nil): screen
         case (nil, let metrics?): { metrics.publish($0) }
-        case (let screen?, let metrics?): { screen($0); metrics.publish($0) }
+        case (let screen?, let metrics?):
+            {
+                screen($0); metrics.publish($0)
+            }
         }
     }
 
     /// The engine and, when serving, `/metrics` and alert delivery beside it (stopped after the
     /// engine, delivery last, so that the engine's last events get their attempt).
     static func services(_ engine: any Service, metrics: MetricsService?, delivery: AlertDelivery? = nil)
-        -> [any Service] {
+        -> [any Service]
+    {
         (delivery.map { [$0] } ?? []) + (metrics.map { [$0] } ?? []) + [engine]
     }
 
     /// `onEvents` with every event first written to the delivery outbox (before it is shown, so
     /// that nothing told is lost to a crash).
     static func delivering(to delivery: AlertDelivery?, _ onEvents: @escaping @Sendable ([AlertEvent]) -> Void)
-        -> @Sendable ([AlertEvent]) -> Void {
+        -> @Sendable ([AlertEvent]) -> Void
+    {
         guard let delivery else { return onEvents }
         return { events in
             delivery.enqueue(events)

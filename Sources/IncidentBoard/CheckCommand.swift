@@ -21,16 +21,20 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "Output format: text, json or nagios.")
     var format: Format = .text
 
-    @Option(help: ArgumentHelp("Probes in flight at once (default \(OneShotCheck.defaultConcurrency)).",
-                               valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Probes in flight at once (default \(OneShotCheck.defaultConcurrency)).",
+            valueName: "n"))
     var concurrency: Int?
 
     @OptionGroup var options: ConfigOptions
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var sourceOptions: SourceOptions
 
-    @Argument(help: ArgumentHelp("Services to check (default: all). What they depend on is checked too.",
-                                 valueName: "service"))
+    @Argument(
+        help: ArgumentHelp(
+            "Services to check (default: all). What they depend on is checked too.",
+            valueName: "service"))
     var services: [String] = []
 
     func validate() throws {
@@ -95,7 +99,7 @@ struct CheckCommand: AsyncParsableCommand {
     private func openIncidents() -> [IncidentRecord] {
         let statePath = stateOptions.path(forConfig: options.configPath)
         guard FileManager.default.fileExists(atPath: statePath),
-              let store = try? HistoryStore(path: statePath, warn: { StandardError.write($0) })
+            let store = try? HistoryStore(path: statePath, warn: { StandardError.write($0) })
         else { return [] }
         return (try? store.incidents(since: Date())) ?? []
     }
@@ -105,19 +109,21 @@ struct CheckCommand: AsyncParsableCommand {
     private static func print(_ text: String) throws(OutputError) {
         do {
             try StandardOutput.write(text)
-        } catch where error.readerLeft {}
+        } catch  where error.readerLeft {}
     }
 
     /// One line when every probe was refused: nothing listens, so the report's "root causes" are
     /// an estate that is not running, not an outage. For the demo estate's config it says how to
     /// start it.
     static func nothingAnswered(_ results: [String: ProbeResult], config: ProbesConfig, configPath: String)
-        -> String? {
+        -> String?
+    {
         guard !results.isEmpty, results.values.allSatisfy({ $0.failure == .refused }) else { return nil }
         let what = results.count == 1 ? "the only probe" : "all \(results.count) probes"
         var line = "incidentboard: \(configPath): nothing answered (\(what) refused: nothing listens there); "
         if DemoEstateConfig.describesDemoEstate(config) {
-            line += "this config describes the demo estate: `incidentboard demo` starts it and shows the board "
+            line +=
+                "this config describes the demo estate: `incidentboard demo` starts it and shows the board "
                 + "(check again while it runs, from another terminal)"
         } else {
             line += "is the estate running?"

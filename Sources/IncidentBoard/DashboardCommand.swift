@@ -47,7 +47,8 @@ struct DashboardCommand: AsyncParsableCommand {
     /// input and output are a terminal.
     static func requireTerminal(otherwise alternative: String) throws(ExitCode) {
         guard DashboardRunner.hasTerminal() else {
-            StandardError.write("incidentboard: dashboard: standard input and output must be a terminal; \(alternative)")
+            StandardError.write(
+                "incidentboard: dashboard: standard input and output must be a terminal; \(alternative)")
             throw ExitCode(UsageExit.code)
         }
     }
@@ -61,9 +62,11 @@ struct DashboardCommand: AsyncParsableCommand {
     ///   - configIdentity: what the history records as its config (default: the absolute path
     ///     of `configPath`).
     ///   - feed: where the engine's snapshots go; `demo` keeps it to set the board's banner.
-    static func runDashboard(config: ProbesConfig, configPath: String, configIdentity: String? = nil,
-                             statePath: String, noColor: Bool, metrics settings: MetricsSettings? = nil,
-                             delivery deliverySettings: DeliverySettings? = nil, feed: BoardFeed = BoardFeed(), lock held: StateLock? = nil) async throws {
+    static func runDashboard(
+        config: ProbesConfig, configPath: String, configIdentity: String? = nil,
+        statePath: String, noColor: Bool, metrics settings: MetricsSettings? = nil,
+        delivery deliverySettings: DeliverySettings? = nil, feed: BoardFeed = BoardFeed(), lock held: StateLock? = nil
+    ) async throws {
         try requireTerminal(otherwise: "use `watch --headless` instead")
         let lock = try held ?? Agent.lock(statePath)
         defer { if held == nil { lock.release() } }
@@ -77,15 +80,17 @@ struct DashboardCommand: AsyncParsableCommand {
         let engine = EngineRunner.live(
             config: config, store: store, concurrency: ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit,
             outputs: EngineOutputs(
-                onEvents: Agent.delivering(to: delivery, { _ in }), onSnapshot: Agent.snapshots(screen: { feed.publish($0) }, metrics: metrics),
+                onEvents: Agent.delivering(to: delivery, { _ in }),
+                onSnapshot: Agent.snapshots(screen: { feed.publish($0) }, metrics: metrics),
                 onNotice: Agent.notice, onSilences: Agent.silenceSync(deliverySettings, store: store)))
         let firing = try await showBoard(
             feed: feed, engine: engine, services: Agent.services(engine, metrics: metrics, delivery: delivery),
             noColor: noColor,
             onSilence: SilenceFromBoard.adder(store: store))
         Agent.reportDelivery(delivery)
-        StandardError.write("incidentboard: stopped; " + (engine.historyIsComplete ? "history flushed; " : "")
-            + "\(Plural.count(firing, "alert")) still firing")
+        StandardError.write(
+            "incidentboard: stopped; " + (engine.historyIsComplete ? "history flushed; " : "")
+                + "\(Plural.count(firing, "alert")) still firing")
     }
 
     /// Runs `services` (the engine among them) and shows `feed` on the terminal until the user

@@ -32,8 +32,9 @@ struct DeliveryOptions: ParsableArguments {
 
     @Option(
         name: .customLong("alertmanager-resend"),
-        help: ArgumentHelp("How often Alertmanager is reminded of firing alerts, in seconds (default: 60).",
-                           valueName: "seconds"))
+        help: ArgumentHelp(
+            "How often Alertmanager is reminded of firing alerts, in seconds (default: 60).",
+            valueName: "seconds"))
     var alertmanagerResend: Int?
 
     var isGiven: Bool { alertmanager != nil || !webhooks.isEmpty }
@@ -54,7 +55,8 @@ struct DeliveryOptions: ParsableArguments {
     /// The destinations given, in order (Alertmanager first).
     /// - Throws: a usage error naming the option and never a header's value.
     func targets(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ValidationError)
-        -> [DeliveryTarget] {
+        -> [DeliveryTarget]
+    {
         do {
             let headers = try webhookHeaders.map { (text) throws(DeliveryProblem) in
                 try DeliveryTarget.header(parsing: text, environment: environment)
@@ -75,15 +77,17 @@ struct DeliveryOptions: ParsableArguments {
     /// `--source` reads another agent's results: nothing is told here to deliver.
     func rejectWithSource(_ source: SourceOptions) throws(ValidationError) {
         guard isGiven, let given = source.source, given != "local" else { return }
-        throw ValidationError("--alertmanager and --webhook deliver the alerts of local probing, and with --source "
-            + "nothing is probed here; leave one of them out")
+        throw ValidationError(
+            "--alertmanager and --webhook deliver the alerts of local probing, and with --source "
+                + "nothing is probed here; leave one of them out")
     }
 
     /// What to start, or `nil` when no destination is given.
     func settings(site: String?) -> DeliverySettings? {
         guard isGiven, let targets = try? targets(), !targets.isEmpty else { return nil }
-        return DeliverySettings(targets: targets, site: site ?? MetricsSite.thisMachine(),
-                                resend: .seconds(alertmanagerResend ?? 60))
+        return DeliverySettings(
+            targets: targets, site: site ?? MetricsSite.thisMachine(),
+            resend: .seconds(alertmanagerResend ?? 60))
     }
 }
 
@@ -97,7 +101,8 @@ struct DeliverySettings: Sendable {
 extension Agent {
     /// The delivery service on `store`'s outbox, with a line on stderr naming each destination.
     static func startDelivery(_ settings: DeliverySettings?, store: HistoryStore, redactor: Redactor)
-        -> AlertDelivery? {
+        -> AlertDelivery?
+    {
         guard let settings else { return nil }
         let delivery = AlertDelivery(
             targets: settings.targets, store: store, site: settings.site, redactor: redactor,
@@ -110,7 +115,8 @@ extension Agent {
 
     /// With `--alertmanager`: copies the state file's silences there as the engine reads them.
     static func silenceSync(_ settings: DeliverySettings?, store: HistoryStore)
-        -> (@Sendable ([Silence]) -> Void)? {
+        -> (@Sendable ([Silence]) -> Void)?
+    {
         guard let target = settings?.targets.first(where: { $0.kind == .alertmanager }) else { return nil }
         let sync = AlertmanagerSilenceSync(target: target, store: store, onNotice: notice)
         return { sync.sync($0) }

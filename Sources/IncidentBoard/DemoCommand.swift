@@ -31,13 +31,15 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Headless output format: text or json (default: text on a terminal, json otherwise).")
     var format: WatchCommand.Format?
 
-    @Option(help: ArgumentHelp(
-        "A probes.json describing the estate, e.g. with a port moved (default: the estate's own config, "
-            + "built into incidentboard).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "A probes.json describing the estate, e.g. with a port moved (default: the estate's own config, "
+                + "built into incidentboard).", valueName: "path"))
     var config: String?
 
-    @Option(help: ArgumentHelp(
-        "The demo's history (default: a temporary file, removed at exit).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "The demo's history (default: a temporary file, removed at exit).", valueName: "path"))
     var state: String?
 
     @Flag(help: "No colours on the dashboard (also when NO_COLOR is set).")

@@ -61,8 +61,9 @@ struct ImportGatusCommand: ParsableCommand {
             environment[name] = "x"
         }
         do {
-            _ = try ConfigLoader.load(data: Data(converted.json.utf8), displayName: output ?? "probes.json",
-                                      environment: environment)
+            _ = try ConfigLoader.load(
+                data: Data(converted.json.utf8), displayName: output ?? "probes.json",
+                environment: environment)
         } catch {
             StandardError.write("\(prefix)the converted config does not validate; nothing written:")
             for line in error.lines { StandardError.write(line) }
@@ -83,7 +84,8 @@ struct ImportGatusCommand: ParsableCommand {
             throw ExitCode(UsageExit.code)
         }
         let left = converted.notes.count
-        StandardError.write("\(prefix)\(converted.services) service\(converted.services == 1 ? "" : "s") written to "
-            + "\(output)" + (left > 0 ? "; \(left) note\(left == 1 ? "" : "s") above" : ""))
+        StandardError.write(
+            "\(prefix)\(converted.services) service\(converted.services == 1 ? "" : "s") written to "
+                + "\(output)" + (left > 0 ? "; \(left) note\(left == 1 ? "" : "s") above" : ""))
     }
 }

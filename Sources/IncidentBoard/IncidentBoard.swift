@@ -82,7 +82,8 @@ enum UnknownCommand {
         for word in arguments {
             let subcommands = command.configuration.subcommands
             guard !subcommands.isEmpty, !word.hasPrefix("-") else { return nil }
-            let names = subcommands.compactMap { $0.configuration.commandName }
+            let names =
+                subcommands.compactMap { $0.configuration.commandName }
                 + (path.count == 1 ? ["help"] : [])
             guard let index = names.firstIndex(of: word) else {
                 let hint = ConfigSpelling.suggestion(for: word, among: names).map { "; did you mean '\($0)'?" } ?? ""
@@ -155,9 +156,9 @@ struct ConfigOptions: ParsableArguments {
 /// (docs/PERFORMANCE.md). Call before any thread starts.
 private func limitMallocArenas() {
     #if os(Linux)
-    // mallopt is in <malloc.h>, which the Glibc module does not export; M_ARENA_MAX is -8.
-    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-    guard getenv("MALLOC_ARENA_MAX") == nil, let symbol = dlsym(nil, "mallopt") else { return }
-    _ = unsafeBitCast(symbol, to: Mallopt.self)(-8, 2)
+        // mallopt is in <malloc.h>, which the Glibc module does not export; M_ARENA_MAX is -8.
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        guard getenv("MALLOC_ARENA_MAX") == nil, let symbol = dlsym(nil, "mallopt") else { return }
+        _ = unsafeBitCast(symbol, to: Mallopt.self)(-8, 2)
     #endif
 }

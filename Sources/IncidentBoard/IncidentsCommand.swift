@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import DemoEstate
+import Foundation
 import Probes
 
 struct IncidentsCommand: AsyncParsableCommand {
@@ -64,8 +64,10 @@ struct IncidentsCommand: AsyncParsableCommand {
             return
         }
         let record = try IncidentHistory.record(id, in: records, statePath: statePath)
-        try StandardOutput.write(format == .json ? IncidentsReport.json(record, now: now, cost: costs[record.id])
-                                                 : IncidentsReport.timelineText(record, now: now, cost: costs[record.id]))
+        try StandardOutput.write(
+            format == .json
+                ? IncidentsReport.json(record, now: now, cost: costs[record.id])
+                : IncidentsReport.timelineText(record, now: now, cost: costs[record.id]))
     }
 
     /// The config the history belongs to: the demo's for a demo's history (unless --config is
@@ -92,9 +94,11 @@ enum IncidentHistory {
 
     /// The record of `id`, or exit 3 naming the nearest id.
     static func record(_ id: String, in records: [IncidentRecord], statePath: String) throws(ExitCode)
-        -> IncidentRecord {
+        -> IncidentRecord
+    {
         guard let record = records.first(where: { $0.id == id }) else {
-            let hint = ConfigSpelling.suggestion(for: id, among: records.map(\.id)).map { "; did you mean \($0)?" }
+            let hint =
+                ConfigSpelling.suggestion(for: id, among: records.map(\.id)).map { "; did you mean \($0)?" }
                 ?? (records.isEmpty ? "; the history has no incidents" : "; `incidentboard incidents` lists them")
             StandardError.write("incidentboard: \(id): no such incident in \(statePath)\(hint)")
             throw ExitCode(UsageExit.code)

@@ -41,8 +41,9 @@ struct ReportCommand: AsyncParsableCommand {
             let records = try store.incidents(since: .distantPast)
             let record = try IncidentHistory.record(id, in: records, statePath: statePath)
             guard let config = IncidentsCommand.config(for: store, options: options) else {
-                StandardError.write("incidentboard: \(options.configPath): cannot read the config the history "
-                    + "belongs to; give it with --config")
+                StandardError.write(
+                    "incidentboard: \(options.configPath): cannot read the config the history "
+                        + "belongs to; give it with --config")
                 throw ExitCode(UsageExit.code)
             }
             let longest = config.services.map(\.slo.window).max() ?? config.slo.window
@@ -68,8 +69,9 @@ struct ReportCommand: AsyncParsableCommand {
         guard let output else {
             try StandardOutput.write(document)
             if format == .markdown {
-                StandardError.write("incidentboard: the charts are files: --output DIR writes them beside the "
-                    + "report (--format html carries them inline)")
+                StandardError.write(
+                    "incidentboard: the charts are files: --output DIR writes them beside the "
+                        + "report (--format html carries them inline)")
             }
             return
         }

@@ -21,9 +21,11 @@ struct RulesCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .customLong("output-dir"),
-            help: ArgumentHelp("Write both files into this directory instead of printing the rules.",
-                               valueName: "dir"))
+    @Option(
+        name: .customLong("output-dir"),
+        help: ArgumentHelp(
+            "Write both files into this directory instead of printing the rules.",
+            valueName: "dir"))
     var outputDir: String?
 
     @OptionGroup var options: ConfigOptions
@@ -49,9 +51,12 @@ struct RulesCommand: ParsableCommand {
         }
         let alerts = rules.rules.filter { $0.kind == .alerting }.count
         let recorded = rules.rules.count - alerts
-        StandardError.write("incidentboard: wrote \(rulesPath): \(Plural.count(rules.groups.count, "service")), "
-            + "\(Plural.count(recorded, "recording rule")), \(Plural.count(alerts, "alert"))")
-        StandardError.write("incidentboard: wrote \(alertmanagerPath): "
-            + "\(Plural.count(alertmanager.inhibitRules.count, "inhibit rule")) (edit the placeholder receiver before use)")
+        StandardError.write(
+            "incidentboard: wrote \(rulesPath): \(Plural.count(rules.groups.count, "service")), "
+                + "\(Plural.count(recorded, "recording rule")), \(Plural.count(alerts, "alert"))")
+        StandardError.write(
+            "incidentboard: wrote \(alertmanagerPath): "
+                + "\(Plural.count(alertmanager.inhibitRules.count, "inhibit rule")) (edit the placeholder receiver before use)"
+        )
     }
 }

@@ -83,11 +83,13 @@ struct SLOReportCommand: AsyncParsableCommand {
         let since = now.addingTimeInterval(-longest.seconds)
         let ledger: BudgetLedger
         do {
-            ledger = BudgetLedger(aggregates: try store.aggregates(since: since),
-                                  incidents: try store.incidents(since: since), now: now,
-                                  windowStart: Dictionary(config.services.map {
-                                      ($0.name, now.addingTimeInterval(-$0.slo.window.seconds))
-                                  }, uniquingKeysWith: { a, _ in a }))
+            ledger = BudgetLedger(
+                aggregates: try store.aggregates(since: since),
+                incidents: try store.incidents(since: since), now: now,
+                windowStart: Dictionary(
+                    config.services.map {
+                        ($0.name, now.addingTimeInterval(-$0.slo.window.seconds))
+                    }, uniquingKeysWith: { a, _ in a }))
         } catch {
             StandardError.write("incidentboard: \(error.description)")
             throw ExitCode(UsageExit.code)
@@ -117,19 +119,27 @@ struct SLOSimulateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The SLO window, e.g. 30d or 28d.", valueName: "duration"))
     var window: String
 
-    @Option(name: .customLong("error-ratio"), help: ArgumentHelp("Share of failing probes, in (0, 1].",
-                                                                 valueName: "ratio"))
+    @Option(
+        name: .customLong("error-ratio"),
+        help: ArgumentHelp(
+            "Share of failing probes, in (0, 1].",
+            valueName: "ratio"))
     var errorRatio: Double
 
-    @Option(name: .customLong("healthy-for"), help: ArgumentHelp("Healthy time first (default: the window).",
-                                                                 valueName: "duration"))
+    @Option(
+        name: .customLong("healthy-for"),
+        help: ArgumentHelp(
+            "Healthy time first (default: the window).",
+            valueName: "duration"))
     var healthyFor: String?
 
     @Option(help: "Output format: text or json.")
     var format: ReportFormat = .text
 
-    @Option(help: ArgumentHelp("Take the burn-rate rules from this config's top-level `slo.alerts`.",
-                               valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Take the burn-rate rules from this config's top-level `slo.alerts`.",
+            valueName: "path"))
     var config: String?
 
     func run() async throws {

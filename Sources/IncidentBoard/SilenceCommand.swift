@@ -54,8 +54,9 @@ struct SilenceAddCommand: AsyncParsableCommand {
             do { return try DeliveryTarget.alertmanager(parsing: text) } catch { throw ValidationError("\(error)") }
         }
         let now = Date()
-        var silence = Silence(id: Silence.newID(), service: service, createdBy: Silence.currentUser(), createdAt: now,
-                              endsAt: now.addingTimeInterval(length.seconds), reason: reason)
+        var silence = Silence(
+            id: Silence.newID(), service: service, createdBy: Silence.currentUser(), createdAt: now,
+            endsAt: now.addingTimeInterval(length.seconds), reason: reason)
         let statePath = stateOptions.path(forConfig: options.configPath)
         let store = try SilenceStore.open(statePath)
         // Alertmanager first, so the silence is stored with its copy's id in one write (an agent
@@ -77,7 +78,8 @@ struct SilenceAddCommand: AsyncParsableCommand {
         }
         if copyFailed {
             // The silence stands locally; the line above says Alertmanager did not get its copy.
-            try StandardOutput.write(format == .json ? SilenceText.json([silence], now: now) : SilenceText.added(silence))
+            try StandardOutput.write(
+                format == .json ? SilenceText.json([silence], now: now) : SilenceText.added(silence))
             throw ExitCode(1)
         }
         try StandardOutput.write(format == .json ? SilenceText.json([silence], now: now) : SilenceText.added(silence))
@@ -106,8 +108,10 @@ struct SilenceListCommand: AsyncParsableCommand {
                 throw ExitCode(UsageExit.code)
             }
         }
-        try StandardOutput.write(format == .json ? SilenceText.json(silences, now: now)
-                                                 : SilenceText.list(silences, now: now))
+        try StandardOutput.write(
+            format == .json
+                ? SilenceText.json(silences, now: now)
+                : SilenceText.list(silences, now: now))
     }
 }
 
@@ -141,7 +145,8 @@ struct SilenceExpireCommand: AsyncParsableCommand {
             throw ExitCode(UsageExit.code)
         }
         guard let silence else {
-            let hint = ConfigSpelling.suggestion(for: id, among: known.map(\.id)).map { "; did you mean \($0)?" }
+            let hint =
+                ConfigSpelling.suggestion(for: id, among: known.map(\.id)).map { "; did you mean \($0)?" }
                 ?? (known.isEmpty ? " (there are no silences)" : " (`incidentboard silence list` shows them)")
             StandardError.write("incidentboard: silence expire: no silence \"\(id)\"\(hint)")
             throw ExitCode(UsageExit.code)
@@ -183,7 +188,8 @@ enum SilenceText {
         guard !silences.isEmpty else { return "no silences" }
         let ordered = silences.filter { $0.endsAt > now } + silences.filter { $0.endsAt <= now }.reversed()
         return ordered.map { s in
-            let state = s.endsAt > now
+            let state =
+                s.endsAt > now
                 ? "active, ends in \(IncidentsReport.duration(s.endsAt.timeIntervalSince(now)))"
                 : "ended \(IncidentsReport.duration(now.timeIntervalSince(s.endsAt))) ago"
             return "\(s.id)  \(s.service)  \(state)  by \(s.createdBy): \(s.reason)"
@@ -213,9 +219,10 @@ enum SilenceFromBoard {
     static func adder(store: HistoryStore) -> @Sendable (_ service: String, _ reason: String) -> Void {
         { service, reason in
             let now = Date()
-            let silence = Silence(id: Silence.newID(), service: service, createdBy: Silence.currentUser(),
-                                  createdAt: now, endsAt: now.addingTimeInterval(BoardState.silenceLength.seconds),
-                                  reason: reason)
+            let silence = Silence(
+                id: Silence.newID(), service: service, createdBy: Silence.currentUser(),
+                createdAt: now, endsAt: now.addingTimeInterval(BoardState.silenceLength.seconds),
+                reason: reason)
             do {
                 try store.addSilence(silence)
             } catch {

@@ -8,10 +8,11 @@ import ProbesPrometheus
 /// `--source`, shared by `dashboard`, `watch` and `check`: probe locally (the default), or read
 /// what IncidentBoard agents at many sites report through a Prometheus server (the fleet view).
 struct SourceOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "Where results come from: local probing (default), or prometheus=URL to read the agents "
-            + "(`watch --metrics-listen`) that a Prometheus server scrapes: the fleet view, a row per site.",
-        valueName: "prometheus=URL"))
+    @Option(
+        help: ArgumentHelp(
+            "Where results come from: local probing (default), or prometheus=URL to read the agents "
+                + "(`watch --metrics-listen`) that a Prometheus server scrapes: the fleet view, a row per site.",
+            valueName: "prometheus=URL"))
     var source: String?
 
     func validate() throws {
@@ -59,22 +60,26 @@ struct SourceOptions: ParsableArguments {
 enum FleetSource {
     /// One poll for `check --source`: the report, or why the source could not be read.
     static func check(config: ProbesConfig, selected names: [String], endpoint: PrometheusSource.Endpoint)
-        async -> Result<CheckReport, SourceProblem> {
+        async -> Result<CheckReport, SourceProblem>
+    {
         let source = PrometheusSource(endpoint: endpoint)
         let checkedAt = Date()
         let outcome = await source.read()
         await source.shutdown()
         return outcome.map { reading in
-            CheckReport.fleet(config: config, selected: names, reading: reading, source: source.description,
-                              checkedAt: checkedAt)
+            CheckReport.fleet(
+                config: config, selected: names, reading: reading, source: source.description,
+                checkedAt: checkedAt)
         }.mapError { SourceProblem("\(source.description): \($0.message)") }
     }
 }
 
 extension WatchCommand {
     /// `watch --headless --source prometheus=URL`: the fleet monitor's alert lines on stdout.
-    static func runFleet(config: ProbesConfig, configPath: String, endpoint: PrometheusSource.Endpoint,
-                         format: Format) async throws {
+    static func runFleet(
+        config: ProbesConfig, configPath: String, endpoint: PrometheusSource.Endpoint,
+        format: Format
+    ) async throws {
         StandardError.write(
             "incidentboard: watching \(config.services.count) entries of \(configPath) through prometheus "
                 + endpoint.display)
@@ -94,7 +99,8 @@ extension DashboardCommand {
     /// `dashboard --source prometheus=URL`: the board from fleet snapshots until the user quits,
     /// or SIGINT/SIGTERM/SIGHUP arrives; the terminal is restored either way.
     static func runFleetDashboard(config: ProbesConfig, endpoint: PrometheusSource.Endpoint, noColor: Bool)
-        async throws {
+        async throws
+    {
         try requireTerminal(otherwise: "use `watch --headless --source` instead")
         let feed = BoardFeed()
         // The services from the config at once, so the first frame is the board, not a blank screen.
@@ -104,11 +110,13 @@ extension DashboardCommand {
         let engine = EngineRunner.fleet(
             config: config, source: PrometheusSource(endpoint: endpoint),
             outputs: EngineOutputs(onEvents: { _ in }, onSnapshot: { feed.publish($0) }))
-        let firing = try await showBoard(feed: feed, engine: engine, services: [engine], noColor: noColor,
-                                         onSilence: { service, _ in
-                                             Agent.notice("\(service) not silenced: the fleet view keeps no state file; "
-                                                 + "use `incidentboard silence add` on the agent's host")
-                                         })
+        let firing = try await showBoard(
+            feed: feed, engine: engine, services: [engine], noColor: noColor,
+            onSilence: { service, _ in
+                Agent.notice(
+                    "\(service) not silenced: the fleet view keeps no state file; "
+                        + "use `incidentboard silence add` on the agent's host")
+            })
         StandardError.write("incidentboard: stopped; \(Plural.count(firing, "alert")) still firing")
     }
 }

@@ -16,7 +16,8 @@ struct StateOptions: ParsableArguments {
     func path(forConfig configPath: String) -> String {
         if let state { return state }
         if FileManager.default.fileExists(atPath: configPath),
-           let note = HistoryStore.adoptLegacyHistory(forConfig: configPath) {
+            let note = HistoryStore.adoptLegacyHistory(forConfig: configPath)
+        {
             StandardError.write(note)
         }
         return HistoryStore.defaultPath(forConfig: configPath)

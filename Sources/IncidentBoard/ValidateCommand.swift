@@ -31,8 +31,9 @@ struct ValidateCommand: ParsableCommand {
         for (i, service) in config.services.enumerated() {
             for (j, condition) in (service.probe?.conditions ?? []).enumerated() {
                 for difference in condition.gatusDifferences {
-                    lines.append("incidentboard: \(file): warning: services[\(i)].probe.conditions[\(j)]: "
-                        + "unlike Gatus, \(difference)")
+                    lines.append(
+                        "incidentboard: \(file): warning: services[\(i)].probe.conditions[\(j)]: "
+                            + "unlike Gatus, \(difference)")
                 }
             }
         }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import Synchronization
 import Probes
+import Synchronization
 
 struct WatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,9 +32,10 @@ struct WatchCommand: AsyncParsableCommand {
     @OptionGroup var metricsOptions: MetricsOptions
     @OptionGroup(title: "Alert delivery") var deliveryOptions: DeliveryOptions
 
-    @Option(help: ArgumentHelp(
-        "Most probes in flight at once (default: \(ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit)).",
-        valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Most probes in flight at once (default: \(ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit)).",
+            valueName: "n"))
     var concurrency: Int?
 
     func validate() throws {
@@ -46,13 +47,15 @@ struct WatchCommand: AsyncParsableCommand {
     func run() async throws {
         guard let config = options.load() else { throw ExitCode(UsageExit.code) }
         if let endpoint = try sourceOptions.endpoint() {
-            return try await Self.runFleet(config: config, configPath: options.configPath, endpoint: endpoint,
-                                       format: format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json))
+            return try await Self.runFleet(
+                config: config, configPath: options.configPath, endpoint: endpoint,
+                format: format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json))
         }
         try await Self.runHeadless(
             config: config, configPath: options.configPath,
             statePath: stateOptions.path(forConfig: options.configPath),
-            format: format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json), concurrency: concurrency ?? ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit,
+            format: format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json),
+            concurrency: concurrency ?? ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit,
             metrics: metricsOptions.settings, delivery: deliveryOptions.settings(site: metricsOptions.site))
     }
 
@@ -60,11 +63,13 @@ struct WatchCommand: AsyncParsableCommand {
     /// passes it as `held`).
     /// - Parameter configIdentity: what the history records as its config (default: the
     ///   absolute path of `configPath`).
-    static func runHeadless(config: ProbesConfig, configPath: String, configIdentity: String? = nil,
-                            statePath: String, format: Format,
-                            concurrency: Int = ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit,
-                            metrics settings: MetricsSettings? = nil, delivery deliverySettings: DeliverySettings? = nil,
-                            lock held: StateLock? = nil) async throws {
+    static func runHeadless(
+        config: ProbesConfig, configPath: String, configIdentity: String? = nil,
+        statePath: String, format: Format,
+        concurrency: Int = ProbeScheduler<ContinuousClock>.defaultConcurrencyLimit,
+        metrics settings: MetricsSettings? = nil, delivery deliverySettings: DeliverySettings? = nil,
+        lock held: StateLock? = nil
+    ) async throws {
         let lock = try held ?? Agent.lock(statePath)
         defer { if held == nil { lock.release() } }
         let store = try Agent.openHistory(
@@ -77,13 +82,15 @@ struct WatchCommand: AsyncParsableCommand {
         let complete = Mutex(true)
         let firing = await printAlerts(to: output, format: format, redactor: config.redactor) { onEvents in
             var outputs = EngineOutputs(
-                onEvents: Agent.delivering(to: delivery, onEvents), onSnapshot: Agent.snapshots(screen: nil, metrics: metrics),
+                onEvents: Agent.delivering(to: delivery, onEvents),
+                onSnapshot: Agent.snapshots(screen: nil, metrics: metrics),
                 snapshotDetail: false, onNotice: Agent.notice,
                 onSilences: Agent.silenceSync(deliverySettings, store: store))
             outputs.outputLost = { output.error != nil }
             let engine = EngineRunner.live(config: config, store: store, concurrency: concurrency, outputs: outputs)
-            await EngineLifecycle.run(Agent.services(engine, metrics: metrics, delivery: delivery),
-                                      stopOn: [.interrupt, .terminate])
+            await EngineLifecycle.run(
+                Agent.services(engine, metrics: metrics, delivery: delivery),
+                stopOn: [.interrupt, .terminate])
             complete.withLock { $0 = engine.historyIsComplete }
             return engine.firingCount
         }
@@ -117,7 +124,8 @@ struct WatchCommand: AsyncParsableCommand {
     /// The last line on stderr, and the exit status: 0, also when stdout's reader left (it chose
     /// to stop); 1 when stdout could not be written.
     static func finish(_ output: OutputFailure, firing: Int, flushed: Bool) throws(ExitCode) {
-        let stopped = "stopped; " + (flushed ? "history flushed; " : "") + "\(Plural.count(firing, "alert")) still firing"
+        let stopped =
+            "stopped; " + (flushed ? "history flushed; " : "") + "\(Plural.count(firing, "alert")) still firing"
         guard let error = output.error else {
             StandardError.write("incidentboard: \(stopped)")
             return

@@ -19,22 +19,28 @@ public enum ExternalProgram {
     ///   - environment: the whole environment; `nil` inherits this process's.
     ///   - timeout: SIGTERM after this long, SIGKILL 2 s later.
     /// - Throws: when the program cannot be started.
-    public static func run(_ executable: String, _ arguments: [String], input: String? = nil,
-                           environment: [String: String]? = nil, directory: String? = nil,
-                           timeout: Duration = .seconds(60)) async throws -> Outcome {
+    public static func run(
+        _ executable: String, _ arguments: [String], input: String? = nil,
+        environment: [String: String]? = nil, directory: String? = nil,
+        timeout: Duration = .seconds(60)
+    ) async throws -> Outcome {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result {
-                    try runHere(executable, arguments, input: input, environment: environment, directory: directory,
-                                timeout: timeout)
-                })
+                continuation.resume(
+                    with: Result {
+                        try runHere(
+                            executable, arguments, input: input, environment: environment, directory: directory,
+                            timeout: timeout)
+                    })
             }
         }
     }
 
-    private static func runHere(_ executable: String, _ arguments: [String], input: String?,
-                                environment: [String: String]?, directory: String?,
-                                timeout: Duration) throws -> Outcome {
+    private static func runHere(
+        _ executable: String, _ arguments: [String], input: String?,
+        environment: [String: String]?, directory: String?,
+        timeout: Duration
+    ) throws -> Outcome {
         // A program that exits without reading all its input must not kill the tests with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
         let process = Process()
@@ -72,8 +78,9 @@ public enum ExternalProgram {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
         process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout.wait(), as: UTF8.self),
-                       stderr: String(decoding: stderr.wait(), as: UTF8.self), timedOut: timedOut)
+        return Outcome(
+            status: process.terminationStatus, stdout: String(decoding: stdout.wait(), as: UTF8.self),
+            stderr: String(decoding: stderr.wait(), as: UTF8.self), timedOut: timedOut)
     }
 
     /// Reads a pipe to its end on a thread of its own.
@@ -125,7 +132,8 @@ public enum PromtoolCheck {
     public static let path = "/usr/bin/promtool"
 
     /// What a test records when promtool is missing: it fails, never skips.
-    public static let missing = "promtool is missing at \(path): install the Debian package `prometheus` "
+    public static let missing =
+        "promtool is missing at \(path): install the Debian package `prometheus` "
         + "(apt-get install prometheus) to check the exposition format"
 
     /// Runs `promtool check metrics` on `text`: its exit status and output (stdout, then stderr);

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Plain blocking client sockets to 127.0.0.1, for tests that must hold connections, send part of a
@@ -15,9 +15,9 @@ public enum LoopbackSocket {
     ///   must be set then to count).
     public static func connect(port: Int, configure: (Int32) -> Void = { _ in }) -> Int32? {
         #if os(Linux)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
+            let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { return nil }
         configure(fd)

@@ -23,11 +23,11 @@ public struct ProcessTable: Sendable {
     /// One process, or `nil` when it is gone.
     public static func entry(_ pid: Int32) -> Entry? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let nameEnd = text.lastIndex(of: ")")
+            let nameEnd = text.lastIndex(of: ")")
         else { return nil }
         let fields = text[text.index(after: nameEnd)...].split(separator: " ")
         guard fields.count > 2, let state = fields[0].first, let parent = Int32(fields[1]),
-              let group = Int32(fields[2])
+            let group = Int32(fields[2])
         else { return nil }
         return Entry(pid: pid, state: state, parent: parent, group: group)
     }

@@ -28,9 +28,11 @@ public enum PrometheusAnswers {
     ///   - httpStatus: `probe_http_status_code` (0: no response).
     ///   - events: with `errors`, the availability counters (`incidentboard_sli_events_total`,
     ///     `incidentboard_sli_errors_total`); left out when `nil`.
-    public static func agent(service: String, site: String, state: String, latency: Double = 0.012,
-                             httpStatus: Int = 200, budget: Double = 0.98, burn1h: Double = 0.5,
-                             rootCause: Bool = false, events: Double? = nil, errors: Double? = nil) -> [Series] {
+    public static func agent(
+        service: String, site: String, state: String, latency: Double = 0.012,
+        httpStatus: Int = 200, budget: Double = 0.98, burn1h: Double = 0.5,
+        rootCause: Bool = false, events: Double? = nil, errors: Double? = nil
+    ) -> [Series] {
         let labels = ["service": service, "site": site]
         var series = [
             Series("probe_success", labels, state == "down" ? "0" : "1"),
@@ -39,8 +41,10 @@ public enum PrometheusAnswers {
             Series("incidentboard_root_cause", labels, rootCause ? "1" : "0"),
         ]
         for candidate in ["up", "degraded", "down", "unknown"] {
-            series.append(Series("incidentboard_service_status", labels.merging(["state": candidate]) { a, _ in a },
-                                 candidate == state ? "1" : "0"))
+            series.append(
+                Series(
+                    "incidentboard_service_status", labels.merging(["state": candidate]) { a, _ in a },
+                    candidate == state ? "1" : "0"))
         }
         let availability = labels.merging(["sli": "availability"]) { a, _ in a }
         series.append(Series("incidentboard_slo_objective_ratio", availability, "0.999"))
@@ -48,8 +52,10 @@ public enum PrometheusAnswers {
         if let events { series.append(Series("incidentboard_sli_events_total", availability, "\(events)")) }
         if let errors { series.append(Series("incidentboard_sli_errors_total", availability, "\(errors)")) }
         for (window, factor) in [("5m", 1.5), ("1h", 1.0), ("6h", 0.4), ("slo", 0.1)] {
-            series.append(Series("incidentboard_slo_burn_rate", availability.merging(["window": window]) { a, _ in a },
-                                 "\(burn1h * factor)"))
+            series.append(
+                Series(
+                    "incidentboard_slo_burn_rate", availability.merging(["window": window]) { a, _ in a },
+                    "\(burn1h * factor)"))
         }
         return series
     }

@@ -33,8 +33,10 @@ public enum ScriptedBehaviour: Sendable, Equatable {
 
     /// `200 OK` with a JSON body.
     public static func json(_ text: String, status: Int = 200) -> ScriptedBehaviour {
-        .respond(ScriptedResponse(status: status, headers: ["Content-Type": "application/json"],
-                                  body: Array(text.utf8)))
+        .respond(
+            ScriptedResponse(
+                status: status, headers: ["Content-Type": "application/json"],
+                body: Array(text.utf8)))
     }
 
     /// A `302 Found` to `location`.

@@ -87,8 +87,9 @@ final class ScriptedHTTPHandler: ChannelInboundHandler {
         case .endlessBody(let status, let chunkSize):
             finished = true
             writeChunkedHead(status: status, context: context)
-            let chunk = Self.chunk(of: [UInt8](repeating: UInt8(ascii: "x"), count: max(1, chunkSize)),
-                                   allocator: context.channel.allocator)
+            let chunk = Self.chunk(
+                of: [UInt8](repeating: UInt8(ascii: "x"), count: max(1, chunkSize)),
+                allocator: context.channel.allocator)
             streamEndlessly(chunk, payload: max(1, chunkSize), context: context)
         case .trickle(let status, let bytes, let interval, let count):
             finished = true

@@ -67,12 +67,14 @@ public struct TLSIdentity: Sendable {
             let certificate = directory.appendingPathComponent("cert.pem")
             let extensions = directory.appendingPathComponent("extensions.cnf")
             let names = ["DNS:\(dnsName)"] + (ipAddress.map { ["IP:\($0)"] } ?? [])
-            try Data("""
+            try Data(
+                """
                 subjectAltName=\(names.joined(separator: ","))
                 basicConstraints=CA:FALSE
                 extendedKeyUsage=serverAuth
 
-                """.utf8).write(to: extensions)
+                """.utf8
+            ).write(to: extensions)
             try await Self.runOpenSSL([
                 "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                 "-keyout", key.path, "-out", request.path, "-subj", "/CN=\(dnsName)",
@@ -95,8 +97,9 @@ public struct TLSIdentity: Sendable {
     }
 
     private init(certificateURL: URL, keyURL: URL) throws {
-        self.init(certificatePEM: Array(try Data(contentsOf: certificateURL)),
-                  privateKeyPEM: Array(try Data(contentsOf: keyURL)))
+        self.init(
+            certificatePEM: Array(try Data(contentsOf: certificateURL)),
+            privateKeyPEM: Array(try Data(contentsOf: keyURL)))
     }
 
     private static func withScratchDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {

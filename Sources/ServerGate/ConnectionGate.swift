@@ -14,8 +14,10 @@ public struct ServerLimits: Sendable {
     /// (a server that answers late on purpose).
     public var responseTimeout: TimeAmount?
 
-    public init(maxConnections: Int, requestTimeout: TimeAmount, keepAliveTimeout: TimeAmount,
-                responseTimeout: TimeAmount?) {
+    public init(
+        maxConnections: Int, requestTimeout: TimeAmount, keepAliveTimeout: TimeAmount,
+        responseTimeout: TimeAmount?
+    ) {
         self.maxConnections = maxConnections
         self.requestTimeout = requestTimeout
         self.keepAliveTimeout = keepAliveTimeout
@@ -80,7 +82,10 @@ public final class ConnectionGate: Sendable {
             }
             var evict: (any Channel)?
             if state.entries.count >= limits.maxConnections {
-                guard let oldest = state.entries.lazy.filter({ !$0.value.answering }).min(by: { $0.value.order < $1.value.order })
+                guard
+                    let oldest = state.entries.lazy.filter({ !$0.value.answering }).min(by: {
+                        $0.value.order < $1.value.order
+                    })
                 else {
                     state.refused += 1
                     return (false, nil)
@@ -262,4 +267,3 @@ extension ConnectionGate {
         }
     }
 }
-

@@ -15,7 +15,8 @@ struct BoardKeyTests {
     }
 
     func press(_ keys: [Key], on start: BoardState? = nil, size: TerminalSize? = nil)
-        -> (state: BoardState, commands: [BoardCommand]) {
+        -> (state: BoardState, commands: [BoardCommand])
+    {
         var state = start ?? BoardState()
         state.reconcile(with: snapshot, size: size ?? self.size)
         var commands: [BoardCommand] = []
@@ -39,11 +40,12 @@ struct BoardKeyTests {
             }
         }
         // A service hangs under the last of its upstreams to be listed.
-        #expect(names == [
-            "point-portal", "auth-vendor", "auth-cert", "deposit-event", "credit-bureau", "loan-application",
-            "account-opening", "card-network", "card-issuance", "gift-payment", "open-banking",
-            "card-point-cashout", "transfers",
-        ])
+        #expect(
+            names == [
+                "point-portal", "auth-vendor", "auth-cert", "deposit-event", "credit-bureau", "loan-application",
+                "account-opening", "card-network", "card-issuance", "gift-payment", "open-banking",
+                "card-point-cashout", "transfers",
+            ])
         let depths = BoardRows.rows(for: snapshot, state: BoardState()).map { $0.position?.depth ?? -1 }
         #expect(depths == [0, 0, 0, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1])
     }
@@ -143,8 +145,9 @@ struct BoardKeyTests {
 
         // Korean titles match too.
         (state, _) = press([.char("/"), .char("대"), .char("출")])
-        #expect(BoardRows.rows(for: snapshot, state: state).map { snapshot.services[$0.index].name }
-            == ["loan-application"])
+        #expect(
+            BoardRows.rows(for: snapshot, state: state).map { snapshot.services[$0.index].name }
+                == ["loan-application"])
         (state, _) = press([.char("/"), .char("x"), .escape])
         #expect(state.filter.isEmpty && !state.isEditingFilter)
     }
@@ -153,8 +156,9 @@ struct BoardKeyTests {
     func cascadeOnly() {
         let (state, _) = press([.char("c")])
         let rows = BoardRows.rows(for: snapshot, state: state)
-        #expect(rows.map { snapshot.services[$0.index].name }
-            == ["credit-bureau", "account-opening", "card-issuance", "loan-application"])
+        #expect(
+            rows.map { snapshot.services[$0.index].name }
+                == ["credit-bureau", "account-opening", "card-issuance", "loan-application"])
         #expect(rows.map { $0.position?.depth } == [0, 1, 1, 1])
         #expect(state.selected == "credit-bureau")
         #expect(press([.char("c"), .char("c")]).state.cascadeOnly == false)

@@ -20,8 +20,10 @@ struct BoardViewTests {
         return state
     }
 
-    static func render(_ snapshot: BoardSnapshot?, _ keys: [Key] = [], size: TerminalSize,
-                       view: BoardView = view) -> Screen {
+    static func render(
+        _ snapshot: BoardSnapshot?, _ keys: [Key] = [], size: TerminalSize,
+        view: BoardView = view
+    ) -> Screen {
         let state = snapshot.map { Self.state($0, size: size, keys) } ?? BoardState()
         return view.render(snapshot: snapshot, state: state, size: size)
     }
@@ -218,9 +220,11 @@ struct BoardViewTests {
         if width == 87 { try expectGolden(screen, "board-healthy-87x24") }
     }
 
-    @Test("every row of the detail pane stays inside it at every size", arguments: [
-        (60, 12), (80, 24), (100, 40), (140, 30), (200, 60),
-    ])
+    @Test(
+        "every row of the detail pane stays inside it at every size",
+        arguments: [
+            (60, 12), (80, 24), (100, 40), (140, 30), (200, 60),
+        ])
     func detailFits(width: Int, height: Int) {
         let size = TerminalSize(width: width, height: height)
         let snapshot = BoardFixtures.twoRoots

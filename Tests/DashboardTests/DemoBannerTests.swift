@@ -48,19 +48,22 @@ struct DemoBannerTests {
     func recoveringIsNotOK() throws {
         var snapshot = BoardFixtures.healthy
         let pages = ["point-portal", "card-point-cashout"].map { service in
-            AlertEvent(time: BoardFixtures.time, event: .firing, alert: .burnRate, service: service, severity: .page,
-                       window: "1h/5m", burnRate: 13.44, observed: 40, summary: "\(service) burning",
-                       rootCause: "point-portal", suppressed: service != "point-portal")
+            AlertEvent(
+                time: BoardFixtures.time, event: .firing, alert: .burnRate, service: service, severity: .page,
+                window: "1h/5m", burnRate: 13.44, observed: 40, summary: "\(service) burning",
+                rootCause: "point-portal", suppressed: service != "point-portal")
         }
-        let latency = AlertEvent(time: BoardFixtures.time, event: .firing, alert: .latency, service: "point-portal",
-                                 severity: .warning, summary: "point-portal slow", rootCause: "point-portal",
-                                 suppressed: false)
+        let latency = AlertEvent(
+            time: BoardFixtures.time, event: .firing, alert: .latency, service: "point-portal",
+            severity: .warning, summary: "point-portal slow", rootCause: "point-portal",
+            suppressed: false)
         snapshot.firing = pages + [latency]
         let screen = BoardViewTests.render(snapshot, size: Self.size)
         #expect(!screen.lines[0].contains("OK"), "\(screen.lines[0])")
         #expect(screen.lines[0].contains("▲ RECOVERING  12 up"), "\(screen.lines[0])")
-        #expect(screen.lines[1].hasPrefix("● all up; alerts wait out their windows: 1 latency, 2 burn-rate"),
-                "\(screen.lines[1])")
+        #expect(
+            screen.lines[1].hasPrefix("● all up; alerts wait out their windows: 1 latency, 2 burn-rate"),
+            "\(screen.lines[1])")
         #expect(screen.lines[1].hasSuffix("3 alerts firing"), "\(screen.lines[1])")
         // Once nothing fires, it is OK again.
         let healthy = BoardViewTests.render(BoardFixtures.healthy, size: Self.size)

@@ -8,14 +8,17 @@ import Testing
 @Suite("Detail pane step table")
 struct DetailStepTableTests {
     static func journey() -> ProbeResult {
-        var result = ProbeResult(service: "gift-checkout", startedAt: Date(timeIntervalSince1970: 0), status: .down,
-                                 latency: .milliseconds(40), error: #"step "order matches payment" failed: HTTP 409"#,
-                                 failure: .condition, httpStatus: 409)
+        var result = ProbeResult(
+            service: "gift-checkout", startedAt: Date(timeIntervalSince1970: 0), status: .down,
+            latency: .milliseconds(40), error: #"step "order matches payment" failed: HTTP 409"#,
+            failure: .condition, httpStatus: 409)
         result.steps = [
             StepResult(name: "log in", status: .up, latency: .milliseconds(4), httpStatus: 200),
-            StepResult(name: "order matches payment", status: .down, latency: .milliseconds(11), error: "HTTP 409",
-                       failure: .condition, httpStatus: 409, upstream: "card-network"),
-            StepResult(name: "print receipt", status: .skipped, latency: .zero, error: "not run: an earlier step failed"),
+            StepResult(
+                name: "order matches payment", status: .down, latency: .milliseconds(11), error: "HTTP 409",
+                failure: .condition, httpStatus: 409, upstream: "card-network"),
+            StepResult(
+                name: "print receipt", status: .skipped, latency: .zero, error: "not run: an earlier step failed"),
             StepResult(name: "cancel the test order", status: .up, latency: .milliseconds(3), isCleanup: true),
         ]
         return result

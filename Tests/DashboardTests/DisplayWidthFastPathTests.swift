@@ -21,10 +21,12 @@ struct DisplayWidthFastPathTests {
         return screen
     }
 
-    @Test("simple text takes the fast path and matches the reference", arguments: [
-        "credit-bureau", "신용평가 NICE", "├─ ✖ loan-application 대출 신청", "▁▂▃▄▅▆▇█ ░░ 42%", "⠉⠒⣀ ← ×3 · …",
-        "본인인증 SMS·간편인증", "à la carte ©",
-    ])
+    @Test(
+        "simple text takes the fast path and matches the reference",
+        arguments: [
+            "credit-bureau", "신용평가 NICE", "├─ ✖ loan-application 대출 신청", "▁▂▃▄▅▆▇█ ░░ 42%", "⠉⠒⣀ ← ×3 · …",
+            "본인인증 SMS·간편인증", "à la carte ©",
+        ])
     func simple(text: String) {
         #expect(DisplayWidth.isSimple(text))
         #expect(text.displayWidth == text.reduce(0) { $0 + ($1.displayWidth ?? 0) })
@@ -35,9 +37,11 @@ struct DisplayWidthFastPathTests {
         }
     }
 
-    @Test("text that could join scalars takes the general path", arguments: [
-        "e\u{301}", "✖\u{FE0F}", "👩‍💻", "🇰🇷", "\u{1100}\u{1161}", "a\u{200B}b", "tab\there",
-    ])
+    @Test(
+        "text that could join scalars takes the general path",
+        arguments: [
+            "e\u{301}", "✖\u{FE0F}", "👩‍💻", "🇰🇷", "\u{1100}\u{1161}", "a\u{200B}b", "tab\there",
+        ])
     func general(text: String) {
         #expect(!DisplayWidth.isSimple(text))
         #expect(text.displayWidth == text.reduce(0) { $0 + ($1.displayWidth ?? 0) })

@@ -20,13 +20,15 @@ struct FleetBoardTests {
             let latency = service.lastResult?.latency
             let budget = service.availability?.budgetRemaining ?? 1
             snapshot.services[index].sites = [
-                SiteState(site: "east", status: service.status ?? .unknown, latency: latency,
-                          httpStatus: bureau ? nil : service.lastResult?.httpStatus, budgetRemaining: budget,
-                          sampledAt: BoardFixtures.time.addingTimeInterval(-3)),
-                SiteState(site: "west", status: bureau ? .down : .up,
-                          latency: bureau ? .milliseconds(2000) : .milliseconds(38),
-                          httpStatus: bureau ? nil : 200, budgetRemaining: min(1, budget + 0.04),
-                          sampledAt: BoardFixtures.time.addingTimeInterval(bureau ? -45 : -2)),
+                SiteState(
+                    site: "east", status: service.status ?? .unknown, latency: latency,
+                    httpStatus: bureau ? nil : service.lastResult?.httpStatus, budgetRemaining: budget,
+                    sampledAt: BoardFixtures.time.addingTimeInterval(-3)),
+                SiteState(
+                    site: "west", status: bureau ? .down : .up,
+                    latency: bureau ? .milliseconds(2000) : .milliseconds(38),
+                    httpStatus: bureau ? nil : 200, budgetRemaining: min(1, budget + 0.04),
+                    sampledAt: BoardFixtures.time.addingTimeInterval(bureau ? -45 : -2)),
             ]
         }
         return snapshot
@@ -41,8 +43,9 @@ struct FleetBoardTests {
     /// The detail pane open on credit-bureau (fifth row in tree order).
     static let detailKeys: [Key] = [.char("j"), .char("j"), .char("j"), .char("j"), .enter]
 
-    @Test("fleet source: the header names it, the detail pane has a row per site",
-          arguments: BoardViewTests.sizes)
+    @Test(
+        "fleet source: the header names it, the detail pane has a row per site",
+        arguments: BoardViewTests.sizes)
     func fleetDetail(size: TerminalSize) throws {
         let screen = BoardViewTests.render(Self.fleet, Self.detailKeys, size: size)
         try expectGolden(screen, "board-fleet-detail-\(size)")
@@ -59,8 +62,9 @@ struct FleetBoardTests {
         #expect(screen.lines[size.height - 1].contains("q quit"))
     }
 
-    @Test("fleet source unreachable: the footer says so and how old the data is; the header says STALE",
-          arguments: BoardViewTests.sizes)
+    @Test(
+        "fleet source unreachable: the footer says so and how old the data is; the header says STALE",
+        arguments: BoardViewTests.sizes)
     func unreachable(size: TerminalSize) throws {
         let screen = BoardViewTests.render(Self.unreachable, size: size)
         try expectGolden(screen, "board-fleet-unreachable-\(size)")
@@ -73,9 +77,10 @@ struct FleetBoardTests {
 
     @Test("the source is shortened, then dropped, before the state and counts are")
     func sourceGivesWay() {
-        #expect(BoardView.sourceForms(Self.source) == [
-            "prometheus http://127.0.0.1:9090", "prometheus 127.0.0.1:9090", "prometheus",
-        ])
+        #expect(
+            BoardView.sourceForms(Self.source) == [
+                "prometheus http://127.0.0.1:9090", "prometheus 127.0.0.1:9090", "prometheus",
+            ])
         #expect(BoardView.sourceForms(nil).isEmpty)
         for width in [60, 70, 80, 100, 160] {
             let screen = BoardViewTests.render(Self.fleet, size: TerminalSize(width: width, height: 24))

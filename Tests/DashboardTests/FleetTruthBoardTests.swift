@@ -32,14 +32,16 @@ struct FleetTruthBoardTests {
         return snapshot
     }
 
-    @Test("a dark site: the footer names it, the detail pane shows it DARK; a budget too new says so",
-          arguments: BoardViewTests.sizes)
+    @Test(
+        "a dark site: the footer names it, the detail pane shows it DARK; a budget too new says so",
+        arguments: BoardViewTests.sizes)
     func darkSite(size: TerminalSize) throws {
         let screen = BoardViewTests.render(Self.snapshot, FleetBoardTests.detailKeys, size: size)
         let footer = screen.lines[size.height - 1]
         #expect(footer.hasPrefix("▲ west DARK since 03:12:03"), "\(footer)")
-        let west = try #require(screen.lines.first { $0.contains(" west") && $0.contains("DARK") },
-                                "\(screen.lines.joined(separator: "\n"))")
+        let west = try #require(
+            screen.lines.first { $0.contains(" west") && $0.contains("DARK") },
+            "\(screen.lines.joined(separator: "\n"))")
         #expect(west.contains("DARK since 03:12:03"), "\(west)")
         // credit-bureau's east agent is too new for its budget to mean anything.
         let east = try #require(screen.lines.first { $0.contains("sites") && $0.contains("east") })
@@ -59,8 +61,9 @@ struct FleetTruthBoardTests {
         let size = TerminalSize(width: 160, height: 48)
         // point-portal is the first row.
         let screen = BoardViewTests.render(Self.snapshot, [.enter], size: size)
-        let east = try #require(screen.lines.first { $0.contains("sites") && $0.contains("east") },
-                                "\(screen.lines.joined(separator: "\n"))")
+        let east = try #require(
+            screen.lines.first { $0.contains("sites") && $0.contains("east") },
+            "\(screen.lines.joined(separator: "\n"))")
         #expect(east.contains("✖ east   71ms  PARTIAL"), "\(east)")
     }
 }

@@ -72,8 +72,9 @@ struct IncidentsViewTests {
         let text = screen.lines.joined(separator: "\n")
         #expect(text.contains("Incident 2025-11-22-credit-bureau · closed"))
         #expect(text.contains("ROOT credit-bureau closed"))
-        #expect(text.contains("◆ onset 03:10:00  ▲ paged 03:10:05  ✔ root back 03:15:00  closed 03:15:00"),
-                "\(text)")
+        #expect(
+            text.contains("◆ onset 03:10:00  ▲ paged 03:10:05  ✔ root back 03:15:00  closed 03:15:00"),
+            "\(text)")
         #expect(text.contains("credit-bureau slow: onset"))
         #expect(text.contains("loan-application falls with credit-bureau"))
         // The chart: the axis, a braille line, the failures, and the three markers under it.
@@ -155,15 +156,18 @@ struct IncidentsViewTests {
     func headerNamesIncident() throws {
         let snapshot = try IncidentFixtures.snapshot()
         for size in Self.sizes {
-            let screen = Self.view.render(snapshot: snapshot, state: Self.press([], on: snapshot, size: size).0,
-                                          size: size)
+            let screen = Self.view.render(
+                snapshot: snapshot, state: Self.press([], on: snapshot, size: size).0,
+                size: size)
             #expect(screen.lines[1].hasPrefix("ROOT credit-bureau ×2 2025-11-22-credit-bureau-2"), "\(screen.lines[1])")
         }
     }
 
-    @Test("the latest alert transitions fill the rows the table leaves empty", arguments: [
-        TerminalSize(width: 120, height: 36), TerminalSize(width: 160, height: 48),
-    ])
+    @Test(
+        "the latest alert transitions fill the rows the table leaves empty",
+        arguments: [
+            TerminalSize(width: 120, height: 36), TerminalSize(width: 160, height: 48),
+        ])
     func transitionsStrip(size: TerminalSize) throws {
         let snapshot = try IncidentFixtures.snapshot()
         let screen = Self.view.render(snapshot: snapshot, state: Self.press([], on: snapshot, size: size).0, size: size)

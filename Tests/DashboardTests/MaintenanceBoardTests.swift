@@ -15,8 +15,9 @@ struct MaintenanceBoardTests {
     static func snapshot(silenceLeft: TimeInterval) -> BoardSnapshot {
         var snapshot = BoardFixtures.healthy
         let window = MaintenanceWindow(
-            schedule: .once(from: BoardFixtures.time.addingTimeInterval(-600),
-                            to: BoardFixtures.time.addingTimeInterval(600)), reason: "nightly batch")
+            schedule: .once(
+                from: BoardFixtures.time.addingTimeInterval(-600),
+                to: BoardFixtures.time.addingTimeInterval(600)), reason: "nightly batch")
         let silence = Silence(
             id: "s-0a0b0c", service: "auth-vendor", createdBy: "oncall",
             createdAt: BoardFixtures.time.addingTimeInterval(-60),
@@ -48,8 +49,9 @@ struct MaintenanceBoardTests {
         #expect(Self.row(screen, "credit-bureau")?.contains("MAINT") == true)
         #expect(Self.row(screen, "auth-vendor")?.contains("SILENCED") == true)
         #expect(Self.row(screen, "point-portal")?.contains("MAINT") == false)
-        #expect(screen.lines.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?
-            .contains("silence s-0a0b0c on auth-vendor ends in 7m") == true)
+        #expect(
+            screen.lines.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?
+                .contains("silence s-0a0b0c on auth-vendor ends in 7m") == true)
     }
 
     @Test func noWarningWhileTheSilenceHasMoreThanTenMinutesLeft() {

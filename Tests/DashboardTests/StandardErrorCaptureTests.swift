@@ -4,7 +4,7 @@ import Testing
 @testable import Dashboard
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("Standard error while the board is up")

@@ -81,12 +81,13 @@ struct TableTests {
     func render() {
         var screen = Screen(width: 24, height: 4)
         services.render(in: screen.area, on: &screen)
-        #expect(screen.lines == [
-            "  NAME      STATE    P99",
-            "  auth      up      12ms",
-            "> credit-b~ down  2000ms",
-            "  신용평가  up       8ms",
-        ])
+        #expect(
+            screen.lines == [
+                "  NAME      STATE    P99",
+                "  auth      up      12ms",
+                "> credit-b~ down  2000ms",
+                "  신용평가  up       8ms",
+            ])
         for x in 0..<24 {
             #expect(screen[x: x, y: 2].style.attributes.contains(.reverse))
             #expect(!screen[x: x, y: 1].style.attributes.contains(.reverse))
@@ -98,12 +99,13 @@ struct TableTests {
     func renderNarrow() {
         var screen = Screen(width: 14, height: 4)
         services.render(in: screen.area, on: &screen)
-        #expect(screen.lines == [
-            "  NAME   STATE",
-            "  auth   up   ",
-            "> credi~ down ",
-            "  신용~  up   ",
-        ])
+        #expect(
+            screen.lines == [
+                "  NAME   STATE",
+                "  auth   up   ",
+                "> credi~ down ",
+                "  신용~  up   ",
+            ])
     }
 
     @Test("scrolls so the selected row is on screen")

@@ -15,9 +15,10 @@ struct TreeTests {
     func flatten() {
         let rows = TreePosition.flatten(roots: ["cash-out", "loan"]) { children[$0] ?? [] }
         let unicode = rows.map { $0.position.prefix(.unicode) + $0.node }
-        #expect(unicode == [
-            "cash-out", "├─ point-portal", "└─ auth", "   ├─ sms", "   └─ cert", "loan", "└─ credit-bureau",
-        ])
+        #expect(
+            unicode == [
+                "cash-out", "├─ point-portal", "└─ auth", "   ├─ sms", "   └─ cert", "loan", "└─ credit-bureau",
+            ])
         let ascii = rows.map { $0.position.prefix(.ascii) + $0.node }
         #expect(ascii[1] == "|- point-portal")
         #expect(ascii[4] == "   `- cert")
@@ -56,9 +57,10 @@ struct TextWidgetTests {
 
     @Test("wrapping breaks at spaces, inside over-long words, and by display width")
     func wrapping() {
-        #expect(Line("the credit bureau timed out").wrapped(toWidth: 10).map(\.plainText) == [
-            "the credit", "bureau", "timed out",
-        ])
+        #expect(
+            Line("the credit bureau timed out").wrapped(toWidth: 10).map(\.plainText) == [
+                "the credit", "bureau", "timed out",
+            ])
         #expect(Line("abcdefghij").wrapped(toWidth: 4).map(\.plainText) == ["abcd", "efgh", "ij"])
         #expect(Line("가나다 라마").wrapped(toWidth: 5).map(\.plainText) == ["가나", "다", "라마"])
         #expect(Line("한").wrapped(toWidth: 1).map(\.plainText) == ["한"])
@@ -127,12 +129,13 @@ struct OverlayTests {
         #expect(!notice.applies(width: 80, height: 24))
         var screen = Screen(width: 30, height: 4)
         notice.render(in: screen.area, on: &screen)
-        #expect(screen.lines == [
-            "                              ",
-            "      terminal too small      ",
-            "       30x4, need 80x24       ",
-            "                              ",
-        ])
+        #expect(
+            screen.lines == [
+                "                              ",
+                "      terminal too small      ",
+                "       30x4, need 80x24       ",
+                "                              ",
+            ])
     }
 }
 

@@ -1,5 +1,5 @@
-import Synchronization
 import Probes
+import Synchronization
 import Testing
 
 @testable import DemoEstate
@@ -31,10 +31,11 @@ struct AdmissionGateTests {
         let order = OrderBox()
         var tasks: [Task<Void, any Error>] = []
         for i in 0..<3 {
-            tasks.append(Task {
-                _ = try await gate.enter()
-                order.append(i)
-            })
+            tasks.append(
+                Task {
+                    _ = try await gate.enter()
+                    order.append(i)
+                })
             await Self.settle { gate.load.queued == i + 1 }
         }
         for _ in 0..<3 {

@@ -58,9 +58,10 @@ struct EstateLayoutTests {
         let (layout, notes) = EstateLayout.standard.adopting(config)
         #expect(layout.server(serving: "loan-application")?.port == 19090)
         #expect(layout.server(serving: "credit-bureau")?.port == 18083)
-        #expect(notes == [
-            "credit-bureau probes /status; the estate serves it at /health, /credit/report",
-            "billing is not part of the demo estate; its probe will fail",
-        ])
+        #expect(
+            notes == [
+                "credit-bureau probes /status; the estate serves it at /health, /credit/report",
+                "billing is not part of the demo estate; its probe will fail",
+            ])
     }
 }

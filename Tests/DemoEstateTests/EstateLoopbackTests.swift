@@ -55,7 +55,8 @@ struct EstateLoopbackTests {
             for server in estate.layout.servers {
                 // The gift shop wants a session first; its journey is tested on its own.
                 for route in server.routes where server.name != "gift-shop" {
-                    let outcome = route.method == .POST
+                    let outcome =
+                        route.method == .POST
                         ? try await post(estate, server.name, route.path)
                         : try await get(estate, server.name, route.path)
                     #expect(outcome.isSuccess, "\(server.name) \(route.path): \(outcome)")

@@ -29,15 +29,17 @@ struct GiftShopTests {
         await estate.stop()
 
         #expect(healthy.status == .up, "\(healthy)")
-        #expect(healthy.steps.map(\.name) == [
-            "log in", "put a gift in the cart", "pay", "order matches payment", "cancel the test order",
-        ])
+        #expect(
+            healthy.steps.map(\.name) == [
+                "log in", "put a gift in the cart", "pay", "order matches payment", "cancel the test order",
+            ])
         #expect(healthy.steps.allSatisfy { $0.status == .up }, "\(healthy.steps)")
 
         #expect(wrong.status == .down)
         #expect(wrong.failedStep?.name == "order matches payment", "\(wrong.steps)")
         #expect(wrong.failedStep?.upstream == "card-network")
-        #expect(wrong.error?.hasPrefix(#"step "order matches payment" failed: condition"#) == true, "\(wrong.error ?? "")")
+        #expect(
+            wrong.error?.hasPrefix(#"step "order matches payment" failed: condition"#) == true, "\(wrong.error ?? "")")
         #expect(wrong.steps.last?.status == .up, "the test order is cancelled after the failure")
         #expect(JourneyEvidence.blamedUpstream(wrong) == "card-network")
     }

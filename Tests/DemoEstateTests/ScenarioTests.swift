@@ -49,10 +49,11 @@ struct ScenarioTests {
     }
 
     @Test func catalogueListsTheTourFirstThenTheFiveIncidents() {
-        #expect(DemoPlan.catalogue.map(\.name) == [
-            "tour", "point-portal-flash-crowd", "deposit-event-burst", "credit-bureau-cascade",
-            "auth-vendor-migration", "silent-wrong-charge",
-        ])
+        #expect(
+            DemoPlan.catalogue.map(\.name) == [
+                "tour", "point-portal-flash-crowd", "deposit-event-burst", "credit-bureau-cascade",
+                "auth-vendor-migration", "silent-wrong-charge",
+            ])
         #expect(DemoPlan.catalogue.allSatisfy { !$0.summary.isEmpty && !$0.summary.contains("\n") })
         #expect(DemoPlan.named("tour") == .tour(Scenario.incidents))
         #expect(DemoPlan.named("credit-bureau-cascade") == .single(Scenario.creditBureauCascade))
@@ -87,8 +88,9 @@ struct ScenarioTests {
         #expect(applied[4].1.isEmpty)
         // Only the credit bureau is touched: everything downstream must fail by itself.
         #expect(applied.allSatisfy { Set($0.1.keys).isSubset(of: ["credit-bureau"]) })
-        #expect(recorder.reported.contains(
-            "scenario credit-bureau-cascade: credit bureau slowing (p50 1.2 s): calls to it time out"))
+        #expect(
+            recorder.reported.contains(
+                "scenario credit-bureau-cascade: credit bureau slowing (p50 1.2 s): calls to it time out"))
         #expect(recorder.reported.last?.hasPrefix("scenario credit-bureau-cascade: over") == true)
         #expect(recorder.clock.now.offset == .seconds(110))
     }
@@ -125,8 +127,9 @@ struct ScenarioTests {
         task.cancel()
         await task.value
         let tourLines = recorder.reported.filter { $0.hasPrefix("tour") }
-        #expect(tourLines.map { $0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces) }
-            == Scenario.incidents.map(\.name) + [Scenario.incidents[0].name])
+        #expect(
+            tourLines.map { $0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces) }
+                == Scenario.incidents.map(\.name) + [Scenario.incidents[0].name])
         #expect(tourLines.last?.hasPrefix("tour (round 2)") == true)
         // The second round started exactly when the first ended.
         let secondStart = recorder.applied.first { $0.0 >= oneRound }?.0
@@ -142,9 +145,12 @@ struct ScenarioTests {
         #expect(estate.profiles["credit-bureau"] == EstateLayout.creditBureau)
         #expect(estate.profiles["card-network"]?.wrongAnswer == true)
         await estate.apply([:])
-        #expect(estate.profiles == Dictionary(uniqueKeysWithValues: estate.layout.nodeNames.map {
-            ($0, estate.layout.baselineProfile(of: $0))
-        }))
+        #expect(
+            estate.profiles
+                == Dictionary(
+                    uniqueKeysWithValues: estate.layout.nodeNames.map {
+                        ($0, estate.layout.baselineProfile(of: $0))
+                    }))
         await estate.stop()
     }
 }

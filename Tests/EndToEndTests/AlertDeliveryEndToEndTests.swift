@@ -10,8 +10,10 @@ import Testing
 struct AlertDeliveryEndToEndTests {
     /// The bureau and its two dependents (and gift, alone, when `gift`). Latency threshold and
     /// timeout are generous, so that a loaded machine's healthy loopback probes stay fast and up.
-    static func config(_ server: LoopbackHTTPServer, gift: Bool = true, interval: String = "2s",
-                       timeout: String = "1900ms", threshold: String = "5s") -> String {
+    static func config(
+        _ server: LoopbackHTTPServer, gift: Bool = true, interval: String = "2s",
+        timeout: String = "1900ms", threshold: String = "5s"
+    ) -> String {
         """
         {
           "defaults": { "interval": "\(interval)", "timeout": "\(timeout)" },
@@ -36,8 +38,9 @@ struct AlertDeliveryEndToEndTests {
         var yaml = try String(contentsOfFile: scratch.file("rules/alertmanager.yml"), encoding: .utf8)
         #expect(yaml.contains("equal: ['root_cause']"), "the role rule: \(yaml)")
         yaml = yaml.replacingOccurrences(of: AlertmanagerConfig.placeholderWebhook, with: receiver.absoluteString)
-        yaml = yaml.replacingOccurrences(of: #"group_wait: [0-9a-z]+"#, with: "group_wait: 1s",
-                                         options: .regularExpression)
+        yaml = yaml.replacingOccurrences(
+            of: #"group_wait: [0-9a-z]+"#, with: "group_wait: 1s",
+            options: .regularExpression)
         yaml = yaml.replacingOccurrences(of: "group_interval: 5m", with: "group_interval: 1s")
         return try scratch.write("alertmanager.yml", yaml)
     }
@@ -87,8 +90,10 @@ struct AlertDeliveryEndToEndTests {
             routes: Dictionary(uniqueKeysWithValues: Self.services.map { ("/" + $0, ScriptedBehaviour.ok()) }))
         let receiver = try await LoopbackHTTPServer.start(routes: ["/am-receiver": .status(200)])
         let scratch = try Scratch()
-        let config = try scratch.write("probes.json", Self.config(server, gift: false, interval: "3s", timeout: "2900ms", threshold: "1200ms"))
-        let amConfig = try await Self.alertmanagerConfig(scratch, config: config, receiver: receiver.url("/am-receiver"))
+        let config = try scratch.write(
+            "probes.json", Self.config(server, gift: false, interval: "3s", timeout: "2900ms", threshold: "1200ms"))
+        let amConfig = try await Self.alertmanagerConfig(
+            scratch, config: config, receiver: receiver.url("/am-receiver"))
         let am = try await RulesAlertmanager(config: amConfig, storage: scratch.file("am"))
         defer { am.stop() }
         let watch = try RunningBinary([
@@ -127,39 +132,49 @@ struct AlertDeliveryEndToEndTests {
         }
         #expect(inAlertmanager, "told: \(told)\nlisted: \(alerts)\n\(watch.stderrLines)")
         for alert in alerts where Self.labels(alert)["service"] != "bureau" {
-            #expect(Self.state(alert) == "suppressed" && Self.labels(alert)["role"] == "victim"
-                        && Self.labels(alert)["root_cause"] == "bureau", "every victim inhibited: \(alert)")
+            #expect(
+                Self.state(alert) == "suppressed" && Self.labels(alert)["role"] == "victim"
+                    && Self.labels(alert)["root_cause"] == "bureau", "every victim inhibited: \(alert)")
         }
         #expect(alerts.filter { Self.labels($0)["service"] == "bureau" }.allSatisfy { Self.state($0) == "active" })
 
         // The receiver hears of the root. Its silence about the victims needs time to mean
         // something: their groups' group_wait (1 s) and interval (1 s) pass with room to spare.
-        #expect(await Self.eventually {
-            Self.notified(receiver).contains { $0.status == "firing" && $0.labels["alertname"] == "IncidentBoardDown" }
-        }, "\(am.logText)")
+        #expect(
+            await Self.eventually {
+                Self.notified(receiver).contains {
+                    $0.status == "firing" && $0.labels["alertname"] == "IncidentBoardDown"
+                }
+            }, "\(am.logText)")
         try await Task.sleep(for: .seconds(4))
-        #expect(Self.notified(receiver).allSatisfy { $0.labels["service"] == "bureau" },
-                "notified for the root only: \(Self.notified(receiver).map(\.labels))")
+        #expect(
+            Self.notified(receiver).allSatisfy { $0.labels["service"] == "bureau" },
+            "notified for the root only: \(Self.notified(receiver).map(\.labels))")
 
         // Recovery: every alert resolves on the board, in Alertmanager and at the receiver.
         for path in ["/bureau", "/loans", "/cards"] { server.script(path, .ok()) }
         let firingKeys = Set(told.map { "\($0["service"] as? String ?? "")/\($0["alert"] as? String ?? "")" })
         let allResolved = await Self.eventually(.seconds(200)) {
-            let resolved = Set(watch.stdoutLines.compactMap(Self.line).filter { $0["event"] as? String == "resolved" }
-                .map { "\($0["service"] as? String ?? "")/\($0["alert"] as? String ?? "")" })
+            let resolved = Set(
+                watch.stdoutLines.compactMap(Self.line).filter { $0["event"] as? String == "resolved" }
+                    .map { "\($0["service"] as? String ?? "")/\($0["alert"] as? String ?? "")" })
             return firingKeys.isSubset(of: resolved)
         }
         #expect(allResolved, "\(watch.stdoutLines)")
         var left: [[String: Any]] = []
-        #expect(await Self.eventually {
-            left = await Self.listed(am)
-            return left.isEmpty
-        }, "\(left)")
-        let rootAlerts = Set(Self.notified(receiver).filter { $0.status == "firing" }.map { $0.labels["alertname"] ?? "" })
-        #expect(await Self.eventually {
-            let resolved = Set(Self.notified(receiver).filter { $0.status == "resolved" }.map { $0.labels["alertname"] ?? "" })
-            return !rootAlerts.isEmpty && rootAlerts.isSubset(of: resolved)
-        }, "the receiver got the resolves: \(Self.notified(receiver).map { ($0.status, $0.labels) })")
+        #expect(
+            await Self.eventually {
+                left = await Self.listed(am)
+                return left.isEmpty
+            }, "\(left)")
+        let rootAlerts = Set(
+            Self.notified(receiver).filter { $0.status == "firing" }.map { $0.labels["alertname"] ?? "" })
+        #expect(
+            await Self.eventually {
+                let resolved = Set(
+                    Self.notified(receiver).filter { $0.status == "resolved" }.map { $0.labels["alertname"] ?? "" })
+                return !rootAlerts.isEmpty && rootAlerts.isSubset(of: resolved)
+            }, "the receiver got the resolves: \(Self.notified(receiver).map { ($0.status, $0.labels) })")
         #expect(Self.notified(receiver).allSatisfy { $0.labels["service"] == "bureau" })
 
         watch.signal(SIGTERM)
@@ -180,7 +195,8 @@ struct AlertDeliveryEndToEndTests {
         let receiver = try await LoopbackHTTPServer.start(routes: ["/am-receiver": .status(200), "/hook": .status(200)])
         let scratch = try Scratch()
         let config = try scratch.write("probes.json", Self.config(server))
-        let amConfig = try await Self.alertmanagerConfig(scratch, config: config, receiver: receiver.url("/am-receiver"))
+        let amConfig = try await Self.alertmanagerConfig(
+            scratch, config: config, receiver: receiver.url("/am-receiver"))
         let first = try await RulesAlertmanager(config: amConfig, storage: scratch.file("am"))
         let port = first.port
         let token = "hook-token-\(UUID().uuidString)"
@@ -196,17 +212,19 @@ struct AlertDeliveryEndToEndTests {
         for service in ["bureau", "loans", "cards"] {
             #expect(await watch.waitForLine { Self.isEvent($0, "firing", "down", service) } != nil, "\(service)")
         }
-        #expect(await Self.eventually {
-            let alerts = await Self.listed(first)
-            return ["bureau", "loans", "cards"].allSatisfy { service in
-                alerts.contains { Self.labels($0)["service"] == service }
-            }
-        }, "\(watch.stderrLines)")
+        #expect(
+            await Self.eventually {
+                let alerts = await Self.listed(first)
+                return ["bureau", "loans", "cards"].allSatisfy { service in
+                    alerts.contains { Self.labels($0)["service"] == service }
+                }
+            }, "\(watch.stderrLines)")
 
         // The receiver was paged for the bureau before the outage.
-        #expect(await Self.eventually {
-            Self.notified(receiver).contains { $0.status == "firing" && $0.labels["service"] == "bureau" }
-        }, "\(first.logText)")
+        #expect(
+            await Self.eventually {
+                Self.notified(receiver).contains { $0.status == "firing" && $0.labels["service"] == "bureau" }
+            }, "\(first.logText)")
 
         // Alertmanager stops for 30 s; meanwhile gift falls and the bureau incident ends.
         first.stop()
@@ -217,18 +235,21 @@ struct AlertDeliveryEndToEndTests {
         for service in ["bureau", "loans", "cards"] {
             #expect(await watch.waitForLine { Self.isEvent($0, "resolved", "down", service) } != nil, "\(service)")
         }
-        #expect(await Self.eventually { watch.stderrLines.contains { $0.contains("unreachable (connection refused)") } })
+        #expect(
+            await Self.eventually { watch.stderrLines.contains { $0.contains("unreachable (connection refused)") } })
         try await Task.sleep(until: outage + .seconds(30))
         let second = try await RulesAlertmanager(config: amConfig, storage: scratch.file("am"), port: port)
         defer { second.stop() }
         var listed: [[String: Any]] = []
-        #expect(await Self.eventually {
-            listed = await Self.listed(second)
-            return listed.contains { Self.labels($0)["service"] == "gift" && Self.state($0) == "active" }
-                && !listed.contains { ["bureau", "loans", "cards"].contains(Self.labels($0)["service"] ?? "") }
-        }, "gift firing, the bureau incident resolved: \(listed)\n\(watch.stderrLines)")
-        #expect(await Self.eventually { watch.stderrLines.contains { $0.contains(": delivering again after ") } },
-                "\(watch.stderrLines)")
+        #expect(
+            await Self.eventually {
+                listed = await Self.listed(second)
+                return listed.contains { Self.labels($0)["service"] == "gift" && Self.state($0) == "active" }
+                    && !listed.contains { ["bureau", "loans", "cards"].contains(Self.labels($0)["service"] ?? "") }
+            }, "gift firing, the bureau incident resolved: \(listed)\n\(watch.stderrLines)")
+        #expect(
+            await Self.eventually { watch.stderrLines.contains { $0.contains(": delivering again after ") } },
+            "\(watch.stderrLines)")
 
         // watch killed with -9 while the webhook fails, with gift's resolved waiting in the outbox.
         receiver.script("/hook", .status(503, body: "receiver down"))
@@ -254,20 +275,25 @@ struct AlertDeliveryEndToEndTests {
                 .allSatisfy { line in received.contains { $0.hasPrefix(String(line.dropLast())) } }
         }
         #expect(allDelivered, "told: \(told)\nreceived: \(acknowledged())\n\(restarted.stderrLines)")
-        #expect(restarted.stderrLines.contains { $0.contains("waiting in the outbox from an earlier run") },
-                "\(restarted.stderrLines)")
-        #expect(await Self.eventually {
-            listed = await Self.listed(second)
-            return listed.isEmpty
-        }, "\(listed)")
-        #expect(await Self.eventually {
-            Self.notified(receiver).contains { $0.status == "resolved" && $0.labels["service"] == "gift" }
-        }, "\(Self.notified(receiver).map { ($0.status, $0.labels) })")
-        #expect(await Self.eventually {
-            Self.notified(receiver).contains { $0.status == "resolved" && $0.labels["service"] == "bureau" }
-        }, "the bureau's resolved reached the restarted Alertmanager, which told its receiver")
-        #expect(Self.notified(receiver).allSatisfy { ["bureau", "gift"].contains($0.labels["service"] ?? "") },
-                "the receiver heard of roots only")
+        #expect(
+            restarted.stderrLines.contains { $0.contains("waiting in the outbox from an earlier run") },
+            "\(restarted.stderrLines)")
+        #expect(
+            await Self.eventually {
+                listed = await Self.listed(second)
+                return listed.isEmpty
+            }, "\(listed)")
+        #expect(
+            await Self.eventually {
+                Self.notified(receiver).contains { $0.status == "resolved" && $0.labels["service"] == "gift" }
+            }, "\(Self.notified(receiver).map { ($0.status, $0.labels) })")
+        #expect(
+            await Self.eventually {
+                Self.notified(receiver).contains { $0.status == "resolved" && $0.labels["service"] == "bureau" }
+            }, "the bureau's resolved reached the restarted Alertmanager, which told its receiver")
+        #expect(
+            Self.notified(receiver).allSatisfy { ["bureau", "gift"].contains($0.labels["service"] ?? "") },
+            "the receiver heard of roots only")
 
         // Duplicates carry one delivery id; the token reached the receiver and no output.
         var byID: [String: Set<String>] = [:]
@@ -288,13 +314,16 @@ struct AlertDeliveryEndToEndTests {
         #expect(figures.count == 2 && figures.allSatisfy { $0.hasSuffix(" 0 waiting in the outbox") }, "\(figures)")
         let firstRun = watch.stderrLines.filter { $0.contains("alertmanager http") || $0.contains("webhook http") }
         print("delivery, first run (killed with -9):\n" + firstRun.joined(separator: "\n"))
-        print("Alertmanager's receiver: " + Self.notified(receiver).map {
-            "\($0.status) \($0.labels["service"] ?? "?") \($0.labels["alertname"] ?? "?")"
-        }.joined(separator: ", "))
-        print("delivery figures after the restart:\n" + figures.joined(separator: "\n")
-            + "\nevents told on stdout: \((watch.stdoutLines + restarted.stdoutLines).filter { Self.line($0) != nil }.count); webhook requests: \(receiver.requests(to: "/hook").count), "
-            + "distinct events: \(byID.count), "
-            + "Alertmanager notifications: \(receiver.requests(to: "/am-receiver").count)")
+        print(
+            "Alertmanager's receiver: "
+                + Self.notified(receiver).map {
+                    "\($0.status) \($0.labels["service"] ?? "?") \($0.labels["alertname"] ?? "?")"
+                }.joined(separator: ", "))
+        print(
+            "delivery figures after the restart:\n" + figures.joined(separator: "\n")
+                + "\nevents told on stdout: \((watch.stdoutLines + restarted.stdoutLines).filter { Self.line($0) != nil }.count); webhook requests: \(receiver.requests(to: "/hook").count), "
+                + "distinct events: \(byID.count), "
+                + "Alertmanager notifications: \(receiver.requests(to: "/am-receiver").count)")
         await server.stop()
         await receiver.stop()
     }
@@ -306,26 +335,37 @@ struct AlertDeliveryEndToEndTests {
 struct AlertDeliveryOptionTests {
     @Test(arguments: [
         (["--alertmanager", "ftp://127.0.0.1:9093"], "--alertmanager \"ftp://127.0.0.1:9093\" is not an http(s) URL"),
-        (["--alertmanager", "http://127.0.0.1:9093/?token=abc"],
-         "--alertmanager \"http://127.0.0.1:9093/?token=abc\": give the base URL, without a query"),
+        (
+            ["--alertmanager", "http://127.0.0.1:9093/?token=abc"],
+            "--alertmanager \"http://127.0.0.1:9093/?token=abc\": give the base URL, without a query"
+        ),
         (["--webhook", "hooks.example/x"], "--webhook \"hooks.example/x\" is not an http(s) URL"),
-        (["--webhook", "http://127.0.0.1:1/x", "--webhook-header", "Authorization=Bearer ${IB_UNSET_TOKEN}"],
-         "--webhook-header Authorization: environment variable IB_UNSET_TOKEN is not set"),
+        (
+            ["--webhook", "http://127.0.0.1:1/x", "--webhook-header", "Authorization=Bearer ${IB_UNSET_TOKEN}"],
+            "--webhook-header Authorization: environment variable IB_UNSET_TOKEN is not set"
+        ),
         (["--webhook-header", "X-Token=abc"], "--webhook-header needs a --webhook to send it to"),
-        (["--alertmanager", "http://127.0.0.1:9093", "--source", "prometheus=http://127.0.0.1:9090"],
-         "--alertmanager and --webhook deliver the alerts of local probing, and with --source nothing is probed "
-            + "here; leave one of them out"),
-        (["--alertmanager-resend", "0", "--alertmanager", "http://127.0.0.1:9093"],
-         "--alertmanager-resend must be from 1 to 3600 seconds"),
+        (
+            ["--alertmanager", "http://127.0.0.1:9093", "--source", "prometheus=http://127.0.0.1:9090"],
+            "--alertmanager and --webhook deliver the alerts of local probing, and with --source nothing is probed "
+                + "here; leave one of them out"
+        ),
+        (
+            ["--alertmanager-resend", "0", "--alertmanager", "http://127.0.0.1:9093"],
+            "--alertmanager-resend must be from 1 to 3600 seconds"
+        ),
     ])
     func aBadDeliveryOptionIsNamed(_ options: [String], _ message: String) async throws {
         let scratch = try Scratch()
-        let config = try scratch.write("probes.json", """
+        let config = try scratch.write(
+            "probes.json",
+            """
             { "services": [ { "name": "a", "probe": { "type": "http", "url": "http://127.0.0.1:1/" } } ] }
             """)
         // No --state: it is refused with --source before anything else.
-        let outcome = try await Binary.run(["watch", "--headless", "--config", config] + options,
-                                           environment: ["XDG_STATE_HOME": scratch.file("xdg")])
+        let outcome = try await Binary.run(
+            ["watch", "--headless", "--config", config] + options,
+            environment: ["XDG_STATE_HOME": scratch.file("xdg")])
         #expect(outcome.status == 3)
         #expect(outcome.stderr.hasPrefix("incidentboard: " + message), "\(outcome.stderr)")
         #expect(outcome.stdout.isEmpty)

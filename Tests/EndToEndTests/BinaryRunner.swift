@@ -28,8 +28,10 @@ enum Binary {
     }
 
     /// Runs to completion (killed after `timeout`, which fails the test).
-    static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
-                    timeout: Duration = .seconds(60)) async throws -> Outcome {
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
+        timeout: Duration = .seconds(60)
+    ) async throws -> Outcome {
         var env = ProcessInfo.processInfo.environment
         env["INCIDENTBOARD_CONFIG"] = nil
         for (k, v) in environment { env[k] = v }
@@ -37,10 +39,13 @@ enum Binary {
     }
 
     /// Runs any program to completion (killed after `timeout`, which fails the test).
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                    directory: String? = nil, timeout: Duration = .seconds(60)) async throws -> Outcome {
-        let ran = try await ExternalProgram.run(executable, arguments, environment: environment, directory: directory,
-                                             timeout: timeout)
+    static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+        directory: String? = nil, timeout: Duration = .seconds(60)
+    ) async throws -> Outcome {
+        let ran = try await ExternalProgram.run(
+            executable, arguments, environment: environment, directory: directory,
+            timeout: timeout)
         if ran.timedOut {
             Issue.record("\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout)")
         }

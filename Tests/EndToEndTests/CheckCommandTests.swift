@@ -158,8 +158,10 @@ struct CheckCommandTests {
         let services = (1...4).map {
             #"{ "name": "s\#($0)", "probe": { "type": "http", "url": "\#(server.url("/s\($0)"))" } }"#
         }
-        let config = try scratch.write("probes.json", #"{"defaults": {"interval": "5s", "timeout": "2s"}, "services": ["#
-            + services.joined(separator: ",") + "]}")
+        let config = try scratch.write(
+            "probes.json",
+            #"{"defaults": {"interval": "5s", "timeout": "2s"}, "services": ["#
+                + services.joined(separator: ",") + "]}")
         let start = ContinuousClock.now
         let outcome = try await Binary.run(["check", "--config", config, "--format", "json"])
         let elapsed = ContinuousClock.now - start
@@ -180,12 +182,14 @@ struct CheckCommandTests {
 
     @Test func invalidConfigIsUnknownInEveryFormat() async throws {
         let scratch = try Scratch()
-        let config = try scratch.write("probes.json", #"{"services": [{"name": "Bad Name", "probe": {"type": "http", "url": "htp:/x"}}]}"#)
+        let config = try scratch.write(
+            "probes.json", #"{"services": [{"name": "Bad Name", "probe": {"type": "http", "url": "htp:/x"}}]}"#)
         for format in ["text", "json", "nagios"] {
             let outcome = try await Binary.run(["check", "--config", config, "--format", format])
             #expect(outcome.status == 3, "\(format)")
             #expect(outcome.stderr.contains("services[0].name"))
-            #expect(outcome.stderr.contains(#"services[0].probe.url: "htp:/x" is not an http(s) URL"#), "\(outcome.stderr)")
+            #expect(
+                outcome.stderr.contains(#"services[0].probe.url: "htp:/x" is not an http(s) URL"#), "\(outcome.stderr)")
             switch format {
             case "json": #expect(try Self.object(outcome.stdout)["status"] as? String == "unknown")
             case "nagios": #expect(outcome.stdout.hasPrefix("INCIDENTBOARD UNKNOWN - "))
@@ -227,11 +231,13 @@ struct CheckCommandTests {
         let server = try await Self.healthyServer()
         server.script("/loans", .status(401, body: "unauthorized"))
         let scratch = try Scratch()
-        let extra = #", { "name": "private", "probe": { "type": "http", "url": "\#(server.url("/loans"))?key=${API_KEY}", "headers": { "Authorization": "Bearer ${API_KEY}", "Cookie": "session=plain-cookie-value" } } }"#
+        let extra =
+            #", { "name": "private", "probe": { "type": "http", "url": "\#(server.url("/loans"))?key=${API_KEY}", "headers": { "Authorization": "Bearer ${API_KEY}", "Cookie": "session=plain-cookie-value" } } }"#
         let config = try scratch.write("probes.json", Self.estate(server, extraService: extra))
         for format in ["text", "json", "nagios"] {
-            let outcome = try await Binary.run(["check", "--config", config, "--format", format],
-                                               environment: ["API_KEY": secret])
+            let outcome = try await Binary.run(
+                ["check", "--config", config, "--format", format],
+                environment: ["API_KEY": secret])
             #expect(outcome.status == 2)
             for text in [outcome.stdout, outcome.stderr] {
                 #expect(!text.contains(secret))
@@ -242,7 +248,8 @@ struct CheckCommandTests {
         let request = try #require(server.requests(to: "/loans").last { $0.header("Authorization") != nil })
         #expect(request.header("Authorization") == "Bearer \(secret)")
         // A config error about a value from the environment does not print the value either.
-        let bad = try scratch.write("bad.json", #"{"services": [{"name": "x", "probe": {"type": "http", "url": "${BAD_URL}"}}]}"#)
+        let bad = try scratch.write(
+            "bad.json", #"{"services": [{"name": "x", "probe": {"type": "http", "url": "${BAD_URL}"}}]}"#)
         let outcome = try await Binary.run(["check", "--config", bad], environment: ["BAD_URL": "htp:/\(secret)"])
         #expect(outcome.status == 3)
         #expect(!outcome.stderr.contains(secret))

@@ -42,9 +42,10 @@ struct CheckSlownessTests {
         let report = try CheckCommandTests.object(json.stdout)
         let services = try CheckCommandTests.services(report)
         #expect(services.allSatisfy { $0["status"] as? String == "degraded" }, "\(json.stdout)")
-        let roots = Dictionary(uniqueKeysWithValues: services.map {
-            ($0["name"] as? String ?? "", $0["rootCauses"] as? [String] ?? [])
-        })
+        let roots = Dictionary(
+            uniqueKeysWithValues: services.map {
+                ($0["name"] as? String ?? "", $0["rootCauses"] as? [String] ?? [])
+            })
         #expect(roots == ["bureau": ["bureau"], "loans": ["bureau"], "cards": ["bureau"]], "\(json.stdout)")
         let incidents = try #require(report["incidents"] as? [[String: Any]])
         #expect(incidents.count == 1, "\(json.stdout)")

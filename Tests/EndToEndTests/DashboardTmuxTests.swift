@@ -2,8 +2,9 @@ import Foundation
 import Probes
 import ProbesTesting
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `incidentboard dashboard` as an on-call engineer runs it: the built binary in a real terminal
@@ -63,7 +64,8 @@ struct DashboardTmuxTests {
         try Self.seedHistory(scratch.file("state.sqlite"), days: 3)
 
         // `echo EXIT=$?` shows how the process ended, on the normal screen once the board is gone.
-        let command = "LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(Binary.path)' dashboard --config '\(config)' "
+        let command =
+            "LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(Binary.path)' dashboard --config '\(config)' "
             + "--state '\(scratch.file("state.sqlite"))' 2>'\(scratch.file("stderr.txt"))'; echo EXIT=$?; sleep 600"
         try tmux.start(command)
 
@@ -168,7 +170,8 @@ struct DashboardTmuxTests {
         defer { tmux.kill() }
         let pidFile = scratch.file("pid")
         // NO_COLOR and an ASCII locale: the board falls back to ASCII glyphs.
-        let command = "echo $$ > '\(pidFile)'; exec env LANG=C LC_ALL=C NO_COLOR=1 sh -c "
+        let command =
+            "echo $$ > '\(pidFile)'; exec env LANG=C LC_ALL=C NO_COLOR=1 sh -c "
             + "\"'\(Binary.path)' dashboard --config '\(config)' --state '\(scratch.file("state.sqlite"))' "
             + "2>/dev/null; echo EXIT=\\$?; sleep 600\""
         try tmux.start(command)
@@ -180,8 +183,10 @@ struct DashboardTmuxTests {
         #expect(styled.contains("\u{1B}["))
         #expect(BoardTmux.colourParameters(in: styled).isEmpty)
         // The dashboard is the child of the shell whose pid the command wrote.
-        let shell = try #require(Int32(String(contentsOfFile: pidFile, encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        let shell = try #require(
+            Int32(
+                String(contentsOfFile: pidFile, encoding: .utf8)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)))
         let child = try #require(BoardTmux.children(of: shell).first)
         kill(child, SIGTERM)
         let after = try await tmux.waitForScreen("exit after SIGTERM") { $0.contains("EXIT=") }
@@ -341,8 +346,10 @@ final class BoardTmux: Sendable {
     }
 
     /// Polls the screen until `predicate` holds; fails with the last screen after `timeout`.
-    func waitForScreen(_ what: String, timeout: Duration = .seconds(30),
-                       _ predicate: (String) -> Bool) async throws -> String {
+    func waitForScreen(
+        _ what: String, timeout: Duration = .seconds(30),
+        _ predicate: (String) -> Bool
+    ) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         var screen = ""
         while ContinuousClock.now < deadline {

@@ -111,8 +111,10 @@ struct DemoScenarioTests {
         let config = try estateConfig(in: scratch)
         let state = scratch.file("demo.sqlite")
         let demo = try RunningBinary(
-            ["demo", "--headless", "--scenario", scenario, "--format", "json", "--config", config,
-             "--state", state],
+            [
+                "demo", "--headless", "--scenario", scenario, "--format", "json", "--config", config,
+                "--state", state,
+            ],
             environment: ["INCIDENTBOARD_DEMO_PACE": String(pace)])
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
@@ -161,8 +163,12 @@ struct DemoScenarioTests {
         #expect(lines.allSatisfy { $0.incident == record.id }, run.transcript)
         let firstPage = try #require(run.alerts.first { $0.event == "firing" && !$0.suppressed }, run.transcript)
         #expect(record.firstAlert.map { String($0.prefix(19)) } == String(firstPage.time.prefix(19)))
-        #expect(record.alertsSent == run.alerts.filter { $0.event == "firing" && !$0.suppressed
-            && involved.contains($0.service) }.count)
+        #expect(
+            record.alertsSent
+                == run.alerts.filter {
+                    $0.event == "firing" && !$0.suppressed
+                        && involved.contains($0.service)
+                }.count)
     }
 
     static func decode(_ lines: [String]) -> [AlertLine] {
@@ -216,8 +222,9 @@ struct DemoScenarioTests {
         #expect(run.index("firing", "latency", "credit-bureau") == 0, run.transcript)
         #expect(run.first("resolved", "down", "credit-bureau") != nil, run.transcript)
         // The progress of the timeline went to stderr, the alerts alone to stdout.
-        #expect(run.stderr.contains(
-            "scenario credit-bureau-cascade: credit bureau stops answering (connection refused)"))
+        #expect(
+            run.stderr.contains(
+                "scenario credit-bureau-cascade: credit bureau stops answering (connection refused)"))
     }
 
     @Test func authVendorMigrationNamesTheVendorAndLeavesCertificateServicesGreen() async throws {
@@ -225,7 +232,8 @@ struct DemoScenarioTests {
             $0.contains { $0.is("resolved", "down", "auth-vendor") }
         }
         Self.expectCleanStop(run)
-        try Self.expectOneIncident(run, of: .authVendorMigration, victims: ["loan-application", "account-opening", "transfers"])
+        try Self.expectOneIncident(
+            run, of: .authVendorMigration, victims: ["loan-application", "account-opening", "transfers"])
         let root = try #require(run.first("firing", "down", "auth-vendor"), run.transcript)
         #expect(root.rootCause == "auth-vendor" && !root.suppressed, run.transcript)
         for victim in ["loan-application", "account-opening", "transfers"] {
@@ -259,8 +267,9 @@ struct DemoScenarioTests {
         // stayed green throughout, so it has no down alert of its own.
         let root = try #require(run.first("firing", "down", "card-network"), run.transcript)
         #expect(root.summary.contains("root cause of") && !root.suppressed, run.transcript)
-        #expect(!run.alerts.contains { $0.service == "card-network" && !$0.summary.contains("root cause of") },
-                run.transcript)
+        #expect(
+            !run.alerts.contains { $0.service == "card-network" && !$0.summary.contains("root cause of") },
+            run.transcript)
         #expect(run.first("resolved", "down", "gift-checkout") != nil, run.transcript)
     }
 
@@ -368,10 +377,11 @@ struct DemoCommandTests {
         let outcome = try await Binary.run(["demo", "--list"])
         #expect(outcome.status == 0)
         let names = outcome.stdoutLines.map { $0.split(separator: " ").first.map(String.init) ?? "" }
-        #expect(names == [
-            "tour", "point-portal-flash-crowd", "deposit-event-burst", "credit-bureau-cascade",
-            "auth-vendor-migration", "silent-wrong-charge",
-        ])
+        #expect(
+            names == [
+                "tour", "point-portal-flash-crowd", "deposit-event-burst", "credit-bureau-cascade",
+                "auth-vendor-migration", "silent-wrong-charge",
+            ])
         #expect(outcome.stdoutLines.allSatisfy { $0.count > 30 }, "each with its one-line summary")
     }
 

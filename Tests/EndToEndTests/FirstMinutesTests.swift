@@ -26,8 +26,10 @@ struct FirstMinutesTests {
         // One level down: `slo`'s own commands, and `slo`'s usage.
         let nested = try await Binary.run(["slo", "simulat", "--objective", "99.9"])
         #expect(nested.status == 3)
-        #expect(nested.stderr.hasPrefix("incidentboard slo: unknown command 'simulat'; did you mean 'simulate'?\n"
-            + "USAGE: incidentboard slo <subcommand>"), "\(nested.stderr)")
+        #expect(
+            nested.stderr.hasPrefix(
+                "incidentboard slo: unknown command 'simulat'; did you mean 'simulate'?\n"
+                    + "USAGE: incidentboard slo <subcommand>"), "\(nested.stderr)")
         // Real commands and options are not touched.
         let help = try await Binary.run(["check", "--help"])
         #expect(help.status == 0)
@@ -40,7 +42,9 @@ struct FirstMinutesTests {
         let refusing = try RefusingPort()
         let scratch = try Scratch()
         let url = "http://127.0.0.1:\(refusing.port)"
-        let config = try scratch.write("estate.json", """
+        let config = try scratch.write(
+            "estate.json",
+            """
             {"defaults": {"interval": "30s", "timeout": "5s"},
              "services": [{"name": "db", "probe": {"type": "http", "url": "\(url)/db"}},
                           {"name": "api", "dependsOn": ["db"], "probe": {"type": "http", "url": "\(url)/api"}}]}
@@ -48,8 +52,9 @@ struct FirstMinutesTests {
         let outcome = try await Binary.run(["check", "--config", config])
         withExtendedLifetime(refusing) {}
         #expect(outcome.status == 2)
-        #expect(outcome.stderr == "incidentboard: \(config): nothing answered (all 2 probes refused: nothing listens "
-            + "there); is the estate running?\n", "\(outcome.stderr)")
+        #expect(
+            outcome.stderr == "incidentboard: \(config): nothing answered (all 2 probes refused: nothing listens "
+                + "there); is the estate running?\n", "\(outcome.stderr)")
     }
 
     @Test func checkOfTheDemoEstatesConfigWithNothingRunningNamesTheDemo() async throws {
@@ -68,7 +73,9 @@ struct FirstMinutesTests {
     @Test func checkTextReadsWellForARootWithNoDependents() async throws {
         let refusing = try RefusingPort()
         let scratch = try Scratch()
-        let config = try scratch.write("probes.json", """
+        let config = try scratch.write(
+            "probes.json",
+            """
             {"services": [{"name": "db", "probe": {"type": "tcp", "host": "127.0.0.1", "port": \(refusing.port)}}]}
             """)
         let outcome = try await Binary.run(["check", "--config", config])
@@ -96,24 +103,29 @@ struct FirstMinutesTests {
         let scratch = try Scratch()
         let outcome = try await Binary.run(["check"], directory: scratch.path)
         #expect(outcome.status == 3)
-        #expect(outcome.stderr == "incidentboard: probes.json: cannot read: No such file or directory\n"
-            + "incidentboard: no --config given and no ./probes.json here; "
-            + "`incidentboard demo` shows the board on the built-in demo estate\n", "\(outcome.stderr)")
+        #expect(
+            outcome.stderr == "incidentboard: probes.json: cannot read: No such file or directory\n"
+                + "incidentboard: no --config given and no ./probes.json here; "
+                + "`incidentboard demo` shows the board on the built-in demo estate\n", "\(outcome.stderr)")
     }
 
     // MARK: History per config
 
     /// Runs `watch --headless` on `config` until `until` holds for `slo --format json` of it.
-    static func watch(_ config: String, environment: [String: String],
-                      until done: @escaping ([String: Any]) -> Bool) async throws {
-        let watch = try RunningBinary(["watch", "--headless", "--format", "json", "--config", config],
-                                      environment: environment)
+    static func watch(
+        _ config: String, environment: [String: String],
+        until done: @escaping ([String: Any]) -> Bool
+    ) async throws {
+        let watch = try RunningBinary(
+            ["watch", "--headless", "--format", "json", "--config", config],
+            environment: environment)
         let deadline = ContinuousClock.now + .seconds(30)
         var reached = false
         while !reached && ContinuousClock.now < deadline {
             let slo = try await Binary.run(["slo", "--config", config, "--format", "json"], environment: environment)
             if slo.status == 0, let json = try? JSONSerialization.jsonObject(with: Data(slo.stdout.utf8)),
-               let object = json as? [String: Any], done(object) {
+                let object = json as? [String: Any], done(object)
+            {
                 reached = true
             } else {
                 try await Task.sleep(for: .milliseconds(200))
@@ -127,8 +139,8 @@ struct FirstMinutesTests {
     /// Good and total of the `svc` availability SLI in an `slo --format json` document.
     static func availability(_ json: [String: Any]) -> (good: Double, total: Double)? {
         guard let services = json["services"] as? [[String: Any]],
-              let slis = services.first(where: { $0["service"] as? String == "svc" })?["slis"] as? [[String: Any]],
-              let sli = slis.first, let good = sli["good"] as? Double, let total = sli["total"] as? Double
+            let slis = services.first(where: { $0["service"] as? String == "svc" })?["slis"] as? [[String: Any]],
+            let sli = slis.first, let good = sli["good"] as? Double, let total = sli["total"] as? Double
         else { return nil }
         return (good, total)
     }
@@ -167,7 +179,9 @@ struct FirstMinutesTests {
     @Test func aHistoryOfAnotherConfigIsNamedAsSuch() async throws {
         let server = try await LoopbackHTTPServer.start(routes: ["/ok": .ok()])
         let scratch = try Scratch()
-        let first = try scratch.write("first.json", #"""
+        let first = try scratch.write(
+            "first.json",
+            #"""
             {"defaults": {"interval": "1s", "timeout": "900ms"},
              "services": [{"name": "svc", "probe": {"type": "http", "url": "\#(server.url("/ok"))"}}]}
             """#)
@@ -176,8 +190,9 @@ struct FirstMinutesTests {
         try await Self.watch(first, environment: ["XDG_STATE_HOME": scratch.file("xdg")]) { _ in true }
         // The awaited history lives at the default path; copy its file to an explicit --state.
         let directory = scratch.file("xdg/incidentboard")
-        let written = try #require(try FileManager.default.contentsOfDirectory(atPath: directory)
-            .first { $0.hasSuffix(".sqlite") })
+        let written = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: directory)
+                .first { $0.hasSuffix(".sqlite") })
         try FileManager.default.copyItem(atPath: directory + "/" + written, toPath: state)
         await server.stop()
 
@@ -186,8 +201,9 @@ struct FirstMinutesTests {
         #expect(outcome.stdout.isEmpty, "no table of 0/0: \(outcome.stdout)")
         let firstPath = URL(fileURLWithPath: first).resolvingSymlinksInPath().path
         let otherPath = URL(fileURLWithPath: other).resolvingSymlinksInPath().path
-        #expect(outcome.stderr == "incidentboard: \(state): this history was written for \(firstPath), not for "
-            + "\(otherPath); give each config its own --state (or leave --state out)\n", "\(outcome.stderr)")
+        #expect(
+            outcome.stderr == "incidentboard: \(state): this history was written for \(firstPath), not for "
+                + "\(otherPath); give each config its own --state (or leave --state out)\n", "\(outcome.stderr)")
         // Its own config reads it without a word.
         let own = try await Binary.run(["slo", "--config", first, "--state", state])
         #expect(own.status == 0, "\(own.stderr)")
@@ -197,7 +213,9 @@ struct FirstMinutesTests {
     @Test func aHistoryUnderTheOldDefaultNameIsRenamedOnce() async throws {
         let server = try await LoopbackHTTPServer.start(routes: ["/ok": .ok()])
         let scratch = try Scratch()
-        let config = try scratch.write("estate.json", #"""
+        let config = try scratch.write(
+            "estate.json",
+            #"""
             {"defaults": {"interval": "1s", "timeout": "900ms"},
              "services": [{"name": "svc", "probe": {"type": "http", "url": "\#(server.url("/ok"))"}}]}
             """#)
@@ -205,15 +223,17 @@ struct FirstMinutesTests {
         try await Self.watch(config, environment: environment) { (Self.availability($0)?.total ?? 0) >= 1 }
         await server.stop()
         let directory = scratch.file("xdg/incidentboard")
-        let current = try #require(try FileManager.default.contentsOfDirectory(atPath: directory)
-            .first { $0.hasSuffix(".sqlite") })
+        let current = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: directory)
+                .first { $0.hasSuffix(".sqlite") })
         // As an earlier version left it.
         try FileManager.default.moveItem(atPath: directory + "/" + current, toPath: directory + "/estate.sqlite")
 
         let renamed = try await Binary.run(["slo", "--config", config], environment: environment)
         #expect(renamed.status == 0, "\(renamed.stderr)")
-        #expect(renamed.stderr == "incidentboard: \(directory)/estate.sqlite: renamed to \(directory)/\(current) "
-            + "(histories are now kept per config path)\n", "\(renamed.stderr)")
+        #expect(
+            renamed.stderr == "incidentboard: \(directory)/estate.sqlite: renamed to \(directory)/\(current) "
+                + "(histories are now kept per config path)\n", "\(renamed.stderr)")
         #expect(renamed.stdout.contains("svc"))
         let again = try await Binary.run(["slo", "--config", config], environment: environment)
         #expect(again.status == 0)

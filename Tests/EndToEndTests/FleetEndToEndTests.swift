@@ -39,7 +39,8 @@ struct FleetEndToEndTests {
 
     @Test func checkReadsBothSitesOfEveryServiceFromPrometheus() async throws {
         guard FileManager.default.isExecutableFile(atPath: Self.prometheusPath) else {
-            let message = "\(Self.prometheusPath) not found: install the Debian package `prometheus` "
+            let message =
+                "\(Self.prometheusPath) not found: install the Debian package `prometheus` "
                 + "(apt-get install prometheus) to run the fleet end-to-end test"
             Issue.record(Comment(rawValue: message))
             return
@@ -53,16 +54,20 @@ struct FleetEndToEndTests {
 
         var agents: [RunningBinary] = []
         for (site, port) in [("east", eastPort), ("west", westPort)] {
-            agents.append(try RunningBinary([
-                "watch", "--headless", "--format", "json", "--config", config,
-                "--state", scratch.file("\(site).sqlite"), "--site", site, "--metrics-listen", "127.0.0.1:\(port)",
-            ]))
+            agents.append(
+                try RunningBinary([
+                    "watch", "--headless", "--format", "json", "--config", config,
+                    "--state", scratch.file("\(site).sqlite"), "--site", site, "--metrics-listen", "127.0.0.1:\(port)",
+                ]))
         }
-        let prometheusConfig = try scratch.write("prometheus.yml", Self.prometheusConfig(targets: [eastPort, westPort]))
-        let prometheus = try ChildProcess(Self.prometheusPath, [
-            "--config.file=\(prometheusConfig)", "--web.listen-address=127.0.0.1:\(prometheusPort)",
-            "--storage.tsdb.path=\(scratch.file("tsdb"))", "--log.level=warn",
-        ], log: scratch.file("prometheus.log"))
+        let prometheusConfig = try scratch.write(
+            "prometheus.yml", Self.prometheusConfig(targets: [eastPort, westPort]))
+        let prometheus = try ChildProcess(
+            Self.prometheusPath,
+            [
+                "--config.file=\(prometheusConfig)", "--web.listen-address=127.0.0.1:\(prometheusPort)",
+                "--storage.tsdb.path=\(scratch.file("tsdb"))", "--log.level=warn",
+            ], log: scratch.file("prometheus.log"))
         defer {
             prometheus.stop()
             for agent in agents where agent.isRunning { agent.signal(SIGKILL) }
@@ -93,7 +98,8 @@ struct FleetEndToEndTests {
         await source.shutdown()
         guard scraped else {
             let agentErrors = agents.map { $0.stderrLines.suffix(3).joined(separator: " | ") }
-            let message = "Prometheus never had both sites (last problem: \(lastProblem)); prometheus running: "
+            let message =
+                "Prometheus never had both sites (last problem: \(lastProblem)); prometheus running: "
                 + "\(prometheus.isRunning); log: \(prometheus.logTail()); agents' stderr: "
                 + agentErrors.joined(separator: " // ")
             Issue.record(Comment(rawValue: message))
@@ -105,8 +111,9 @@ struct FleetEndToEndTests {
             "check", "--config", config, "--source", "prometheus=\(url)", "--format", "json",
         ])
         #expect(check.status == 2, "stderr: \(check.stderr)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any],
-                                "stdout: \(check.stdout)")
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any],
+            "stdout: \(check.stdout)")
         #expect(json["status"] as? String == "critical")
         #expect(json["source"] as? String == "prometheus \(url)")
         let services = try #require(json["services"] as? [[String: Any]])
@@ -134,8 +141,10 @@ struct FleetEndToEndTests {
         #expect(text.stdout.contains("@east") && text.stdout.contains("@west"), "\(text.stdout)")
 
         // `watch --source`: the fleet monitor pages for the root cause.
-        let watch = try RunningBinary(["watch", "--headless", "--format", "json", "--config", config,
-                                       "--source", "prometheus=\(url)"])
+        let watch = try RunningBinary([
+            "watch", "--headless", "--format", "json", "--config", config,
+            "--source", "prometheus=\(url)",
+        ])
         let firing = await watch.waitForLine(timeout: .seconds(40)) { line in
             line.contains("\"event\":\"firing\"") && line.contains("\"service\":\"bureau\"")
         }
@@ -163,8 +172,9 @@ struct FleetEndToEndTests {
                 "--source", "prometheus=http://ops:hunter22@127.0.0.1:\(closed)",
             ])
             #expect(outcome.status == 3, "\(format): \(outcome.stdout) \(outcome.stderr)")
-            #expect(outcome.stderr.contains("incidentboard: prometheus http://127.0.0.1:\(closed): connection refused"),
-                    "\(outcome.stderr)")
+            #expect(
+                outcome.stderr.contains("incidentboard: prometheus http://127.0.0.1:\(closed): connection refused"),
+                "\(outcome.stderr)")
             #expect(!(outcome.stdout + outcome.stderr).contains("hunter22"))
             if format == "json" {
                 let json = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any]

@@ -42,8 +42,10 @@ struct FleetTruthEndToEndTests {
 
     /// Runs `check --source --format json` and returns its exit status and document.
     static func check(_ config: String, _ url: String) async throws -> (status: Int32, json: [String: Any]) {
-        let outcome = try await Binary.run(["check", "--config", config, "--source", "prometheus=\(url)",
-                                            "--format", "json"])
+        let outcome = try await Binary.run([
+            "check", "--config", config, "--source", "prometheus=\(url)",
+            "--format", "json",
+        ])
         let json = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any] ?? [:]
         return (outcome.status, json)
     }
@@ -60,8 +62,10 @@ struct FleetTruthEndToEndTests {
     }
 
     /// Polls `check` until `done` holds for its document, for at most `timeout`.
-    static func checkUntil(_ config: String, _ url: String, timeout: Duration,
-                           _ done: ([String: Any]) -> Bool) async throws -> (status: Int32, json: [String: Any])? {
+    static func checkUntil(
+        _ config: String, _ url: String, timeout: Duration,
+        _ done: ([String: Any]) -> Bool
+    ) async throws -> (status: Int32, json: [String: Any])? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let outcome = try await check(config, url)
@@ -80,8 +84,10 @@ struct FleetTruthEndToEndTests {
 
     @Test func aDarkSiteIsNamedAndAOneSiteFailureIsPartialUnderQuorum() async throws {
         guard FileManager.default.isExecutableFile(atPath: Self.prometheusPath) else {
-            Issue.record(Comment(rawValue: "\(Self.prometheusPath) not found: install the Debian package "
-                + "`prometheus` (apt-get install prometheus) to run the fleet end-to-end test"))
+            Issue.record(
+                Comment(
+                    rawValue: "\(Self.prometheusPath) not found: install the Debian package "
+                        + "`prometheus` (apt-get install prometheus) to run the fleet end-to-end test"))
             return
         }
         let server = try await LoopbackHTTPServer.start(routes: [
@@ -99,10 +105,12 @@ struct FleetTruthEndToEndTests {
         var busan = try Self.agent(site: "busan", config: busanConfig, port: busanPort, scratch: scratch)
         let prometheusConfig = try scratch.write(
             "prometheus.yml", FleetEndToEndTests.prometheusConfig(targets: [seoulPort, busanPort]))
-        let prometheus = try ChildProcess(Self.prometheusPath, [
-            "--config.file=\(prometheusConfig)", "--web.listen-address=127.0.0.1:\(prometheusPort)",
-            "--storage.tsdb.path=\(scratch.file("tsdb"))", "--log.level=warn", "--query.lookback-delta=3s",
-        ], log: scratch.file("prometheus.log"))
+        let prometheus = try ChildProcess(
+            Self.prometheusPath,
+            [
+                "--config.file=\(prometheusConfig)", "--web.listen-address=127.0.0.1:\(prometheusPort)",
+                "--storage.tsdb.path=\(scratch.file("tsdb"))", "--log.level=warn", "--query.lookback-delta=3s",
+            ], log: scratch.file("prometheus.log"))
         var watch: RunningBinary?
         defer {
             prometheus.stop()
@@ -120,8 +128,10 @@ struct FleetTruthEndToEndTests {
                 && Self.sites(json, "loans").count == 2
         }
         guard let ready else {
-            Issue.record(Comment(rawValue: "Prometheus never had both sites; prometheus: \(prometheus.logTail()); "
-                + "seoul: \(seoul.stderrLines.suffix(3)) busan: \(busan.stderrLines.suffix(3))"))
+            Issue.record(
+                Comment(
+                    rawValue: "Prometheus never had both sites; prometheus: \(prometheus.logTail()); "
+                        + "seoul: \(seoul.stderrLines.suffix(3)) busan: \(busan.stderrLines.suffix(3))"))
             await server.stop()
             return
         }
@@ -139,13 +149,16 @@ struct FleetTruthEndToEndTests {
         #expect(text.stdout.contains("PARTIAL: down at seoul"), "\(text.stdout)")
 
         // The fleet monitor and the board run from here on.
-        let monitor = try RunningBinary(["watch", "--headless", "--format", "json", "--config", fleet,
-                                         "--source", "prometheus=\(url)"])
+        let monitor = try RunningBinary([
+            "watch", "--headless", "--format", "json", "--config", fleet,
+            "--source", "prometheus=\(url)",
+        ])
         watch = monitor
         let tmux = BoardTmux(width: 120, height: 30)
         defer { tmux.kill() }
-        try tmux.start("LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(Binary.path)' dashboard --config '\(fleet)' "
-            + "--source 'prometheus=\(url)' 2>'\(scratch.file("board-stderr.txt"))'; echo EXIT=$?; sleep 600")
+        try tmux.start(
+            "LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(Binary.path)' dashboard --config '\(fleet)' "
+                + "--source 'prometheus=\(url)' 2>'\(scratch.file("board-stderr.txt"))'; echo EXIT=$?; sleep 600")
         let partialBoard = try await tmux.waitForScreen("board with seoul's PARTIAL bureau") { screen in
             screen.split(separator: "\n").contains { $0.contains("bureau") && $0.contains("PARTIAL seoul") }
         }
@@ -183,8 +196,9 @@ struct FleetTruthEndToEndTests {
         }
         #expect(!darkBoard.contains("seoul DARK"), "\(darkBoard)")
         // Figures for the record: how long after the SIGKILL each said so (watch and the board poll every 5 s).
-        print("issue 24 e2e: busan dark in check after \(darkAfter), in watch by \(watchAfter), "
-            + "on the board by \(ContinuousClock.now - killedAt) (scrape 1 s, lookback 3 s)")
+        print(
+            "issue 24 e2e: busan dark in check after \(darkAfter), in watch by \(watchAfter), "
+                + "on the board by \(ContinuousClock.now - killedAt) (scrape 1 s, lookback 3 s)")
 
         // busan reports again.
         busan = try Self.agent(site: "busan", config: busanConfig, port: busanPort, scratch: scratch)

@@ -13,13 +13,15 @@ struct ImportGatusTests {
 
     static func services(_ check: [String: Any]) -> [String: String] {
         let list = check["services"] as? [[String: Any]] ?? []
-        return Dictionary(list.compactMap { s in (s["name"] as? String).map { ($0, s["status"] as? String ?? "?") } },
-                          uniquingKeysWith: { a, _ in a })
+        return Dictionary(
+            list.compactMap { s in (s["name"] as? String).map { ($0, s["status"] as? String ?? "?") } },
+            uniquingKeysWith: { a, _ in a })
     }
 
     /// Converts, validates the result and checks it; returns the check's JSON and the import's stderr.
     static func importAndCheck(_ yaml: String, environment: [String: String] = [:]) async throws
-        -> (check: [String: Any], notes: String, status: Int32, config: String) {
+        -> (check: [String: Any], notes: String, status: Int32, config: String)
+    {
         let scratch = try Scratch()
         let source = try scratch.write("config.yaml", yaml)
         let output = scratch.file("probes.json")
@@ -77,11 +79,16 @@ struct ImportGatusTests {
         #expect(result.status == 0)
         #expect(Self.services(result.check) == ["front-end": "up", "payments-front-end": "up"])
         let posted = server.requests(to: "/pay")
-        #expect(posted.first?.method == "POST" && posted.first.map { String(decoding: $0.body, as: UTF8.self) }
-            == #"{"ping": true}"#)
+        #expect(
+            posted.first?.method == "POST"
+                && posted.first.map { String(decoding: $0.body, as: UTF8.self) }
+                    == #"{"ping": true}"#
+        )
         #expect(posted.first?.header("Content-Type") == "application/json")
-        for path in ["storage:", "alerting:", "endpoints[0].alerts:", "endpoints[1].conditions[1]: not converted",
-                     "endpoints[1].client.timeout:", "endpoints[2]: skipped: `enabled: false`"] {
+        for path in [
+            "storage:", "alerting:", "endpoints[0].alerts:", "endpoints[1].conditions[1]: not converted",
+            "endpoints[1].client.timeout:", "endpoints[2]: skipped: `enabled: false`",
+        ] {
             #expect(result.notes.contains("incidentboard: import gatus: \(path)"), "\(path) in \(result.notes)")
         }
         #expect(result.notes.contains("add `dependsOn`") && result.notes.contains("(core, payments)"))
@@ -147,13 +154,20 @@ struct ImportGatusTests {
     @Test func badInputIsRefusedWithItsLineAndColumnAndExitThree() async throws {
         let scratch = try Scratch()
         let cases: [(String, String, String)] = [
-            ("syntax.yaml", "endpoints:\n  - name: a\n    url: \"http://x\n  conditions: [\n",
-             "line 5, column 1: YAML syntax error"),
-            ("prometheus.yaml", "scrape_configs:\n  - job_name: x\n",
-             "line 1, column 1: not a Gatus config: no `endpoints:` list (top-level keys: scrape_configs)"),
+            (
+                "syntax.yaml", "endpoints:\n  - name: a\n    url: \"http://x\n  conditions: [\n",
+                "line 5, column 1: YAML syntax error"
+            ),
+            (
+                "prometheus.yaml", "scrape_configs:\n  - job_name: x\n",
+                "line 1, column 1: not a Gatus config: no `endpoints:` list (top-level keys: scrape_configs)"
+            ),
             ("empty.yaml", "", "the file is empty"),
             ("list.yaml", "- a\n- b\n", "line 1, column 1: not a Gatus config: the top level is a list"),
-            ("endpoints.yaml", "endpoints: 3\n", "line 1, column 12: `endpoints` must be a list of endpoints, not a scalar"),
+            (
+                "endpoints.yaml", "endpoints: 3\n",
+                "line 1, column 12: `endpoints` must be a list of endpoints, not a scalar"
+            ),
         ]
         for (name, text, message) in cases {
             let path = try scratch.write(name, text)

@@ -41,8 +41,10 @@ struct IncidentRestartTests {
 
         // Cards falls now, under the same outage.
         server.script("/cards", .status(503))
-        let second = try RunningBinary(["watch", "--headless", "--format", "json", "--config", config,
-                                        "--state", state])
+        let second = try RunningBinary([
+            "watch", "--headless", "--format", "json", "--config", config,
+            "--state", state,
+        ])
         let cardsLine = await second.waitForLine { WatchCommandTests.isEvent($0, "firing", "cards") }
         let cards = try #require(cardsLine.flatMap(WatchCommandTests.event), "\(second.stdoutLines)")
         #expect(cards["incident"] as? String == id, "the same incident after \(stop.rawValue)")
@@ -61,8 +63,9 @@ struct IncidentRestartTests {
         #expect(victims == ["loans", "cards"])
         let alerts = (record["alerts"] as? [[String: Any]] ?? []).filter { $0["event"] as? String == "firing" }
         let services = alerts.compactMap { $0["service"] as? String }
-        #expect(services.contains("bureau") && services.contains("loans") && services.contains("cards"),
-                "the first agent's alerts are still in the timeline: \(services)")
+        #expect(
+            services.contains("bureau") && services.contains("loans") && services.contains("cards"),
+            "the first agent's alerts are still in the timeline: \(services)")
     }
 
     /// Alerts the history holds for the incident so far.

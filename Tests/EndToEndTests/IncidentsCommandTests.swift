@@ -32,8 +32,9 @@ struct IncidentsCommandTests {
 
         let typo = try await Binary.run(["incidents", String(id.dropLast()), "--config", config, "--state", state])
         #expect(typo.status == 3)
-        #expect(typo.stderr.contains("no such incident") && typo.stderr.contains("did you mean \(id)?"),
-                "\(typo.stderr)")
+        #expect(
+            typo.stderr.contains("no such incident") && typo.stderr.contains("did you mean \(id)?"),
+            "\(typo.stderr)")
 
         let report = try await Binary.run(["report", id + "x", "--config", config, "--state", state])
         #expect(report.status == 3 && report.stderr.contains("did you mean \(id)?"), "\(report.stderr)")

@@ -19,12 +19,14 @@ struct LayeringTests {
 
     /// The modules a file imports (`import X`, `@testable import X`, `@preconcurrency import X`).
     static func imports(_ text: String) -> Set<String> {
-        Set(text.split(separator: "\n").compactMap { line -> String? in
-            let words = line.split(separator: " ")
-            guard let index = words.firstIndex(of: "import"), index + 1 < words.count,
-                  words[..<index].allSatisfy({ $0.hasPrefix("@") }) else { return nil }
-            return String(words[index + 1])
-        })
+        Set(
+            text.split(separator: "\n").compactMap { line -> String? in
+                let words = line.split(separator: " ")
+                guard let index = words.firstIndex(of: "import"), index + 1 < words.count,
+                    words[..<index].allSatisfy({ $0.hasPrefix("@") })
+                else { return nil }
+                return String(words[index + 1])
+            })
     }
 
     /// The dependencies Package.swift lists for `target`: the text of its `.target(` entry.
@@ -33,14 +35,16 @@ struct LayeringTests {
         let pattern = "\\.target\\(\\s*name: \"\(target)\","
         let start = try #require(manifest.range(of: pattern, options: .regularExpression))
         let rest = manifest[start.upperBound...]
-        let end = rest.range(of: ".target(")?.lowerBound ?? rest.range(of: ".executableTarget(")?.lowerBound
+        let end =
+            rest.range(of: ".target(")?.lowerBound ?? rest.range(of: ".executableTarget(")?.lowerBound
             ?? rest.endIndex
         return String(rest[..<end])
     }
 
     @Test func theImportReaderFindsImports() {
-        #expect(Self.imports("import Foundation\n@testable import Probes\n// import Nothing\nlet x = 1")
-                    == ["Foundation", "Probes"])
+        #expect(
+            Self.imports("import Foundation\n@testable import Probes\n// import Nothing\nlet x = 1")
+                == ["Foundation", "Probes"])
     }
 
     @Test func theEngineImportsNoTerminalArgumentsDemoPrometheusOrServer() throws {

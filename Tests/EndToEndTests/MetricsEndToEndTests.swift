@@ -48,8 +48,9 @@ struct MetricsEndToEndTests {
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             #expect(line.contains("site=\"east\""), "\(line)")
         }
-        #expect(watch.stderrLines.contains { $0.contains("metrics at http://127.0.0.1:\(port)/metrics") },
-                "\(watch.stderrLines)")
+        #expect(
+            watch.stderrLines.contains { $0.contains("metrics at http://127.0.0.1:\(port)/metrics") },
+            "\(watch.stderrLines)")
 
         let check = try #require(try await PromtoolCheck.run(text), Comment(rawValue: PromtoolCheck.missing))
         #expect(check.status == 0, "promtool check metrics: \(check.output)")
@@ -66,13 +67,15 @@ struct MetricsEndToEndTests {
         let scratch = try Scratch()
         let config = try scratch.write("probes.json", Self.config(server))
         // The target itself holds the port.
-        let outcome = try await Binary.run([
-            "watch", "--headless", "--config", config, "--state", scratch.file("state.sqlite"),
-            "--metrics-listen", "127.0.0.1:\(server.port)",
-        ], timeout: .seconds(30))
+        let outcome = try await Binary.run(
+            [
+                "watch", "--headless", "--config", config, "--state", scratch.file("state.sqlite"),
+                "--metrics-listen", "127.0.0.1:\(server.port)",
+            ], timeout: .seconds(30))
         #expect(outcome.status == 3)
-        #expect(outcome.stderr.contains("incidentboard: --metrics-listen 127.0.0.1:\(server.port): address in use"),
-                "\(outcome.stderr)")
+        #expect(
+            outcome.stderr.contains("incidentboard: --metrics-listen 127.0.0.1:\(server.port): address in use"),
+            "\(outcome.stderr)")
         #expect(server.requests.isEmpty, "no probe may run when the endpoint cannot start")
         await server.stop()
     }
@@ -82,7 +85,10 @@ struct MetricsEndToEndTests {
         let scratch = try Scratch()
         let config = try scratch.write("probes.json", #"{"services": [{"name": "a"}]}"#)
         let outcome = try await Binary.run(
-            ["watch", "--headless", "--config", config, "--state", scratch.file("s.sqlite"), "--metrics-listen", value],
+            [
+                "watch", "--headless", "--config", config, "--state", scratch.file("s.sqlite"), "--metrics-listen",
+                value,
+            ],
             timeout: .seconds(30))
         #expect(outcome.status == 3)
         #expect(outcome.stderr.contains("--metrics-listen \(value):"), "\(outcome.stderr)")
@@ -92,8 +98,10 @@ struct MetricsEndToEndTests {
         let scratch = try Scratch()
         let config = try scratch.write("probes.json", #"{"services": [{"name": "a"}]}"#)
         let outcome = try await Binary.run(
-            ["watch", "--headless", "--config", config, "--state", scratch.file("s.sqlite"), "--site", "east west",
-             "--metrics-listen", "9464"],
+            [
+                "watch", "--headless", "--config", config, "--state", scratch.file("s.sqlite"), "--site", "east west",
+                "--metrics-listen", "9464",
+            ],
             timeout: .seconds(30))
         #expect(outcome.status == 3)
         #expect(outcome.stderr.contains("--site"), "\(outcome.stderr)")
@@ -172,4 +180,3 @@ enum Scrape {
         return Response(status: status, body: String(decoding: received[end.upperBound...], as: UTF8.self))
     }
 }
-

@@ -8,7 +8,8 @@ import Testing
 struct OutputLintTests {
     /// `<something FileHandle-like>.write(` not followed by `contentsOf:`.
     static let trapping = try? NSRegularExpression(
-        pattern: #"(FileHandle\.\w+|[hH]andle\w*|fileHandleFor\w+|standard(Output|Error))\s*\.write\((?!\s*contentsOf:)"#)
+        pattern:
+            #"(FileHandle\.\w+|[hH]andle\w*|fileHandleFor\w+|standard(Output|Error))\s*\.write\((?!\s*contentsOf:)"#)
 
     static func sources() -> [URL] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -20,7 +21,8 @@ struct OutputLintTests {
     static func offences(in text: String) -> [String] {
         guard let trapping else { return ["the pattern does not compile"] }
         return text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { number, line in
-            let code = line.split(separator: "//", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            let code =
+                line.split(separator: "//", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
             let range = NSRange(code.startIndex..., in: code)
             return trapping.firstMatch(in: code, range: range) == nil ? nil : "\(number + 1): \(line)"
         }

@@ -37,13 +37,15 @@ struct QuorumRulesTests {
         for expectFiring in [false, true] {
             let tests: [String: Any] = [
                 "evaluation_interval": "15s",
-                "tests": [[
-                    "interval": "15s",
-                    "input_series": input,
-                    "alert_rule_test": [
-                        RulesTimingTests.check(345, PrometheusRules.downAlert, expectFiring ? [down] : []),
-                    ],
-                ]],
+                "tests": [
+                    [
+                        "interval": "15s",
+                        "input_series": input,
+                        "alert_rule_test": [
+                            RulesTimingTests.check(345, PrometheusRules.downAlert, expectFiring ? [down] : [])
+                        ],
+                    ]
+                ],
             ]
             let outcome = try await RulesTimingTests.promtoolTest(tests, in: scratch.path, name: "quorum-test.yml")
             output += outcome.stdout + outcome.stderr

@@ -11,7 +11,9 @@ struct ReliabilityTests {
     static func failing() async throws -> (LoopbackHTTPServer, Scratch, String) {
         let server = try await LoopbackHTTPServer.start(routes: ["/a": .status(503), "/b": .status(503)])
         let scratch = try Scratch()
-        let config = try scratch.write("probes.json", """
+        let config = try scratch.write(
+            "probes.json",
+            """
             {
               "defaults": { "interval": "1s", "timeout": "900ms" },
               "slo": { "latency": { "threshold": "5s" } },
@@ -45,8 +47,9 @@ struct ReliabilityTests {
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdoutLines.count == 1)
         #expect(outcome.stdoutLines.first?.contains("\"event\":\"firing\"") == true, "\(outcome.stdout)")
-        #expect(outcome.stderr.contains("incidentboard: stdout closed by its reader; stopped; history flushed;"),
-                "\(outcome.stderr)")
+        #expect(
+            outcome.stderr.contains("incidentboard: stdout closed by its reader; stopped; history flushed;"),
+            "\(outcome.stderr)")
         #expect(!outcome.stderr.contains("Fatal error"), "\(outcome.stderr)")
         // The history holds the probes: the SLO report counts them.
         let slo = try await Binary.run(["slo", "--format", "json", "--config", config, "--state", state])
@@ -70,8 +73,9 @@ struct ReliabilityTests {
         #expect(outcome.status == 1, "\(outcome.stderr)")
         let errors = outcome.stderr.split(separator: "\n").filter { $0.contains("No space left on device") }
         #expect(errors.count == 1, "\(outcome.stderr)")
-        #expect(errors.first?.hasPrefix("incidentboard: stdout: No space left on device; stopped; history flushed;")
-                    == true, "\(outcome.stderr)")
+        #expect(
+            errors.first?.hasPrefix("incidentboard: stdout: No space left on device; stopped; history flushed;")
+                == true, "\(outcome.stderr)")
         #expect(!outcome.stderr.contains("Fatal error"), "\(outcome.stderr)")
         await server.stop()
     }
@@ -98,7 +102,8 @@ struct ReliabilityTests {
 
     /// The one-shot commands that print: a full disk is one line and exit 3, a reader that left is quiet.
     @Test(arguments: [
-        ["validate"], ["rules"], ["slo", "simulate", "--objective", "99.9", "--window", "28d", "--error-ratio", "0.01"],
+        ["validate"], ["rules"],
+        ["slo", "simulate", "--objective", "99.9", "--window", "28d", "--error-ratio", "0.01"],
         ["demo", "--list"],
     ])
     func oneShotCommandsOnAFullDiskOrAClosedPipe(command: [String]) async throws {
@@ -138,8 +143,9 @@ struct ReliabilityTests {
         if expected == 0 {
             #expect(last?.hasPrefix("incidentboard: stdout closed by its reader; stopped;") == true, "\(run.stderr)")
         } else {
-            #expect(last?.hasPrefix("incidentboard: stdout: No space left on device; stopped;") == true,
-                    "\(run.stderr)")
+            #expect(
+                last?.hasPrefix("incidentboard: stdout: No space left on device; stopped;") == true,
+                "\(run.stderr)")
         }
         #expect(!run.stderr.contains("Fatal error"), "\(run.stderr)")
     }
@@ -179,8 +185,10 @@ struct ReliabilityTests {
     }
 
     /// Waits until a stderr line of `agent` satisfies `predicate`.
-    static func waitForStderr(_ agent: RunningBinary, timeout: Duration = .seconds(30),
-                              _ predicate: (String) -> Bool) async -> Bool {
+    static func waitForStderr(
+        _ agent: RunningBinary, timeout: Duration = .seconds(30),
+        _ predicate: (String) -> Bool
+    ) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if agent.stderrLines.contains(where: predicate) { return true }
@@ -200,8 +208,9 @@ struct ReliabilityTests {
 
         let second = try await Binary.run(["watch", "--headless", "--config", config, "--state", state])
         #expect(second.status == 3)
-        #expect(second.stderr == "incidentboard: \(state): in use by another incidentboard agent (pid \(first.pid), "
-                    + "lock \(state).lock); stop it first, or give this one another --state\n", "\(second.stderr)")
+        #expect(
+            second.stderr == "incidentboard: \(state): in use by another incidentboard agent (pid \(first.pid), "
+                + "lock \(state).lock); stop it first, or give this one another --state\n", "\(second.stderr)")
         #expect(second.stdout.isEmpty)
         let demo = try await Binary.run(["demo", "--headless", "--config", config, "--state", state])
         #expect(demo.status == 3)
@@ -218,15 +227,18 @@ struct ReliabilityTests {
         _ = await first.waitForExit()
         #expect(FileManager.default.fileExists(atPath: state + ".lock"))
         let port = try #require(FreePort.find())
-        let third = try RunningBinary(["watch", "--headless", "--format", "json", "--config", config, "--state", state,
-                                       "--metrics-listen", "127.0.0.1:\(port)"])
+        let third = try RunningBinary([
+            "watch", "--headless", "--format", "json", "--config", config, "--state", state,
+            "--metrics-listen", "127.0.0.1:\(port)",
+        ])
         #expect(await Self.waitForStderr(third) { $0.contains("incidentboard: watching") }, "\(third.stderrLines)")
         let lockText = try String(contentsOfFile: state + ".lock", encoding: .utf8)
         #expect(lockText == "\(third.pid)\n")
         // Its engine runs (and handles SIGTERM) once its probes show on /metrics.
-        #expect(await Self.eventually {
-            await Scrape.get(port: port, "/metrics")?.body.contains("probe_success{service=\"alpha\"") == true
-        })
+        #expect(
+            await Self.eventually {
+                await Scrape.get(port: port, "/metrics")?.body.contains("probe_success{service=\"alpha\"") == true
+            })
         third.signal(SIGTERM)
         #expect(await third.waitForExit() == 0)
         #expect(!FileManager.default.fileExists(atPath: state + ".lock"))

@@ -23,8 +23,10 @@ struct SLOCommandTests {
     /// fine bucket (10 s); a rule whose factor is above errorRatio ÷ (1 − SLO) never fires.
     @Test(arguments: cases)
     func simulateAgreesWithTheWorkbookFormula(_ c: Case) async throws {
-        let outcome = try await Binary.run(["slo", "simulate", "--objective", "99.9", "--window", c.window,
-                                            "--error-ratio", String(c.errorRatio), "--format", "json"])
+        let outcome = try await Binary.run([
+            "slo", "simulate", "--objective", "99.9", "--window", c.window,
+            "--error-ratio", String(c.errorRatio), "--format", "json",
+        ])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
         #expect(json["objective"] as? Double == 99.9)
@@ -41,7 +43,8 @@ struct SLOCommandTests {
             } else {
                 let formula = factor * 0.001 / c.errorRatio * long
                 let actual = try #require(fired, "\(name) never fired")
-                #expect(actual >= formula - 10 && actual <= formula + 10, "\(name): \(actual) s vs formula \(formula) s")
+                #expect(
+                    actual >= formula - 10 && actual <= formula + 10, "\(name): \(actual) s vs formula \(formula) s")
                 let consumed = try #require(rule["budgetConsumed"] as? Double)
                 #expect(abs(consumed - share / 100) < 0.01, "\(name) consumed \(consumed)")
             }
@@ -52,10 +55,12 @@ struct SLOCommandTests {
     }
 
     @Test func simulateRejectsBadInput() async throws {
-        for arguments in [["--objective", "100", "--window", "30d", "--error-ratio", "1"],
-                          ["--objective", "99.9", "--window", "soon", "--error-ratio", "1"],
-                          ["--objective", "99.9", "--window", "30d", "--error-ratio", "0"],
-                          ["--objective", "99.9", "--window", "30d", "--error-ratio", "2"]] {
+        for arguments in [
+            ["--objective", "100", "--window", "30d", "--error-ratio", "1"],
+            ["--objective", "99.9", "--window", "soon", "--error-ratio", "1"],
+            ["--objective", "99.9", "--window", "30d", "--error-ratio", "0"],
+            ["--objective", "99.9", "--window", "30d", "--error-ratio", "2"],
+        ] {
             let outcome = try await Binary.run(["slo", "simulate"] + arguments)
             #expect(outcome.status == 3, "\(arguments)")
             #expect(outcome.stderr.hasPrefix("incidentboard: "), "\(outcome.stderr)")
@@ -66,7 +71,9 @@ struct SLOCommandTests {
     @Test func reportFromStoredHistory() async throws {
         let server = try await LoopbackHTTPServer.start(routes: ["/a": .ok(), "/b": .status(500)])
         let scratch = try Scratch()
-        let config = try scratch.write("probes.json", """
+        let config = try scratch.write(
+            "probes.json",
+            """
             {"defaults": {"interval": "1s", "timeout": "900ms"},
              "services": [
                {"name": "a", "probe": {"type": "http", "url": "\(server.url("/a"))"}},
@@ -90,8 +97,10 @@ struct SLOCommandTests {
             let slis = try #require(service["slis"] as? [[String: Any]])
             #expect(slis.map { $0["sli"] as? String } == ["availability", "latency"])
             let availability = slis[0]
-            for key in ["objective", "window", "good", "total", "budgetRemaining", "burnRates",
-                        "timeToExhaustionSeconds", "coverage"] {
+            for key in [
+                "objective", "window", "good", "total", "budgetRemaining", "burnRates",
+                "timeToExhaustionSeconds", "coverage",
+            ] {
                 #expect(availability.keys.contains(key), "missing \(key)")
             }
             let total = try #require(availability["total"] as? Double)

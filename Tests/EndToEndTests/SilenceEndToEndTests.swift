@@ -45,8 +45,9 @@ struct SilenceEndToEndTests {
         let server = try await LoopbackHTTPServer.start(routes: ["/bureau": .ok(), "/gift": .ok(), "/am": .status(200)])
         let scratch = try Scratch()
         let config = try scratch.write("probes.json", Self.config(server))
-        let amConfig = try await AlertDeliveryEndToEndTests.alertmanagerConfig(scratch, config: config,
-                                                                               receiver: server.url("/am"))
+        let amConfig = try await AlertDeliveryEndToEndTests.alertmanagerConfig(
+            scratch, config: config,
+            receiver: server.url("/am"))
         let am = try await RulesAlertmanager(config: amConfig, storage: scratch.file("am"))
         defer { am.stop() }
         let state = scratch.file("state.sqlite")
@@ -72,37 +73,47 @@ struct SilenceEndToEndTests {
         #expect(added.stdout.contains("silenced bureau until "))
 
         // The agent picks it up within a few seconds, and says so.
-        #expect(await AlertDeliveryEndToEndTests.eventually(.seconds(10)) {
-            watch.stderrLines.contains { $0.contains("silence \(id) on bureau until ") && $0.contains("on it, deploy rollback") }
-        }, "\(watch.stderrLines)")
+        #expect(
+            await AlertDeliveryEndToEndTests.eventually(.seconds(10)) {
+                watch.stderrLines.contains {
+                    $0.contains("silence \(id) on bureau until ") && $0.contains("on it, deploy rollback")
+                }
+            }, "\(watch.stderrLines)")
 
         // Alertmanager has the silence, with who and why, and mutes the bureau's alert with it.
         var silences: [[String: Any]] = []
-        #expect(await AlertDeliveryEndToEndTests.eventually {
-            silences = await Self.amSilences(am)
-            return silences.contains { ($0["comment"] as? String)?.contains(id) == true
-                && ($0["status"] as? [String: Any])?["state"] as? String == "active" }
-        }, "\(silences)")
+        #expect(
+            await AlertDeliveryEndToEndTests.eventually {
+                silences = await Self.amSilences(am)
+                return silences.contains {
+                    ($0["comment"] as? String)?.contains(id) == true
+                        && ($0["status"] as? [String: Any])?["state"] as? String == "active"
+                }
+            }, "\(silences)")
         let copy = try #require(silences.first { ($0["comment"] as? String)?.contains(id) == true })
         let matchers = copy["matchers"] as? [[String: Any]] ?? []
         #expect(matchers.contains { $0["name"] as? String == "service" && $0["value"] as? String == "bureau" })
         #expect((copy["createdBy"] as? String)?.isEmpty == false)
         var alerts: [[String: Any]] = []
-        #expect(await AlertDeliveryEndToEndTests.eventually {
-            alerts = await AlertDeliveryEndToEndTests.listed(am)
-            return alerts.contains {
-                AlertDeliveryEndToEndTests.labels($0)["service"] == "bureau"
-                    && AlertDeliveryEndToEndTests.state($0) == "suppressed"
-                    && (($0["status"] as? [String: Any])?["silencedBy"] as? [String])?.isEmpty == false
-            }
-        }, "\(alerts)")
+        #expect(
+            await AlertDeliveryEndToEndTests.eventually {
+                alerts = await AlertDeliveryEndToEndTests.listed(am)
+                return alerts.contains {
+                    AlertDeliveryEndToEndTests.labels($0)["service"] == "bureau"
+                        && AlertDeliveryEndToEndTests.state($0) == "suppressed"
+                        && (($0["status"] as? [String: Any])?["silencedBy"] as? [String])?.isEmpty == false
+                }
+            }, "\(alerts)")
 
         // `silence list` from a third terminal shows it, active.
         let listed = try await Binary.run(["silence", "list", "--format", "json", "--config", config, "--state", state])
         #expect(listed.status == 0)
         let entries = (try? JSONSerialization.jsonObject(with: Data(listed.stdout.utf8))) as? [[String: Any]] ?? []
-        #expect(entries.contains { $0["id"] as? String == id && $0["active"] as? Bool == true
-            && $0["reason"] as? String == "on it, deploy rollback" && $0["alertmanagerId"] is String }, "\(listed.stdout)")
+        #expect(
+            entries.contains {
+                $0["id"] as? String == id && $0["active"] as? Bool == true
+                    && $0["reason"] as? String == "on it, deploy rollback" && $0["alertmanagerId"] is String
+            }, "\(listed.stdout)")
 
         // Recovery while silenced: the resolved line still comes, marked with the silence.
         server.script("/bureau", .ok())
@@ -112,15 +123,19 @@ struct SilenceEndToEndTests {
 
         // The silence ends by itself: the agent says so, `silence list` shows it ended, and
         // Alertmanager's copy expires with it.
-        #expect(await AlertDeliveryEndToEndTests.eventually(.seconds(40)) {
-            watch.stderrLines.contains { $0.contains("silence \(id) on bureau ended") }
-        }, "\(watch.stderrLines)")
+        #expect(
+            await AlertDeliveryEndToEndTests.eventually(.seconds(40)) {
+                watch.stderrLines.contains { $0.contains("silence \(id) on bureau ended") }
+            }, "\(watch.stderrLines)")
         let after = try await Binary.run(["silence", "list", "--config", config, "--state", state])
         #expect(after.stdout.contains("\(id)  bureau  ended "), "\(after.stdout)")
-        #expect(await AlertDeliveryEndToEndTests.eventually {
-            await Self.amSilences(am).contains { ($0["comment"] as? String)?.contains(id) == true
-                && ($0["status"] as? [String: Any])?["state"] as? String == "expired" }
-        })
+        #expect(
+            await AlertDeliveryEndToEndTests.eventually {
+                await Self.amSilences(am).contains {
+                    ($0["comment"] as? String)?.contains(id) == true
+                        && ($0["status"] as? [String: Any])?["state"] as? String == "expired"
+                }
+            })
 
         // The same failure now pages, not quiet.
         let before = watch.stdoutLines.count
@@ -142,8 +157,9 @@ struct SilenceEndToEndTests {
         let server = try await LoopbackHTTPServer.start(routes: ["/bureau": .ok(), "/gift": .ok(), "/am": .status(200)])
         let scratch = try Scratch()
         let config = try scratch.write("probes.json", Self.config(server))
-        let amConfig = try await AlertDeliveryEndToEndTests.alertmanagerConfig(scratch, config: config,
-                                                                               receiver: server.url("/am"))
+        let amConfig = try await AlertDeliveryEndToEndTests.alertmanagerConfig(
+            scratch, config: config,
+            receiver: server.url("/am"))
         let am = try await RulesAlertmanager(config: amConfig, storage: scratch.file("am"))
         defer { am.stop() }
         let state = scratch.file("state.sqlite")
@@ -151,15 +167,18 @@ struct SilenceEndToEndTests {
             "watch", "--headless", "--format", "json", "--config", config, "--state", state,
             "--alertmanager", "http://127.0.0.1:\(am.port)",
         ])
-        let added = try await Binary.run(["silence", "add", "gift", "--for", "1h", "--reason", "vendor maintenance",
-                                          "--config", config, "--state", state])
+        let added = try await Binary.run([
+            "silence", "add", "gift", "--for", "1h", "--reason", "vendor maintenance",
+            "--config", config, "--state", state,
+        ])
         let id = try #require(Self.silenceID(added.stdout), "\(added.stdout) \(added.stderr)")
         func copy() async -> [String: Any]? {
             await Self.amSilences(am).first { ($0["comment"] as? String)?.contains(id) == true }
         }
-        #expect(await AlertDeliveryEndToEndTests.eventually {
-            (await copy())?["status"].flatMap { ($0 as? [String: Any])?["state"] as? String } == "active"
-        }, "\(watch.stderrLines)")
+        #expect(
+            await AlertDeliveryEndToEndTests.eventually {
+                (await copy())?["status"].flatMap { ($0 as? [String: Any])?["state"] as? String } == "active"
+            }, "\(watch.stderrLines)")
         let remote = try #require(await copy()?["id"] as? String)
         let listed = try await Binary.run(["silence", "list", "--format", "json", "--config", config, "--state", state])
         let entries = (try? JSONSerialization.jsonObject(with: Data(listed.stdout.utf8))) as? [[String: Any]] ?? []
@@ -169,9 +188,10 @@ struct SilenceEndToEndTests {
 
         let expired = try await Binary.run(["silence", "expire", id, "--config", config, "--state", state])
         #expect(expired.status == 0, "\(expired.stderr)")
-        #expect(await AlertDeliveryEndToEndTests.eventually {
-            (await copy())?["status"].flatMap { ($0 as? [String: Any])?["state"] as? String } == "expired"
-        }, "\(watch.stderrLines)")
+        #expect(
+            await AlertDeliveryEndToEndTests.eventually {
+                (await copy())?["status"].flatMap { ($0 as? [String: Any])?["state"] as? String } == "expired"
+            }, "\(watch.stderrLines)")
         watch.signal(SIGTERM)
         #expect(await watch.waitForExit() == 0)
         await server.stop()
@@ -184,21 +204,26 @@ struct SilenceEndToEndTests {
         let config = try scratch.write("probes.json", Self.config(server))
         let state = scratch.file("state.sqlite")
         let watch = try RunningBinary(["watch", "--headless", "--format", "json", "--config", config, "--state", state])
-        #expect(await AlertDeliveryEndToEndTests.eventually {
-            watch.stderrLines.contains { $0.contains("watching 2 probes") }
-        })
-        let added = try await Binary.run(["silence", "add", "gift", "--for", "2h", "--reason", "noisy",
-                                          "--config", config, "--state", state])
+        #expect(
+            await AlertDeliveryEndToEndTests.eventually {
+                watch.stderrLines.contains { $0.contains("watching 2 probes") }
+            })
+        let added = try await Binary.run([
+            "silence", "add", "gift", "--for", "2h", "--reason", "noisy",
+            "--config", config, "--state", state,
+        ])
         let id = try #require(Self.silenceID(added.stdout), "\(added.stdout) \(added.stderr)")
-        #expect(await AlertDeliveryEndToEndTests.eventually(.seconds(10)) {
-            watch.stderrLines.contains { $0.contains("silence \(id) on gift until ") }
-        }, "\(watch.stderrLines)")
+        #expect(
+            await AlertDeliveryEndToEndTests.eventually(.seconds(10)) {
+                watch.stderrLines.contains { $0.contains("silence \(id) on gift until ") }
+            }, "\(watch.stderrLines)")
         let expired = try await Binary.run(["silence", "expire", id, "--config", config, "--state", state])
         #expect(expired.status == 0, "\(expired.stderr)")
         #expect(expired.stdout.contains("expired \(id) on gift"))
-        #expect(await AlertDeliveryEndToEndTests.eventually(.seconds(10)) {
-            watch.stderrLines.contains { $0.contains("silence \(id) on gift expired") }
-        }, "\(watch.stderrLines)")
+        #expect(
+            await AlertDeliveryEndToEndTests.eventually(.seconds(10)) {
+                watch.stderrLines.contains { $0.contains("silence \(id) on gift expired") }
+            }, "\(watch.stderrLines)")
         watch.signal(SIGTERM)
         #expect(await watch.waitForExit() == 0)
         await server.stop()
@@ -215,11 +240,14 @@ struct SilenceEndToEndTests {
         }
         let unknown = try await silence(["add", "bureu", "--for", "1h", "--reason", "x"])
         #expect(unknown.status == 3)
-        #expect(unknown.stderr.contains(#"incidentboard: silence add: unknown service "bureu"; did you mean "bureau"?"#),
-                "\(unknown.stderr)")
+        #expect(
+            unknown.stderr.contains(#"incidentboard: silence add: unknown service "bureu"; did you mean "bureau"?"#),
+            "\(unknown.stderr)")
         let zero = try await silence(["add", "bureau", "--for", "0s", "--reason", "x"])
         #expect(zero.status == 3)
-        #expect(zero.stderr.contains(#"incidentboard: silence add: --for: "0s" must be longer than zero"#), "\(zero.stderr)")
+        #expect(
+            zero.stderr.contains(#"incidentboard: silence add: --for: "0s" must be longer than zero"#), "\(zero.stderr)"
+        )
         let noReason = try await silence(["add", "bureau", "--for", "1h", "--reason", ""])
         #expect(noReason.status == 3)
         #expect(noReason.stderr.contains("--reason must not be empty"), "\(noReason.stderr)")
@@ -230,21 +258,31 @@ struct SilenceEndToEndTests {
         let list = try await silence(["list"])
         #expect(list.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "no silences", "\(list.stdout)")
 
-        let zone = try scratch.write("zone.json", Self.config(server, extra: """
-            , "maintenance": [{ "every": "daily", "start": "23:50", "end": "00:10", "timeZone": "Asia/Seol" }]
-            """))
+        let zone = try scratch.write(
+            "zone.json",
+            Self.config(
+                server,
+                extra: """
+                    , "maintenance": [{ "every": "daily", "start": "23:50", "end": "00:10", "timeZone": "Asia/Seol" }]
+                    """))
         let badZone = try await Binary.run(["validate", "--config", zone])
         #expect(badZone.status == 1)
-        #expect(badZone.stderr.contains(
-            #"services[0].maintenance[0].timeZone: unknown time zone "Asia/Seol"; did you mean "Asia/Seoul"?"#),
+        #expect(
+            badZone.stderr.contains(
+                #"services[0].maintenance[0].timeZone: unknown time zone "Asia/Seol"; did you mean "Asia/Seoul"?"#),
             "\(badZone.stderr)")
-        let order = try scratch.write("order.json", Self.config(server, extra: """
-            , "maintenance": [{ "from": "2026-12-08T02:00:00+09:00", "to": "2026-12-08T01:00:00+09:00" }]
-            """))
+        let order = try scratch.write(
+            "order.json",
+            Self.config(
+                server,
+                extra: """
+                    , "maintenance": [{ "from": "2026-12-08T02:00:00+09:00", "to": "2026-12-08T01:00:00+09:00" }]
+                    """))
         let badOrder = try await Binary.run(["validate", "--config", order])
         #expect(badOrder.status == 1)
-        #expect(badOrder.stderr.contains(#"services[0].maintenance[0].to: "2026-12-08T01:00:00+09:00" is before "from""#),
-                "\(badOrder.stderr)")
+        #expect(
+            badOrder.stderr.contains(#"services[0].maintenance[0].to: "2026-12-08T01:00:00+09:00" is before "from""#),
+            "\(badOrder.stderr)")
         await server.stop()
     }
 
@@ -252,9 +290,13 @@ struct SilenceEndToEndTests {
     @Test func checkMarksAServiceInMaintenance() async throws {
         let server = try await LoopbackHTTPServer.start(routes: ["/bureau": .status(503), "/gift": .ok()])
         let scratch = try Scratch()
-        let config = try scratch.write("probes.json", Self.config(server, extra: """
-            , "maintenance": [{ "from": "2020-01-01T00:00:00Z", "to": "2099-01-01T00:00:00Z", "reason": "migration" }]
-            """))
+        let config = try scratch.write(
+            "probes.json",
+            Self.config(
+                server,
+                extra: """
+                    , "maintenance": [{ "from": "2020-01-01T00:00:00Z", "to": "2099-01-01T00:00:00Z", "reason": "migration" }]
+                    """))
         let outcome = try await Binary.run(["check", "--format", "json", "--config", config])
         let json = try #require((try? JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8))) as? [String: Any])
         let services = json["services"] as? [[String: Any]] ?? []
@@ -274,13 +316,16 @@ struct SilenceEndToEndTests {
         let state = scratch.file("state.sqlite")
         let tmux = BoardTmux(width: 100, height: 30)
         defer { tmux.kill() }
-        try tmux.start("LANG=C.UTF-8 LC_ALL=C.UTF-8 USER=oncall '\(Binary.path)' dashboard --config '\(config)' "
-            + "--state '\(state)' 2>'\(scratch.file("stderr.txt"))'; echo EXIT=$?; sleep 600")
+        try tmux.start(
+            "LANG=C.UTF-8 LC_ALL=C.UTF-8 USER=oncall '\(Binary.path)' dashboard --config '\(config)' "
+                + "--state '\(state)' 2>'\(scratch.file("stderr.txt"))'; echo EXIT=$?; sleep 600")
         _ = try await tmux.waitForScreen("both up") { $0.contains("2 up") }
 
         // A second terminal: a five-minute silence, inside the ten-minute warning.
-        let added = try await Binary.run(["silence", "add", "bureau", "--for", "5m", "--reason", "deploy",
-                                          "--config", config, "--state", state])
+        let added = try await Binary.run([
+            "silence", "add", "bureau", "--for", "5m", "--reason", "deploy",
+            "--config", config, "--state", state,
+        ])
         let id = try #require(Self.silenceID(added.stdout), "\(added.stdout) \(added.stderr)")
         var screen = try await tmux.waitForScreen("the silence on the board") { screen in
             DashboardTmuxTests.row(screen, "bureau")?.contains("SILENCED") == true
@@ -302,8 +347,11 @@ struct SilenceEndToEndTests {
         }
         let listed = try await Binary.run(["silence", "list", "--format", "json", "--config", config, "--state", state])
         let entries = (try? JSONSerialization.jsonObject(with: Data(listed.stdout.utf8))) as? [[String: Any]] ?? []
-        #expect(entries.contains { $0["service"] as? String == "gift" && $0["reason"] as? String == "noisy upstream"
-            && $0["createdBy"] as? String == "oncall" && $0["active"] as? Bool == true }, "\(listed.stdout)")
+        #expect(
+            entries.contains {
+                $0["service"] as? String == "gift" && $0["reason"] as? String == "noisy upstream"
+                    && $0["createdBy"] as? String == "oncall" && $0["active"] as? Bool == true
+            }, "\(listed.stdout)")
 
         tmux.send("q")
         screen = try await tmux.waitForScreen("exit") { $0.contains("EXIT=") }

@@ -24,9 +24,12 @@ struct TransactionEndToEndTests {
     }
 
     /// The journey's config; `payUpstream` names what the pay step exercises.
-    static func config(_ server: LoopbackHTTPServer, timeout: String = "8s", payTimeout: String? = nil,
-                       bureauProbe: Bool = true, interval: String = "30s") -> String {
-        let bureau = bureauProbe
+    static func config(
+        _ server: LoopbackHTTPServer, timeout: String = "8s", payTimeout: String? = nil,
+        bureauProbe: Bool = true, interval: String = "30s"
+    ) -> String {
+        let bureau =
+            bureauProbe
             ? #"{ "name": "bureau", "probe": { "type": "http", "url": "\#(server.url("/bureau/health"))" } }"#
             : #"{ "name": "bureau" }"#
         let payTimeoutField = payTimeout.map { #", "timeout": "\#($0)""# } ?? ""
@@ -81,9 +84,10 @@ struct TransactionEndToEndTests {
         #expect(outcome.status == 0, "\(outcome.stdout)\n\(outcome.stderr)")
         let json = try Self.object(outcome.stdout)
         let steps = Self.steps(json, "journey")
-        #expect(steps.map { $0["name"] as? String } == [
-            "log in", "create order", "pay", "order matches payment", "cancel the test order",
-        ])
+        #expect(
+            steps.map { $0["name"] as? String } == [
+                "log in", "create order", "pay", "order matches payment", "cancel the test order",
+            ])
         #expect(steps.allSatisfy { $0["status"] as? String == "up" }, "\(steps)")
         #expect(steps.allSatisfy { $0["latencyMs"] is Double }, "\(steps)")
         #expect(steps.last?["cleanup"] as? Bool == true)
@@ -112,14 +116,16 @@ struct TransactionEndToEndTests {
         #expect(steps.map { $0["status"] as? String } == ["up", "up", "down", "skipped", "up"], "\(steps)")
         #expect(steps[2]["error"] as? String == "condition [STATUS] == 200 failed: got 502", "\(steps)")
         #expect(steps[3]["error"] as? String == "not run: an earlier step failed")
-        #expect(Self.service(try Self.object(json.stdout), "journey")?["error"] as? String
-            == #"step "pay" failed: condition [STATUS] == 200 failed: got 502"#)
+        #expect(
+            Self.service(try Self.object(json.stdout), "journey")?["error"] as? String
+                == #"step "pay" failed: condition [STATUS] == 200 failed: got 502"#)
         // The read-back never ran; the cancel did, for the order created before the failure.
         #expect(server.requests(to: "/orders/\(Self.order)").isEmpty)
         #expect(server.requests(to: "/orders/\(Self.order)/cancel").count == 3, "one cancel per check run")
         let journeyRow = text.stdout.split(separator: "\n").first { $0.hasPrefix("down") && $0.contains(" journey ") }
-        #expect(journeyRow?.contains(#"step "pay" failed: condition [STATUS] == 200 failed: got 502"#) == true,
-                "\(text.stdout)")
+        #expect(
+            journeyRow?.contains(#"step "pay" failed: condition [STATUS] == 200 failed: got 502"#) == true,
+            "\(text.stdout)")
         #expect(nagios.stdout.hasPrefix("INCIDENTBOARD CRITICAL"), "\(nagios.stdout)")
         #expect(nagios.stdout.contains(#"step "pay" failed"#), "\(nagios.stdout)")
     }
@@ -133,8 +139,9 @@ struct TransactionEndToEndTests {
         let outcome = try await Binary.run(["check", "--config", config, "--format", "json"])
         await server.stop()
         let journey = try #require(Self.service(try Self.object(outcome.stdout), "journey"))
-        #expect(journey["error"] as? String
-            == #"step "pay" failed: condition [STATUS] == 200 failed: got 502; "#
+        #expect(
+            journey["error"] as? String
+                == #"step "pay" failed: condition [STATUS] == 200 failed: got 502; "#
                 + #"cleanup step "cancel the test order" failed: HTTP 500"#)
         #expect(Self.steps(try Self.object(outcome.stdout), "journey").last?["status"] as? String == "down")
     }
@@ -207,7 +214,9 @@ struct TransactionEndToEndTests {
         var metrics = ""
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
-            if let response = await Scrape.get(port: port, "/metrics"), response.body.contains("probe_step_duration_seconds") {
+            if let response = await Scrape.get(port: port, "/metrics"),
+                response.body.contains("probe_step_duration_seconds")
+            {
                 metrics = response.body
                 break
             }
@@ -231,8 +240,10 @@ struct TransactionEndToEndTests {
             ("watch stderr", watch.stderrLines.joined(separator: "\n")),
             ("/metrics", metrics),
         ]
-        for (name, run) in [("check json", check), ("check text", checkText), ("check nagios", checkNagios),
-                            ("incidents", incidents)] {
+        for (name, run) in [
+            ("check json", check), ("check text", checkText), ("check nagios", checkNagios),
+            ("incidents", incidents),
+        ] {
             outputs += [(name + " stdout", run.stdout), (name + " stderr", run.stderr)]
         }
         for suffix in ["", "-wal", "-shm"] {
@@ -249,7 +260,9 @@ struct TransactionEndToEndTests {
 
     @Test func validateReportsEveryTransactionMistakeWithItsPathInOneRun() async throws {
         let scratch = try Scratch()
-        let config = try scratch.write("probes.json", """
+        let config = try scratch.write(
+            "probes.json",
+            """
             {"services": [
               {"name": "bureau"},
               {"name": "journey", "probe": {"type": "transaction",
@@ -269,13 +282,21 @@ struct TransactionEndToEndTests {
         let lines = outcome.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count == 4, "\(lines)")
         let prefix = "incidentboard: \(config): "
-        #expect(lines.contains(prefix + "services[1].probe.steps[1].url: "
-            + "[CONTEXT].order is used before any earlier step stores it"), "\(lines)")
-        #expect(lines.contains(prefix + #"services[1].probe.steps[1].upstream: unknown upstream "bureua" "#
-            + #"(not an entry of services); did you mean "bureau"?"#), "\(lines)")
-        #expect(lines.contains(prefix + #"services[1].probe.steps[2].name: duplicate step name "pay" "#
-            + "(also at services[1].probe.steps[1].name)"), "\(lines)")
-        #expect(lines.contains(prefix + "services[1].probe.cleanup[0].url: "
-            + "[CONTEXT].receipt is used by a cleanup step but no step stores it"), "\(lines)")
+        #expect(
+            lines.contains(
+                prefix + "services[1].probe.steps[1].url: "
+                    + "[CONTEXT].order is used before any earlier step stores it"), "\(lines)")
+        #expect(
+            lines.contains(
+                prefix + #"services[1].probe.steps[1].upstream: unknown upstream "bureua" "#
+                    + #"(not an entry of services); did you mean "bureau"?"#), "\(lines)")
+        #expect(
+            lines.contains(
+                prefix + #"services[1].probe.steps[2].name: duplicate step name "pay" "#
+                    + "(also at services[1].probe.steps[1].name)"), "\(lines)")
+        #expect(
+            lines.contains(
+                prefix + "services[1].probe.cleanup[0].url: "
+                    + "[CONTEXT].receipt is used by a cleanup step but no step stores it"), "\(lines)")
     }
 }

@@ -13,7 +13,9 @@ struct ValidateCommandTests {
 
     @Test func everyProblemIsPrintedOnItsOwnLine() async throws {
         let scratch = try Scratch()
-        let config = try scratch.write("probes.json", """
+        let config = try scratch.write(
+            "probes.json",
+            """
             {"servces": [],
              "services": [
                {"name": "a", "dependsOn": ["b"], "probe": {"type": "http", "url": "http://127.0.0.1:1/", "timeout": "10s", "interval": "5s"}},
@@ -37,7 +39,9 @@ struct ValidateCommandTests {
 
     @Test func conditionsThatJudgeUnlikeGatusAreWarnedAboutWithTheirPathsAndExitZero() async throws {
         let scratch = try Scratch()
-        let config = try scratch.write("probes.json", """
+        let config = try scratch.write(
+            "probes.json",
+            """
             {"services": [{"name": "a", "probe": {"type": "http", "url": "http://127.0.0.1:1/", "conditions": [
               "[STATUS] == 200", "[BODY].queue < 5", "[BODY].rate == 1.0", "[BODY].balance > 99.5",
               "[BODY].data == 0x1F", "len([BODY].items) > 0"]}}]}
@@ -47,7 +51,9 @@ struct ValidateCommandTests {
         #expect(outcome.stdout.contains("valid"))
         let lines = outcome.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count == 3, "\(lines)")
-        for line in lines { #expect(line.hasPrefix("incidentboard: \(config): warning: services[0].probe.conditions[")) }
+        for line in lines {
+            #expect(line.hasPrefix("incidentboard: \(config): warning: services[0].probe.conditions["))
+        }
         #expect(lines.contains { $0.contains("conditions[1]") && $0.contains("not a number (read as 0)") })
         #expect(lines.contains { $0.contains("conditions[2]") && $0.contains("compares it as text") })
         #expect(lines.contains { $0.contains("conditions[3]") && $0.contains("cuts it to an integer") })

@@ -46,8 +46,10 @@ struct WatchCommandTests {
         let server = try await Self.healthy()
         let scratch = try Scratch()
         let config = try scratch.write("probes.json", Self.config(server))
-        let watch = try RunningBinary(["watch", "--headless", "--format", "json", "--config", config,
-                                       "--state", scratch.file("state.sqlite")])
+        let watch = try RunningBinary([
+            "watch", "--headless", "--format", "json", "--config", config,
+            "--state", scratch.file("state.sqlite"),
+        ])
         // Two healthy rounds first (every service probed twice): nothing on stdout.
         #expect(await waitUntil { server.requests.count >= 8 }, "served \(server.requests.count)")
         #expect(watch.stdoutLines.isEmpty, "\(watch.stdoutLines)")
@@ -94,8 +96,11 @@ struct WatchCommandTests {
         for line in lines {
             let json = try #require(Self.event(line), "not JSON: \(line)")
             let keys = Set(json.keys)
-            #expect(keys.isSuperset(of: ["time", "event", "alert", "service", "severity", "rootCause", "suppressed",
-                                         "summary"]), "\(line)")
+            #expect(
+                keys.isSuperset(of: [
+                    "time", "event", "alert", "service", "severity", "rootCause", "suppressed",
+                    "summary",
+                ]), "\(line)")
             #expect(["firing", "resolved"].contains(json["event"] as? String))
         }
         // Every firing has its resolved.
@@ -142,8 +147,9 @@ struct WatchCommandTests {
         // gift's down alert fires, and the history (written once a second) holds it.
         let firing = await watch.waitForLine { Self.isEvent($0, "firing", "gift") }
         let incident = try #require(firing.flatMap(Self.event)?["incident"] as? String, "\(watch.stdoutLines)")
-        #expect(await waitUntil { (try? await IncidentRestartTests.storedAlerts(state, id: incident)) ?? 0 >= 1 },
-                "gift's alert never reached the history")
+        #expect(
+            await waitUntil { (try? await IncidentRestartTests.storedAlerts(state, id: incident)) ?? 0 >= 1 },
+            "gift's alert never reached the history")
         // Four probes a second: about 4 s, however long a loaded machine takes to start the binary.
         #expect(await waitUntil { server.requests.count >= 16 }, "served \(server.requests.count)")
         watch.signal(SIGKILL)
@@ -165,19 +171,24 @@ struct WatchCommandTests {
             routes: ["/bureau": .ok(), "/loans": .ok(), "/cards": .ok(), "/gift": .ok()])
         let restartedConfig = try scratch.write("probes-again.json", Self.config(restarted))
         let port = try #require(FreePort.find())
-        let again = try RunningBinary(["watch", "--headless", "--config", restartedConfig, "--state", state,
-                                       "--site", "e2e", "--metrics-listen", "127.0.0.1:\(port)"])
-        let budget = "incidentboard_slo_error_budget_remaining_ratio{service=\"gift\",site=\"e2e\",sli=\"availability\"}"
+        let again = try RunningBinary([
+            "watch", "--headless", "--config", restartedConfig, "--state", state,
+            "--site", "e2e", "--metrics-listen", "127.0.0.1:\(port)",
+        ])
+        let budget =
+            "incidentboard_slo_error_budget_remaining_ratio{service=\"gift\",site=\"e2e\",sli=\"availability\"}"
         let bureauBudget = budget.replacingOccurrences(of: "gift", with: "bureau")
         var metrics = ""
-        #expect(await waitUntil {
-            metrics = await Scrape.get(port: port, "/metrics")?.body ?? ""
-            return Self.value(of: budget, in: metrics) != nil
-        }, "no budget of gift at /metrics: \(metrics.prefix(1000))")
+        #expect(
+            await waitUntil {
+                metrics = await Scrape.get(port: port, "/metrics")?.body ?? ""
+                return Self.value(of: budget, in: metrics) != nil
+            }, "no budget of gift at /metrics: \(metrics.prefix(1000))")
         let resolved = await again.waitForLine { Self.isEvent($0, "resolved", "gift") }
         #expect(resolved != nil, "the restored firing alert of gift was not resolved: \(again.stdoutLines)")
-        #expect(!again.stdoutLines.contains { Self.isEvent($0, "firing", "gift") },
-                "a restored firing alert is not told again: \(again.stdoutLines)")
+        #expect(
+            !again.stdoutLines.contains { Self.isEvent($0, "firing", "gift") },
+            "a restored firing alert is not told again: \(again.stdoutLines)")
         metrics = await Scrape.get(port: port, "/metrics")?.body ?? ""
         let giftBudget = try #require(Self.value(of: budget, in: metrics), "\(metrics.prefix(1000))")
         #expect(giftBudget < 1, "gift's budget restored as spent, not fresh: \(giftBudget)")
@@ -198,17 +209,21 @@ struct WatchCommandTests {
         server.script("/gift", .status(500))
         let scratch = try Scratch()
         let config = try scratch.write("probes.json", Self.config(server))
-        let watch = try RunningBinary(["watch", "--headless", "--format", "text", "--config", config,
-                                       "--state", scratch.file("s.sqlite")])
+        let watch = try RunningBinary([
+            "watch", "--headless", "--format", "text", "--config", config,
+            "--state", scratch.file("s.sqlite"),
+        ])
         let line = await watch.waitForLine { $0.contains("FIRING") }
         watch.signal(SIGINT)
         #expect(await watch.waitForExit() == 0)
         await server.stop()
         let text = try #require(line)
         // The incident's id closes the line, so it can be typed into `incidentboard incidents`.
-        #expect(text.wholeMatch(
-            of: /\d\d:\d\d:\d\d FIRING   critical gift down .*HTTP 500.* \(root cause\) \{\d{4}-\d\d-\d\d-gift\}/) != nil,
-                "\(text)")
+        #expect(
+            text.wholeMatch(
+                of: /\d\d:\d\d:\d\d FIRING   critical gift down .*HTTP 500.* \(root cause\) \{\d{4}-\d\d-\d\d-gift\}/)
+                != nil,
+            "\(text)")
     }
 
     @Test func badConfigExitsThree() async throws {

@@ -8,7 +8,8 @@ import Testing
 @Suite("Gatus import")
 struct GatusImportTests {
     @Test func namesBecomeValidUniqueServiceNamesWithTheGatusNameAsTitle() throws {
-        let output = try GatusImport.convert("""
+        let output = try GatusImport.convert(
+            """
             endpoints:
               - {name: "Front End", group: core, url: "http://127.0.0.1:1/a"}
               - {name: "Front End", group: core, url: "http://127.0.0.1:1/b"}
@@ -17,15 +18,19 @@ struct GatusImportTests {
               - {name: "api_v2.health", url: "http://127.0.0.1:1/e"}
             """)
         let config = try ConfigLoader.load(data: Data(output.json.utf8), displayName: "out.json", environment: [:])
-        #expect(config.services.map(\.name) == ["front-end", "core-front-end", "pay-ments-front-end", "endpoint",
-                                                "api_v2.health"])
+        #expect(
+            config.services.map(\.name) == [
+                "front-end", "core-front-end", "pay-ments-front-end", "endpoint",
+                "api_v2.health",
+            ])
         #expect(config.services.map(\.title) == ["Front End", "Front End", "Front End", "신용평가", nil])
         #expect(config.services.first?.probe?.interval == .seconds(60), "Gatus's default interval")
         #expect(config.services.first?.probe?.timeout == .seconds(10), "Gatus's default client timeout")
     }
 
     @Test func aTimeoutNotShorterThanTheIntervalIsHalvedAndNoted() throws {
-        let output = try GatusImport.convert("""
+        let output = try GatusImport.convert(
+            """
             endpoints:
               - {name: a, url: "http://127.0.0.1:1/", interval: 4s, client: {timeout: 6s}}
             """)
@@ -35,7 +40,8 @@ struct GatusImportTests {
     }
 
     @Test func unsupportedConditionsAreDroppedWithTheirPathAndDifferingOnesKeptWithANote() throws {
-        let output = try GatusImport.convert("""
+        let output = try GatusImport.convert(
+            """
             endpoints:
               - name: a
                 url: "http://127.0.0.1:1/"

@@ -12,8 +12,10 @@ import Testing
 struct AlertDeliveryTests {
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
-    static func event(_ transition: AlertTransition, _ service: String, root: String?, at seconds: Double = 0,
-                      incident: String? = nil, suppressed: Bool = false) -> AlertEvent {
+    static func event(
+        _ transition: AlertTransition, _ service: String, root: String?, at seconds: Double = 0,
+        incident: String? = nil, suppressed: Bool = false
+    ) -> AlertEvent {
         var event = AlertEvent(
             time: t0.addingTimeInterval(seconds), event: transition, alert: .down, service: service,
             severity: .critical, observed: 3, summary: "\(service) \(transition == .firing ? "down" : "up again")",
@@ -40,7 +42,8 @@ struct AlertDeliveryTests {
             let notices = self.notices
             delivery = AlertDelivery(
                 targets: targets, store: store, site: "lab", redactor: redactor, resendInterval: .seconds(60),
-                backoffCap: .milliseconds(200), requestTimeout: .seconds(2)) { line in
+                backoffCap: .milliseconds(200), requestTimeout: .seconds(2)
+            ) { line in
                 notices.value.withLock { $0.append(line) }
             }
         }
@@ -77,7 +80,9 @@ struct AlertDeliveryTests {
     static let alertmanagerStatus = #"{"cluster":{"status":"disabled"},"versionInfo":{"version":"0.27.0"}}"#
 
     static func fakeAlertmanager(alerts: ScriptedBehaviour = .json("")) async throws -> LoopbackHTTPServer {
-        try await LoopbackHTTPServer.start(routes: ["/api/v2/status": .json(alertmanagerStatus), "/api/v2/alerts": alerts])
+        try await LoopbackHTTPServer.start(routes: [
+            "/api/v2/status": .json(alertmanagerStatus), "/api/v2/alerts": alerts,
+        ])
     }
 
     static func posted(_ server: LoopbackHTTPServer) -> [[String: Any]] {
@@ -95,10 +100,11 @@ struct AlertDeliveryTests {
         let server = try await Self.fakeAlertmanager()
         let target = try DeliveryTarget.alertmanager(parsing: server.url("/").absoluteString)
         let running = try Running([target])
-        running.delivery.enqueue([
-            Self.event(.firing, "bureau", root: "bureau", incident: "2027-01-15-bureau"),
-            Self.event(.firing, "loans", root: "bureau", at: 2, incident: "2027-01-15-bureau", suppressed: true),
-        ], now: Self.t0)
+        running.delivery.enqueue(
+            [
+                Self.event(.firing, "bureau", root: "bureau", incident: "2027-01-15-bureau"),
+                Self.event(.firing, "loans", root: "bureau", at: 2, incident: "2027-01-15-bureau", suppressed: true),
+            ], now: Self.t0)
         var resolved = Self.event(.resolved, "bureau", root: "bureau", at: 60)
         resolved.incident = nil  // a resolved event must resolve the alert that fired, whatever it says
         running.delivery.enqueue([resolved], now: Self.t0)
@@ -117,12 +123,14 @@ struct AlertDeliveryTests {
         #expect(bureau.count >= 2 && loans.count >= 2, "\(alerts)")
         let bureauResolved = try #require(bureau.last)
         #expect(loans.last?["endsAt"] as? String == "2027-01-15T08:01:10.000Z")
-        #expect((alerts.lastIndex { labels($0)["service"] == "loans" } ?? alerts.count) < alerts.count - 1,
-                "the root resolves last")
-        #expect(labels(bureau[0]) == [
-            "alertname": "IncidentBoardDown", "service": "bureau", "severity": "critical", "root_cause": "bureau",
-            "role": "root", "site": "lab", "incident": "2027-01-15-bureau",
-        ])
+        #expect(
+            (alerts.lastIndex { labels($0)["service"] == "loans" } ?? alerts.count) < alerts.count - 1,
+            "the root resolves last")
+        #expect(
+            labels(bureau[0]) == [
+                "alertname": "IncidentBoardDown", "service": "bureau", "severity": "critical", "root_cause": "bureau",
+                "role": "root", "site": "lab", "incident": "2027-01-15-bureau",
+            ])
         #expect(labels(loans[0])["role"] == "victim" && labels(loans[0])["root_cause"] == "bureau")
         #expect(labels(bureauResolved) == labels(bureau[0]), "resolved with the labels it fired with")
         #expect(bureauResolved["startsAt"] as? String == "2027-01-15T08:00:00.000Z")
@@ -150,8 +158,9 @@ struct AlertDeliveryTests {
         await running.stop()
         await server.stop()
         let lines = running.noticeLines
-        #expect(lines.first == "alertmanager \(server.url("/").absoluteString.dropLast()): POST /api/v2/alerts "
-            + "answered HTTP 503: overloaded, try later; 1 alert event kept in the outbox, retrying with backoff")
+        #expect(
+            lines.first == "alertmanager \(server.url("/").absoluteString.dropLast()): POST /api/v2/alerts "
+                + "answered HTTP 503: overloaded, try later; 1 alert event kept in the outbox, retrying with backoff")
         #expect(lines.last?.contains(": delivering again after ") == true, "\(lines)")
         #expect(lines.last?.hasSuffix("; 1 waiting alert event delivered") == true, "\(lines)")
         let figures = try #require(running.delivery.figures.first)
@@ -160,15 +169,20 @@ struct AlertDeliveryTests {
 
     /// A URL that answers, but not as an Alertmanager does, is named so; nothing is posted there.
     @Test(arguments: [
-        ("404", ScriptedBehaviour.status(404, body: "404 page not found"),
-         "not an Alertmanager: GET /api/v2/status answered HTTP 404: 404 page not found; give the Alertmanager's "
-            + "base URL (its API is under /api/v2); 1 alert event kept in the outbox, retrying with backoff"),
-        ("html", ScriptedBehaviour.ok("<html>welcome</html>"),
-         "not an Alertmanager: GET /api/v2/status answered HTTP 200 without an Alertmanager's status; give the "
-            + "Alertmanager's base URL (its API is under /api/v2); 1 alert event kept in the outbox, retrying with backoff"),
+        (
+            "404", ScriptedBehaviour.status(404, body: "404 page not found"),
+            "not an Alertmanager: GET /api/v2/status answered HTTP 404: 404 page not found; give the Alertmanager's "
+                + "base URL (its API is under /api/v2); 1 alert event kept in the outbox, retrying with backoff"
+        ),
+        (
+            "html", ScriptedBehaviour.ok("<html>welcome</html>"),
+            "not an Alertmanager: GET /api/v2/status answered HTTP 200 without an Alertmanager's status; give the "
+                + "Alertmanager's base URL (its API is under /api/v2); 1 alert event kept in the outbox, retrying with backoff"
+        ),
     ])
     func aURLThatIsNotAnAlertmanagerIsNamed(_ kind: String, _ status: ScriptedBehaviour, _ message: String)
-        async throws {
+        async throws
+    {
         let server = try await LoopbackHTTPServer.start(routes: ["/api/v2/status": status], fallback: .ok())
         let target = try DeliveryTarget.alertmanager(parsing: server.url("/").absoluteString)
         let running = try Running([target])
@@ -177,8 +191,9 @@ struct AlertDeliveryTests {
         #expect(await Self.eventually { server.requests(to: "/api/v2/status").count >= 2 })
         await running.stop()
         await server.stop()
-        #expect(running.noticeLines == ["alertmanager \(server.url("/").absoluteString.dropLast()): \(message)"],
-                "\(kind)")
+        #expect(
+            running.noticeLines == ["alertmanager \(server.url("/").absoluteString.dropLast()): \(message)"],
+            "\(kind)")
         #expect(server.requests(to: "/api/v2/alerts").isEmpty)
         #expect(running.waiting(target) == 1)
     }
@@ -193,10 +208,11 @@ struct AlertDeliveryTests {
         #expect(await Self.eventually { (running.delivery.figures.first?.failedAttempts ?? 0) >= 3 })
         await running.stop()
         withExtendedLifetime(refusing) {}
-        #expect(running.noticeLines == [
-            "alertmanager http://127.0.0.1:\(refusing.port): unreachable (connection refused); 1 alert event kept "
-                + "in the outbox, retrying with backoff",
-        ])
+        #expect(
+            running.noticeLines == [
+                "alertmanager http://127.0.0.1:\(refusing.port): unreachable (connection refused); 1 alert event kept "
+                    + "in the outbox, retrying with backoff"
+            ])
         #expect(running.waiting(target) == 1)
     }
 
@@ -214,8 +230,9 @@ struct AlertDeliveryTests {
         #expect(await Self.eventually { running.waiting(target) == 0 })
         await running.stop()
         await server.stop()
-        #expect(running.noticeLines.first == "alertmanager \(server.url("/").absoluteString.dropLast()): no answer "
-            + "within 2 s; 1 alert event kept in the outbox, retrying with backoff")
+        #expect(
+            running.noticeLines.first == "alertmanager \(server.url("/").absoluteString.dropLast()): no answer "
+                + "within 2 s; 1 alert event kept in the outbox, retrying with backoff")
     }
 
     // MARK: Webhooks
@@ -226,10 +243,11 @@ struct AlertDeliveryTests {
     @Test func webhookGetsTheLineWithItsDeliveryIdAndSecretHeaders() async throws {
         let secret = "s3cret-token-value"
         let server = try await LoopbackHTTPServer.start(routes: [
-            "/hook": .status(401, body: "token Bearer \(secret) is not accepted"),
+            "/hook": .status(401, body: "token Bearer \(secret) is not accepted")
         ])
-        let header = try DeliveryTarget.header(parsing: "Authorization=Bearer ${HOOK_TOKEN}",
-                                               environment: ["HOOK_TOKEN": secret])
+        let header = try DeliveryTarget.header(
+            parsing: "Authorization=Bearer ${HOOK_TOKEN}",
+            environment: ["HOOK_TOKEN": secret])
         let target = try DeliveryTarget.webhook(parsing: server.url("/hook").absoluteString, headers: [header])
         let running = try Running([target])
         running.delivery.enqueue([Self.event(.firing, "loans", root: "bureau", suppressed: true)], now: Self.t0)
@@ -251,8 +269,9 @@ struct AlertDeliveryTests {
         #expect(bodies.first?["service"] as? String == "loans" && bodies.first?["rootCause"] as? String == "bureau")
         #expect(bodies.first?["suppressed"] as? Bool == true)
         let lines = running.noticeLines
-        #expect(lines.first == "webhook \(server.url("/hook").absoluteString): POST answered HTTP 401: token *** "
-            + "is not accepted; 1 alert event kept in the outbox, retrying with backoff")
+        #expect(
+            lines.first == "webhook \(server.url("/hook").absoluteString): POST answered HTTP 401: token *** "
+                + "is not accepted; 1 alert event kept in the outbox, retrying with backoff")
         #expect(!lines.joined().contains(secret))
     }
 
@@ -265,17 +284,19 @@ struct AlertDeliveryTests {
         // The disk is full, as SQLite says it.
         let database = try DatabaseQueue(path: running.directory + "/state.sqlite")
         try await database.write { db in
-            try db.execute(sql: """
-                CREATE TRIGGER outbox_full BEFORE INSERT ON outbox
-                BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER outbox_full BEFORE INSERT ON outbox
+                    BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END
+                    """)
         }
         running.delivery.enqueue([Self.event(.firing, "bureau", root: "bureau")], now: Self.t0)
         running.delivery.enqueue([Self.event(.firing, "loans", root: "bureau", at: 2, suppressed: true)], now: Self.t0)
         running.start()
         #expect(running.waiting(target) == 0)
-        #expect(running.noticeLines.count == 1 && running.noticeLines.first?.contains("wait in memory") == true,
-                "\(running.noticeLines)")
+        #expect(
+            running.noticeLines.count == 1 && running.noticeLines.first?.contains("wait in memory") == true,
+            "\(running.noticeLines)")
         try await database.write { try $0.execute(sql: "DROP TRIGGER outbox_full") }
         #expect(await Self.eventually { running.delivery.figures.first?.delivered == 2 }, "\(running.noticeLines)")
         #expect(await Self.eventually { running.waiting(target) == 0 })
@@ -286,15 +307,18 @@ struct AlertDeliveryTests {
         }
         #expect(services == ["bureau", "loans"], "both, in order")
         #expect(running.noticeLines.count == 2, "\(running.noticeLines)")
-        #expect(running.noticeLines.last == "alert delivery: the outbox takes writes again; 2 alert events kept in "
-            + "memory meanwhile are queued")
+        #expect(
+            running.noticeLines.last == "alert delivery: the outbox takes writes again; 2 alert events kept in "
+                + "memory meanwhile are queued")
     }
 
     // MARK: Bad options
 
     @Test(arguments: [
-        ("Authorization=Bearer ${NOT_SET_ANYWHERE}",
-         "--webhook-header Authorization: environment variable NOT_SET_ANYWHERE is not set"),
+        (
+            "Authorization=Bearer ${NOT_SET_ANYWHERE}",
+            "--webhook-header Authorization: environment variable NOT_SET_ANYWHERE is not set"
+        ),
         ("Authorization", "--webhook-header: expected NAME=VALUE, e.g. 'Authorization=Bearer ${TOKEN}'"),
         ("Bad Name=x", "--webhook-header: \"Bad Name\" is not a valid header name"),
         ("X-Token=${UNCLOSED", "--webhook-header X-Token: unclosed ${ in its value"),
@@ -309,8 +333,10 @@ struct AlertDeliveryTests {
     @Test(arguments: [
         ("alertmanager", "ftp://127.0.0.1:9093", "--alertmanager \"ftp://127.0.0.1:9093\" is not an http(s) URL"),
         ("alertmanager", "127.0.0.1:9093", "--alertmanager \"127.0.0.1:9093\" is not an http(s) URL"),
-        ("alertmanager", "http://127.0.0.1:9093/?x=1",
-         "--alertmanager \"http://127.0.0.1:9093/?x=1\": give the base URL, without a query"),
+        (
+            "alertmanager", "http://127.0.0.1:9093/?x=1",
+            "--alertmanager \"http://127.0.0.1:9093/?x=1\": give the base URL, without a query"
+        ),
         ("alertmanager", "http://user:pw@/x", "--alertmanager \"http://***@/x\" has no host"),
         ("webhook", "hooks.example", "--webhook \"hooks.example\" is not an http(s) URL"),
     ])

@@ -34,8 +34,9 @@ struct FleetTruthTests {
         for site in sites {
             for service in ["bureau", "loans"] {
                 let failing = down[site]?.contains(service) == true
-                series += Answers.agent(service: service, site: site, state: failing ? "down" : "up",
-                                        latency: failing ? 0.5 : 0.01, httpStatus: failing ? 503 : 200)
+                series += Answers.agent(
+                    service: service, site: site, state: failing ? "down" : "up",
+                    latency: failing ? 0.5 : 0.01, httpStatus: failing ? 503 : 200)
             }
             series.append(Answers.snapshotTime(site: site, 1_800_000_000))
         }
@@ -43,8 +44,9 @@ struct FleetTruthTests {
     }
 
     static func reading(_ series: [Answers.Series], liveness: [Answers.Series]? = nil) throws -> FleetReading {
-        try FleetReading.parse(Data(Answers.vector(series).utf8),
-                               liveness: liveness.map { Data(Answers.vector($0).utf8) })
+        try FleetReading.parse(
+            Data(Answers.vector(series).utf8),
+            liveness: liveness.map { Data(Answers.vector($0).utf8) })
     }
 
     /// seoul and busan both seen in the last hour; `up` as given per site.
@@ -52,8 +54,9 @@ struct FleetTruthTests {
         var series: [Answers.Series] = []
         for (index, site) in ["busan", "seoul"].enumerated() {
             let instance = "127.0.0.1:\(9100 + index)"
-            series += Answers.seen(site: site, instance: instance, lastSnapshot: 1_799_999_990 + Double(index),
-                                   services: ["bureau", "loans"])
+            series += Answers.seen(
+                site: site, instance: instance, lastSnapshot: 1_799_999_990 + Double(index),
+                services: ["bureau", "loans"])
             series.append(Answers.up(instance: instance, up[site] ?? 1))
         }
         return series
@@ -65,8 +68,12 @@ struct FleetTruthTests {
         // busan was killed: its series are stale (absent from the instant query), its target down.
         let reading = try Self.reading(Self.series(sites: ["seoul"]), liveness: Self.liveness(up: ["busan": 0]))
         #expect(reading.sites == ["seoul"])
-        #expect(reading.dark == [DarkSite(site: "busan", since: Date(timeIntervalSince1970: 1_799_999_990),
-                                          services: ["bureau", "loans"])])
+        #expect(
+            reading.dark == [
+                DarkSite(
+                    site: "busan", since: Date(timeIntervalSince1970: 1_799_999_990),
+                    services: ["bureau", "loans"])
+            ])
         let states = reading.states(of: "bureau")
         #expect(states.map(\.site) == ["busan", "seoul"])
         #expect(states.map(\.reporting) == [false, true])
@@ -75,8 +82,9 @@ struct FleetTruthTests {
     }
 
     @Test func aSiteWhoseTargetIsDownIsDarkEvenWhileItsSeriesLinger() throws {
-        let reading = try Self.reading(Self.series(sites: ["seoul", "busan"]),
-                                       liveness: Self.liveness(up: ["busan": 0]))
+        let reading = try Self.reading(
+            Self.series(sites: ["seoul", "busan"]),
+            liveness: Self.liveness(up: ["busan": 0]))
         #expect(reading.sites == ["seoul"])
         #expect(reading.dark.map(\.site) == ["busan"])
         #expect(reading.services["bureau"]?.map(\.state.site) == ["seoul"])
@@ -86,8 +94,9 @@ struct FleetTruthTests {
     /// stall window, so its series are the past, not a view.
     @Test func aSiteWhoseSchedulerStalledIsDark() throws {
         let stalled = Answers.Series("", ["site": "busan", "stalled": "true"], "0")
-        let reading = try Self.reading(Self.series(sites: ["seoul", "busan"]),
-                                       liveness: Self.liveness(up: [:]) + [stalled])
+        let reading = try Self.reading(
+            Self.series(sites: ["seoul", "busan"]),
+            liveness: Self.liveness(up: [:]) + [stalled])
         #expect(reading.sites == ["seoul"])
         #expect(reading.dark.map(\.site) == ["busan"])
         #expect(FleetReading.livenessQuery.contains("increase(incidentboard_scheduler_probes_started_total"))
@@ -111,15 +120,17 @@ struct FleetTruthTests {
     @Test func aPollThatCannotTellWhichSitesAreDarkKeepsThemDark() throws {
         var view = FleetView(config: try Self.config(), source: Self.source)
         let dark = try Self.reading(Self.series(sites: ["seoul"]), liveness: Self.liveness(up: ["busan": 0]))
-        let unknown = try FleetReading.parse(Data(Answers.vector(Self.series(sites: ["seoul"])).utf8),
-                                             liveness: Data("garbage".utf8))
+        let unknown = try FleetReading.parse(
+            Data(Answers.vector(Self.series(sites: ["seoul"])).utf8),
+            liveness: Data("garbage".utf8))
         #expect(!unknown.livenessKnown)
         #expect(view.apply(.success(dark), now: Self.t0).filter { $0.alert == .siteDark }.count == 1)
         #expect(view.apply(.success(unknown), now: Self.t0 + 5).filter { $0.alert == .siteDark }.isEmpty)
         #expect(view.snapshot(now: Self.t0 + 5).darkSites.map(\.site) == ["busan"])
         // busan's series are back, liveness still unknown: it reports again.
-        let back = try FleetReading.parse(Data(Answers.vector(Self.series(sites: ["seoul", "busan"])).utf8),
-                                          liveness: nil)
+        let back = try FleetReading.parse(
+            Data(Answers.vector(Self.series(sites: ["seoul", "busan"])).utf8),
+            liveness: nil)
         let resolved = view.apply(.success(back), now: Self.t0 + 10).filter { $0.alert == .siteDark }
         #expect(resolved.map(\.event) == [.resolved])
     }
@@ -128,16 +139,18 @@ struct FleetTruthTests {
         let reading = try Self.reading([], liveness: Self.liveness(up: ["busan": 0, "seoul": 0]))
         #expect(reading.services.isEmpty)
         #expect(reading.dark.map(\.site) == ["busan", "seoul"])
-        let report = CheckReport.fleet(config: try Self.config(), selected: ["bureau", "loans"], reading: reading,
-                                       source: Self.source, checkedAt: Self.t0)
+        let report = CheckReport.fleet(
+            config: try Self.config(), selected: ["bureau", "loans"], reading: reading,
+            source: Self.source, checkedAt: Self.t0)
         #expect(report.status == .unknown)
         #expect(report.entries.allSatisfy { $0.error?.hasPrefix("no reporting site: busan DARK since ") == true })
     }
 
     @Test func checkTextAndJSONSayWhichSiteIsDark() throws {
         let reading = try Self.reading(Self.series(sites: ["seoul"]), liveness: Self.liveness(up: ["busan": 0]))
-        let report = CheckReport.fleet(config: try Self.config(), selected: ["bureau", "loans"], reading: reading,
-                                       source: Self.source, checkedAt: Self.t0)
+        let report = CheckReport.fleet(
+            config: try Self.config(), selected: ["bureau", "loans"], reading: reading,
+            source: Self.source, checkedAt: Self.t0)
         #expect(report.status == .ok)
         #expect(report.summary == "2 of 2 up; site busan DARK")
         #expect(report.nagios().hasPrefix("INCIDENTBOARD OK - 2 of 2 up; site busan DARK"), "\(report.nagios())")
@@ -158,23 +171,30 @@ struct FleetTruthTests {
     @Test func exitCodesFollowTheReportingSites() throws {
         let config = try Self.config()
         // Down at the site that reports: 2, whatever the dark one last said.
-        let down = try Self.reading(Self.series(sites: ["seoul"], down: ["seoul": ["bureau"]]),
-                                    liveness: Self.liveness(up: ["busan": 0]))
-        let critical = CheckReport.fleet(config: config, selected: ["bureau", "loans"], reading: down,
-                                         source: Self.source, checkedAt: Self.t0)
+        let down = try Self.reading(
+            Self.series(sites: ["seoul"], down: ["seoul": ["bureau"]]),
+            liveness: Self.liveness(up: ["busan": 0]))
+        let critical = CheckReport.fleet(
+            config: config, selected: ["bureau", "loans"], reading: down,
+            source: Self.source, checkedAt: Self.t0)
         #expect(critical.status.exitCode == 2)
         // A service no reporting site covers: 3.
         var seoulOnly = try Self.reading(Self.series(sites: ["seoul"]), liveness: Self.liveness(up: ["busan": 0]))
         seoulOnly.services["loans"] = nil
-        let uncovered = CheckReport.fleet(config: config, selected: ["bureau", "loans"], reading: seoulOnly,
-                                          source: Self.source, checkedAt: Self.t0)
+        let uncovered = CheckReport.fleet(
+            config: config, selected: ["bureau", "loans"], reading: seoulOnly,
+            source: Self.source, checkedAt: Self.t0)
         #expect(uncovered.status.exitCode == 3)
-        #expect(uncovered.entries.first { $0.name == "loans" }?.error
-            == "no reporting site: busan DARK since 2027-01-15T07:59:50Z")
+        #expect(
+            uncovered.entries.first { $0.name == "loans" }?.error
+                == "no reporting site: busan DARK since 2027-01-15T07:59:50Z")
         // Otherwise as before: the reporting site is healthy.
         let healthy = try Self.reading(Self.series(sites: ["seoul"]), liveness: Self.liveness(up: ["busan": 0]))
-        #expect(CheckReport.fleet(config: config, selected: ["bureau", "loans"], reading: healthy,
-                                  source: Self.source, checkedAt: Self.t0).status.exitCode == 0)
+        #expect(
+            CheckReport.fleet(
+                config: config, selected: ["bureau", "loans"], reading: healthy,
+                source: Self.source, checkedAt: Self.t0
+            ).status.exitCode == 0)
     }
 
     @Test func watchWritesASiteDarkAlertAndResolvesItWhenTheSiteReportsAgain() throws {
@@ -207,8 +227,9 @@ struct FleetTruthTests {
     }
 
     @Test func aSiteDarkEventRoundTripsThroughCodable() throws {
-        var event = AlertEvent(time: Self.t0, event: .firing, alert: .siteDark, service: "", severity: .warning,
-                               summary: "site busan stopped reporting")
+        var event = AlertEvent(
+            time: Self.t0, event: .firing, alert: .siteDark, service: "", severity: .warning,
+            summary: "site busan stopped reporting")
         event.site = "busan"
         let data = try JSONEncoder().encode(event)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -261,8 +282,9 @@ struct FleetTruthTests {
         #expect(verdict.reading.state.status == .up)
         #expect(verdict.partialSites == ["busan"])
 
-        let report = CheckReport.fleet(config: config, selected: ["bureau", "loans"], reading: reading,
-                                       source: Self.source, checkedAt: Self.t0)
+        let report = CheckReport.fleet(
+            config: config, selected: ["bureau", "loans"], reading: reading,
+            source: Self.source, checkedAt: Self.t0)
         #expect(report.status == .ok)
         #expect(report.incidents.isEmpty)
         let bureau = try #require(report.entries.first { $0.name == "bureau" })
@@ -291,10 +313,12 @@ struct FleetTruthTests {
 
     @Test func failingAtTwoSitesUnderQuorumTwoIsDownWithTheRootCauseAndOnePage() throws {
         let config = try Self.config(quorum: "2")
-        let reading = try Self.reading(Self.series(
-            sites: ["seoul", "busan"], down: ["busan": ["bureau", "loans"], "seoul": ["bureau", "loans"]]))
-        let report = CheckReport.fleet(config: config, selected: ["bureau", "loans"], reading: reading,
-                                       source: Self.source, checkedAt: Self.t0)
+        let reading = try Self.reading(
+            Self.series(
+                sites: ["seoul", "busan"], down: ["busan": ["bureau", "loans"], "seoul": ["bureau", "loans"]]))
+        let report = CheckReport.fleet(
+            config: config, selected: ["bureau", "loans"], reading: reading,
+            source: Self.source, checkedAt: Self.t0)
         #expect(report.status == .critical)
         #expect(report.incidents.map(\.rootCause) == ["bureau"])
         #expect(report.entries.allSatisfy { $0.partialSites.isEmpty })
@@ -313,8 +337,9 @@ struct FleetTruthTests {
     }
 
     @Test func quorumAllNeedsEveryReportingSite() throws {
-        let reading = try Self.reading(Self.series(
-            sites: ["seoul", "busan", "jeju"], down: ["busan": ["bureau"], "seoul": ["bureau"]]))
+        let reading = try Self.reading(
+            Self.series(
+                sites: ["seoul", "busan", "jeju"], down: ["busan": ["bureau"], "seoul": ["bureau"]]))
         #expect(reading.verdict(of: "bureau", quorum: .all)?.reading.state.status == .up)
         #expect(reading.verdict(of: "bureau", quorum: .all)?.partialSites == ["busan", "seoul"])
         #expect(reading.verdict(of: "bureau", quorum: .sites(2))?.reading.state.status == .down)
@@ -337,11 +362,13 @@ struct FleetTruthTests {
         let expected = 1 - (2.0 / 4000) / (1 - 0.999)
         #expect(abs(try #require(fleet.budget) - expected) < 1e-9)
         #expect(abs(expected - 0.5) < 1e-9)
-        #expect(FleetBudget.remaining(try #require(reading.services["bureau"]), objective: 0.999)
-            .map { abs($0 - 0.5) < 1e-9 } == true)
+        #expect(
+            FleetBudget.remaining(try #require(reading.services["bureau"]), objective: 0.999)
+                .map { abs($0 - 0.5) < 1e-9 } == true)
 
-        let report = CheckReport.fleet(config: config, selected: ["bureau"], reading: reading, source: Self.source,
-                                       checkedAt: Self.t0)
+        let report = CheckReport.fleet(
+            config: config, selected: ["bureau"], reading: reading, source: Self.source,
+            checkedAt: Self.t0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
         let services = try #require(json["services"] as? [[String: Any]])
         #expect(services.first?["fleetBudgetRemaining"] as? Double == 0.5)
@@ -375,8 +402,9 @@ struct FleetTruthTests {
     @Test func aSiteBudgetBelowTheCoverageBarIsNotYetMeaningful() throws {
         let series = Answers.agent(service: "bureau", site: "busan", state: "up", budget: -49, events: 40, errors: 2)
         let reading = try Self.reading(series)
-        let report = CheckReport.fleet(config: try Self.config(), selected: ["bureau"], reading: reading,
-                                       source: Self.source, checkedAt: Self.t0)
+        let report = CheckReport.fleet(
+            config: try Self.config(), selected: ["bureau"], reading: reading,
+            source: Self.source, checkedAt: Self.t0)
         let text = report.text()
         #expect(text.contains("budget not yet meaningful"), "\(text)")
         #expect(!text.contains("<-999%"), "\(text)")

@@ -29,8 +29,9 @@ struct MetricsExpositionTests {
                 "slo": {"objective": 99.9}}
              ]}
             """
-        return try ConfigLoader.load(data: Data(json.utf8), displayName: "test.json",
-                                     environment: ["TOKEN": "s3cret-env"])
+        return try ConfigLoader.load(
+            data: Data(json.utf8), displayName: "test.json",
+            environment: ["TOKEN": "s3cret-env"])
     }
 
     static let all = ["bureau", "loans", "cards", "hub", "pay", "shop", "gift"]
@@ -39,9 +40,10 @@ struct MetricsExpositionTests {
     static func result(_ service: String, at time: Date, _ status: ProbeStatus, ms: Int, http: Int? = nil)
         -> ProbeResult
     {
-        ProbeResult(service: service, startedAt: time, status: status, latency: .milliseconds(ms),
-                    error: status == .down ? "HTTP 503" : nil, failure: status == .down ? .condition : nil,
-                    httpStatus: http)
+        ProbeResult(
+            service: service, startedAt: time, status: status, latency: .milliseconds(ms),
+            error: status == .down ? "HTTP 503" : nil, failure: status == .down ? .condition : nil,
+            httpStatus: http)
     }
 
     static func exposition(_ config: ProbesConfig, site: String = "east") -> MetricsExposition {
@@ -71,8 +73,9 @@ struct MetricsExpositionTests {
         #expect(parsed.series("probe_http_status_code").isEmpty)
         for name in Self.all {
             for state in ["up", "degraded", "down", "unknown"] {
-                #expect(parsed.value("incidentboard_service_status", Self.labels(name, ["state": state]))
-                    == (state == "unknown" ? 1 : 0), "\(name) \(state)")
+                #expect(
+                    parsed.value("incidentboard_service_status", Self.labels(name, ["state": state]))
+                        == (state == "unknown" ? 1 : 0), "\(name) \(state)")
             }
             #expect(parsed.value("incidentboard_root_cause", Self.labels(name)) == 0)
             #expect(parsed.value("incidentboard_blast_radius", Self.labels(name)) == 0)
@@ -81,8 +84,10 @@ struct MetricsExpositionTests {
             for sli in ["availability", "latency"] {
                 #expect(parsed.value("incidentboard_sli_events_total", Self.labels(name, ["sli": sli])) == 0)
                 #expect(parsed.value("incidentboard_sli_errors_total", Self.labels(name, ["sli": sli])) == 0)
-                #expect(parsed.value("incidentboard_slo_error_budget_remaining_ratio",
-                                     Self.labels(name, ["sli": sli])) == 1)
+                #expect(
+                    parsed.value(
+                        "incidentboard_slo_error_budget_remaining_ratio",
+                        Self.labels(name, ["sli": sli])) == 1)
             }
             for alert in ["down", "latency", "burn-rate"] {
                 #expect(parsed.value("incidentboard_alert_firing", Self.labels(name, ["alert": alert])) == 0)
@@ -93,14 +98,17 @@ struct MetricsExpositionTests {
         #expect(parsed.value("incidentboard_slo_objective_ratio", Self.labels("hub", ["sli": "availability"])) == nil)
         #expect(parsed.value("incidentboard_alert_firing", Self.labels("hub", ["alert": "latency"])) == nil)
         // Exactly 0.99 and 0.9, not 0.9900000000000001.
-        #expect(parsed.value("incidentboard_slo_objective_ratio", Self.labels("bureau", ["sli": "availability"]))
-            == 0.99)
+        #expect(
+            parsed.value("incidentboard_slo_objective_ratio", Self.labels("bureau", ["sli": "availability"]))
+                == 0.99)
         #expect(parsed.value("incidentboard_slo_objective_ratio", Self.labels("bureau", ["sli": "latency"])) == 0.9)
-        #expect(parsed.value("incidentboard_slo_objective_ratio", Self.labels("gift", ["sli": "availability"]))
-            == 0.999)
+        #expect(
+            parsed.value("incidentboard_slo_objective_ratio", Self.labels("gift", ["sli": "availability"]))
+                == 0.999)
         #expect(parsed.value("incidentboard_build_info", ["version": "9.8.7", "site": "east"]) == 1)
-        #expect(parsed.value("incidentboard_last_snapshot_timestamp_seconds", ["site": "east"])
-            == Self.t0.timeIntervalSince1970)
+        #expect(
+            parsed.value("incidentboard_last_snapshot_timestamp_seconds", ["site": "east"])
+                == Self.t0.timeIntervalSince1970)
     }
 
     // MARK: Latest probe, counters, budgets, burn rates
@@ -149,25 +157,39 @@ struct MetricsExpositionTests {
         #expect(parsed.types["incidentboard_sli_errors_total"] == "counter")
 
         // Budgets: gift availability 1 − (1/4)/0.001 = −249; latency 1 − (1/3)/0.1 = −2.33…
-        #expect(Self.close(parsed.value("incidentboard_slo_error_budget_remaining_ratio",
-                                        Self.labels("gift", ["sli": "availability"])), -249))
-        #expect(Self.close(parsed.value("incidentboard_slo_error_budget_remaining_ratio",
-                                        Self.labels("gift", ["sli": "latency"])), 1 - (1.0 / 3) / 0.1))
-        #expect(Self.close(parsed.value("incidentboard_slo_error_budget_remaining_ratio",
-                                        Self.labels("loans", ["sli": "availability"])), -24))
+        #expect(
+            Self.close(
+                parsed.value(
+                    "incidentboard_slo_error_budget_remaining_ratio",
+                    Self.labels("gift", ["sli": "availability"])), -249))
+        #expect(
+            Self.close(
+                parsed.value(
+                    "incidentboard_slo_error_budget_remaining_ratio",
+                    Self.labels("gift", ["sli": "latency"])), 1 - (1.0 / 3) / 0.1))
+        #expect(
+            Self.close(
+                parsed.value(
+                    "incidentboard_slo_error_budget_remaining_ratio",
+                    Self.labels("loans", ["sli": "availability"])), -24))
 
         // Burn-rate windows for loans, as the SLO book computes them.
         let expected = ["5m": 0.0, "30m": 0, "1h": 25, "2h": 25, "6h": 25, "1d": 25, "3d": 25, "slo": 25]
         for (window, value) in expected {
             let labels = Self.labels("loans", ["sli": "availability", "window": window])
             #expect(Self.close(parsed.value("incidentboard_slo_burn_rate", labels), value), "\(window)")
-            #expect(parsed.value("incidentboard_slo_burn_rate",
-                                 Self.labels("loans", ["sli": "latency", "window": window])) == 0)
+            #expect(
+                parsed.value(
+                    "incidentboard_slo_burn_rate",
+                    Self.labels("loans", ["sli": "latency", "window": window])) == 0)
         }
         let book = try #require(snapshot.service(named: "loans")?.availability)
-        #expect(Self.close(parsed.value("incidentboard_slo_burn_rate",
-                                        Self.labels("loans", ["sli": "availability", "window": "1h"])),
-                           book.burnRates.oneHour))
+        #expect(
+            Self.close(
+                parsed.value(
+                    "incidentboard_slo_burn_rate",
+                    Self.labels("loans", ["sli": "availability", "window": "1h"])),
+                book.burnRates.oneHour))
         #expect(parsed.series("incidentboard_slo_burn_rate").count == Self.probed.count * 2 * 8)
         #expect(parsed.types["incidentboard_slo_burn_rate"] == "gauge")
 
@@ -234,8 +256,10 @@ struct MetricsExpositionTests {
         for round in 0..<4 {
             for name in Self.probed {
                 let down = round > 0 && failing.contains(name)
-                _ = monitor.ingest(Self.result(name, at: now, down ? .down : .up, ms: down ? 1000 : 20,
-                                               http: name == "gift" ? nil : (down ? 503 : 200)), now: now)
+                _ = monitor.ingest(
+                    Self.result(
+                        name, at: now, down ? .down : .up, ms: down ? 1000 : 20,
+                        http: name == "gift" ? nil : (down ? 503 : 200)), now: now)
             }
             _ = monitor.tick(now: now)
             now += 5
@@ -272,8 +296,9 @@ struct MetricsExpositionTests {
         // Every service's alert series agrees with the board's firing list (site-dark is no service's).
         for service in snapshot.services where service.hasProbe {
             for kind in AlertKind.serviceKinds {
-                #expect(parsed.value("incidentboard_alert_firing", Self.labels(service.name, ["alert": kind.rawValue]))
-                    == (service.firing.contains(kind) ? 1 : 0), "\(service.name) \(kind)")
+                #expect(
+                    parsed.value("incidentboard_alert_firing", Self.labels(service.name, ["alert": kind.rawValue]))
+                        == (service.firing.contains(kind) ? 1 : 0), "\(service.name) \(kind)")
             }
         }
 
@@ -324,13 +349,21 @@ struct MetricsExpositionTests {
         #expect(parsed.types["incidentboard_scheduler_probes_started_total"] == "counter")
         #expect(parsed.types["incidentboard_scheduler_lateness_seconds"] == "summary")
         #expect(parsed.value("incidentboard_scheduler_lateness_seconds", ["site": "east", "quantile": "1"]) == 0.1)
-        #expect(Self.close(parsed.value("incidentboard_scheduler_lateness_seconds",
-                                        ["site": "east", "quantile": "0.5"]), 0.002, tolerance: 0.01))
-        #expect(Self.close(parsed.value("incidentboard_scheduler_lateness_seconds",
-                                        ["site": "east", "quantile": "0.99"]), 0.1, tolerance: 0.01))
+        #expect(
+            Self.close(
+                parsed.value(
+                    "incidentboard_scheduler_lateness_seconds",
+                    ["site": "east", "quantile": "0.5"]), 0.002, tolerance: 0.01))
+        #expect(
+            Self.close(
+                parsed.value(
+                    "incidentboard_scheduler_lateness_seconds",
+                    ["site": "east", "quantile": "0.99"]), 0.1, tolerance: 0.01))
         #expect(parsed.value("incidentboard_scheduler_lateness_seconds_count", site) == 5)
-        #expect(Self.close(parsed.value("incidentboard_scheduler_lateness_seconds_sum", site), 0.108,
-                           tolerance: 0.01))
+        #expect(
+            Self.close(
+                parsed.value("incidentboard_scheduler_lateness_seconds_sum", site), 0.108,
+                tolerance: 0.01))
 
         statistics.started = 15
         statistics.completed = 15
@@ -345,21 +378,23 @@ struct MetricsExpositionTests {
         #expect(cpu > 0)
         #expect(parsed.types["process_cpu_seconds_total"] == "counter")
         #if os(Linux)
-        let rss = try #require(parsed.value("process_resident_memory_bytes", site))
-        #expect(rss > 1_000_000)
-        let fds = try #require(parsed.value("process_open_fds", site))
-        #expect(fds >= 3)
-        let start = try #require(parsed.value("process_start_time_seconds", site))
-        #expect(start <= Date().timeIntervalSince1970 + 1)
-        #expect(start > Date().timeIntervalSince1970 - 86_400 * 7)
+            let rss = try #require(parsed.value("process_resident_memory_bytes", site))
+            #expect(rss > 1_000_000)
+            let fds = try #require(parsed.value("process_open_fds", site))
+            #expect(fds >= 3)
+            let start = try #require(parsed.value("process_start_time_seconds", site))
+            #expect(start <= Date().timeIntervalSince1970 + 1)
+            #expect(start > Date().timeIntervalSince1970 - 86_400 * 7)
         #endif
-        let check = try #require(try await PromtoolCheck.run(exposition.render()),
-                                 Comment(rawValue: PromtoolCheck.missing))
+        let check = try #require(
+            try await PromtoolCheck.run(exposition.render()),
+            Comment(rawValue: PromtoolCheck.missing))
         #expect(check.status == 0, "promtool check metrics: \(check.output)")
     }
 
     @Test func procStatFieldsAreCountedFromTheLastParenthesis() throws {
-        let line = "4242 (odd) name (x)) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 9 0 123456 1000 200 "
+        let line =
+            "4242 (odd) name (x)) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 9 0 123456 1000 200 "
             + "18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0"
         let fields = try #require(MetricsProcessHealth.statFields(line))
         #expect(fields.utime == 250)
@@ -370,8 +405,9 @@ struct MetricsExpositionTests {
         let short = MetricsProcessHealth.statFields("1 (x) S 1 2") == nil
         #expect(garbage)
         #expect(short)
-        #expect(MetricsProcessHealth.residentBytes(status: "Name:\tx\nVmRSS:\t  2048 kB\nVmSwap: 0 kB\n")
-            == Double(2048 * 1024))
+        #expect(
+            MetricsProcessHealth.residentBytes(status: "Name:\tx\nVmRSS:\t  2048 kB\nVmSwap: 0 kB\n")
+                == Double(2048 * 1024))
         #expect(MetricsProcessHealth.residentBytes(status: "Name:\tx\n") == nil)
     }
 
@@ -426,8 +462,10 @@ struct MetricsExpositionTests {
         #expect(address.port == port)
     }
 
-    @Test(arguments: ["", "0", "65536", "99999999", "host:", "host:abc", "::1:9464", "[::1]9464", "[::1",
-                      "[]:80", "-1", "a b:80", "127.0.0.1:+80", "1.2.3.4:80:90"])
+    @Test(arguments: [
+        "", "0", "65536", "99999999", "host:", "host:abc", "::1:9464", "[::1]9464", "[::1",
+        "[]:80", "-1", "a b:80", "127.0.0.1:+80", "1.2.3.4:80:90",
+    ])
     func badListenAddressesAreRejectedWithAReason(text: String) {
         #expect(throws: MetricsListenAddressError.self) { try MetricsListenAddress(parsing: text) }
         do {

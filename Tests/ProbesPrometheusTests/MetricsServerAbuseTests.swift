@@ -1,8 +1,8 @@
 import Foundation
 import NIOCore
 import ProbesTesting
-import Synchronization
 import ServerGate
+import Synchronization
 import Testing
 
 @testable import Probes
@@ -15,8 +15,9 @@ struct MetricsServerAbuseTests {
     static func started(limits: ServerLimits = MetricsServer.defaultLimits) async throws -> (MetricsServer, Int) {
         let config = try MetricsServerTests.config()
         let exposition = MetricsExposition(config: config, site: "test", version: "0.0.0")
-        let server = MetricsServer(address: MetricsListenAddress(host: "127.0.0.1", port: 0), exposition: exposition,
-                                   limits: limits)
+        let server = MetricsServer(
+            address: MetricsListenAddress(host: "127.0.0.1", port: 0), exposition: exposition,
+            limits: limits)
         let bound = try await server.start()
         return (server, bound.port)
     }
@@ -60,8 +61,9 @@ struct MetricsServerAbuseTests {
     }
 
     @Test func slowAndIdleClientsAreCutByTheTimeouts() async throws {
-        let limits = ServerLimits(maxConnections: 32, requestTimeout: .milliseconds(300),
-                                  keepAliveTimeout: .milliseconds(300), responseTimeout: .seconds(30))
+        let limits = ServerLimits(
+            maxConnections: 32, requestTimeout: .milliseconds(300),
+            keepAliveTimeout: .milliseconds(300), responseTimeout: .seconds(30))
         let (server, port) = try await Self.started(limits: limits)
         // A connection that says nothing, and one that trickles half a request (slowloris).
         let clients = HeldConnections(port: port, count: 2, partialRequestEvery: 2)
@@ -80,8 +82,9 @@ struct MetricsServerAbuseTests {
     }
 
     @Test func aKeptAliveConnectionIsClosedAfterTheKeepAliveTimeout() async throws {
-        let limits = ServerLimits(maxConnections: 32, requestTimeout: .seconds(10),
-                                  keepAliveTimeout: .milliseconds(300), responseTimeout: .seconds(30))
+        let limits = ServerLimits(
+            maxConnections: 32, requestTimeout: .seconds(10),
+            keepAliveTimeout: .milliseconds(300), responseTimeout: .seconds(30))
         let (server, port) = try await Self.started(limits: limits)
         let client = HeldConnections(port: port, count: 1)
         client.send(0, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
@@ -94,8 +97,9 @@ struct MetricsServerAbuseTests {
 
     /// A client that asks for a large board and never reads it is cut after the response timeout.
     @Test func aClientThatDoesNotReadItsResponseIsCut() async throws {
-        let limits = ServerLimits(maxConnections: 32, requestTimeout: .seconds(10), keepAliveTimeout: .seconds(10),
-                                  responseTimeout: .milliseconds(500))
+        let limits = ServerLimits(
+            maxConnections: 32, requestTimeout: .seconds(10), keepAliveTimeout: .seconds(10),
+            responseTimeout: .milliseconds(500))
         let (server, port) = try await Self.startedLarge(limits: limits)
         let reader = HeldConnections(port: port, count: 1, receiveBuffer: 4096)
         reader.send(0, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
@@ -116,21 +120,25 @@ struct MetricsServerAbuseTests {
         var monitor = Monitor(config: config)
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         for service in config.services {
-            _ = monitor.ingest(ProbeResult(service: service.name, startedAt: now, status: .up,
-                                           latency: .milliseconds(12), httpStatus: 200), now: now)
+            _ = monitor.ingest(
+                ProbeResult(
+                    service: service.name, startedAt: now, status: .up,
+                    latency: .milliseconds(12), httpStatus: 200), now: now)
         }
         let exposition = MetricsExposition(config: config, site: "test", version: "0.0.0")
         exposition.update(monitor.snapshot(now: now))
-        let server = MetricsServer(address: MetricsListenAddress(host: "127.0.0.1", port: 0), exposition: exposition,
-                                   limits: limits)
+        let server = MetricsServer(
+            address: MetricsListenAddress(host: "127.0.0.1", port: 0), exposition: exposition,
+            limits: limits)
         return (server, try await server.start().port)
     }
 
     /// When every connection is being answered (clients that asked for a large board and do not
     /// read it), a new one is refused: closed at once, never wrapped, and the server lives on.
     @Test func aConnectionOverALimitOfBusyOnesIsRefusedCleanly() async throws {
-        let limits = ServerLimits(maxConnections: 2, requestTimeout: .seconds(10), keepAliveTimeout: .seconds(10),
-                                  responseTimeout: .seconds(30))
+        let limits = ServerLimits(
+            maxConnections: 2, requestTimeout: .seconds(10), keepAliveTimeout: .seconds(10),
+            responseTimeout: .seconds(30))
         let (server, port) = try await Self.startedLarge(limits: limits)
         let readers = HeldConnections(port: port, count: 2, receiveBuffer: 4096)
         for index in 0..<2 { readers.send(index, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") }
@@ -148,8 +156,9 @@ struct MetricsServerAbuseTests {
     }
 
     @Test func pipelinedRequestsAreAllAnsweredBeforeTheKeepAliveClock() async throws {
-        let limits = ServerLimits(maxConnections: 32, requestTimeout: .seconds(10),
-                                  keepAliveTimeout: .milliseconds(300), responseTimeout: .seconds(30))
+        let limits = ServerLimits(
+            maxConnections: 32, requestTimeout: .seconds(10),
+            keepAliveTimeout: .milliseconds(300), responseTimeout: .seconds(30))
         let (server, port) = try await Self.started(limits: limits)
         let client = HeldConnections(port: port, count: 1)
         let request = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"

@@ -22,8 +22,10 @@ struct MetricsServerTests {
         var monitor = Monitor(config: config)
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         for service in config.services {
-            _ = monitor.ingest(ProbeResult(service: service.name, startedAt: now, status: .up,
-                                           latency: .milliseconds(12), httpStatus: 200), now: now)
+            _ = monitor.ingest(
+                ProbeResult(
+                    service: service.name, startedAt: now, status: .up,
+                    latency: .milliseconds(12), httpStatus: 200), now: now)
         }
         let exposition = MetricsExposition(config: config, site: "test", version: "0.0.0")
         exposition.update(monitor.snapshot(now: now))
@@ -134,8 +136,9 @@ struct MetricsServerTests {
         await #expect(throws: MetricsServerError.addressInUse(MetricsListenAddress(host: "127.0.0.1", port: port))) {
             try await second.start()
         }
-        #expect(MetricsServerError.addressInUse(MetricsListenAddress(host: "127.0.0.1", port: port)).description
-            == "address in use")
+        #expect(
+            MetricsServerError.addressInUse(MetricsListenAddress(host: "127.0.0.1", port: port)).description
+                == "address in use")
         await second.stop()
         // The first one is unaffected.
         #expect(try #require(await RawHTTP.get(port: port, "/metrics")).status == 200)
@@ -147,14 +150,18 @@ struct MetricsServerTests {
     @Test func bindFailuresSayWhatIsWrong() {
         let low = MetricsListenAddress(host: "0.0.0.0", port: 80)
         let high = MetricsListenAddress(host: "10.1.2.3", port: 9464)
-        #expect(MetricsServerError(binding: high, error: IOError(errnoCode: EADDRINUSE, reason: "bind"))
-            == .addressInUse(high))
-        #expect(MetricsServerError(binding: high, error: IOError(errnoCode: EADDRNOTAVAIL, reason: "bind"))
-            .description == "address not available on this machine")
-        #expect(MetricsServerError(binding: low, error: IOError(errnoCode: EACCES, reason: "bind")).description
-            == "permission denied (ports below 1024 need privileges)")
-        #expect(MetricsServerError(binding: high, error: IOError(errnoCode: EMFILE, reason: "socket"))
-            .description.hasPrefix("cannot listen: "))
+        #expect(
+            MetricsServerError(binding: high, error: IOError(errnoCode: EADDRINUSE, reason: "bind"))
+                == .addressInUse(high))
+        #expect(
+            MetricsServerError(binding: high, error: IOError(errnoCode: EADDRNOTAVAIL, reason: "bind"))
+                .description == "address not available on this machine")
+        #expect(
+            MetricsServerError(binding: low, error: IOError(errnoCode: EACCES, reason: "bind")).description
+                == "permission denied (ports below 1024 need privileges)")
+        #expect(
+            MetricsServerError(binding: high, error: IOError(errnoCode: EMFILE, reason: "socket"))
+                .description.hasPrefix("cannot listen: "))
     }
 
     @Test func stopBeforeStartAndTwiceIsHarmless() async throws {

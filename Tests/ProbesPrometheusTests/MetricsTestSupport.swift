@@ -9,7 +9,8 @@ struct ParsedExposition {
         var name: String
         var labels: [String: String]
         var description: String {
-            name + "{" + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }
+            name + "{"
+                + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }
                 .joined(separator: ",") + "}"
         }
     }
@@ -84,12 +85,13 @@ struct ParsedExposition {
             rest = line[space...]
         }
         let text = rest.trimmingCharacters(in: .whitespaces)
-        let value: Double? = switch text {
-        case "+Inf": .infinity
-        case "-Inf": -.infinity
-        case "NaN": .nan
-        default: Double(text)
-        }
+        let value: Double? =
+            switch text {
+            case "+Inf": .infinity
+            case "-Inf": -.infinity
+            case "NaN": .nan
+            default: Double(text)
+            }
         guard let value, !name.isEmpty else { return nil }
         return (Key(name: String(name), labels: labels), value)
     }
@@ -102,7 +104,6 @@ struct ParsedExposition {
     /// Every series of a family.
     func series(_ name: String) -> [Key: Double] { samples.filter { $0.key.name == name } }
 }
-
 
 /// A deliberately plain HTTP client over a blocking socket, so tests can send anything at all
 /// (garbage included) and see exactly what comes back. Runs on a thread, never on the pool.

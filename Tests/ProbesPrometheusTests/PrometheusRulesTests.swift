@@ -10,10 +10,13 @@ enum RulesFixture {
         ProbeConfig(kind: .tcp(TCPProbe(host: "127.0.0.1", port: 9)), interval: interval, timeout: timeout)
     }
 
-    static func service(_ name: String, dependsOn: [String] = [], probed: Bool = true, title: String? = nil,
-                        slo: SLOPolicy = .standard, interval: Duration = .seconds(15)) -> ServiceConfig {
-        ServiceConfig(name: name, title: title, dependsOn: dependsOn, probe: probed ? probe(interval: interval) : nil,
-                      slo: slo)
+    static func service(
+        _ name: String, dependsOn: [String] = [], probed: Bool = true, title: String? = nil,
+        slo: SLOPolicy = .standard, interval: Duration = .seconds(15)
+    ) -> ServiceConfig {
+        ServiceConfig(
+            name: name, title: title, dependsOn: dependsOn, probe: probed ? probe(interval: interval) : nil,
+            slo: slo)
     }
 
     static func config(_ services: [ServiceConfig], slo: SLOPolicy = .standard) -> ProbesConfig {
@@ -28,7 +31,8 @@ enum RulesFixture {
     /// `(... >= (F * B))\nand\n(... >= (F * B))`.
     static func threshold(of rule: PrometheusRules.Rule) -> (factor: Double, budget: Double)? {
         guard let open = rule.expr.range(of: ">= ("),
-              let close = rule.expr[open.upperBound...].firstIndex(of: ")") else { return nil }
+            let close = rule.expr[open.upperBound...].firstIndex(of: ")")
+        else { return nil }
         let parts = rule.expr[open.upperBound..<close].split(separator: "*")
             .map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.count == 2, let factor = Double(parts[0]), let budget = Double(parts[1]) else { return nil }
@@ -75,9 +79,12 @@ enum RulesFixture {
             case "r": out.append("\r")
             case "x", "u":
                 let width = e == "x" ? 2 : 4
-                guard i + width <= end, let value = UInt32(String(String.UnicodeScalarView(scalars[i..<i + width])),
-                                                          radix: 16),
-                      let scalar = Unicode.Scalar(value) else { return nil }
+                guard i + width <= end,
+                    let value = UInt32(
+                        String(String.UnicodeScalarView(scalars[i..<i + width])),
+                        radix: 16),
+                    let scalar = Unicode.Scalar(value)
+                else { return nil }
                 out.append(scalar)
                 i += width
             default: return nil
@@ -112,14 +119,18 @@ struct PrometheusRulesStructureTests {
         let names = ["5m", "30m", "1h", "6h", "3d"].map { "slo:sli_error:ratio_rate" + $0 }
         for sli in ["availability", "latency"] {
             let recorded = group.rules.filter { $0.kind == .recording && $0.label("sli") == sli }
-            #expect(recorded.map(\.name) == names + ["slo:objective:ratio", "slo:error_budget:ratio",
-                                                     "slo:time_period:days"])
+            #expect(
+                recorded.map(\.name) == names + [
+                    "slo:objective:ratio", "slo:error_budget:ratio",
+                    "slo:time_period:days",
+                ])
             let ratio = try #require(recorded.first)
-            #expect(ratio.expr == """
-                sum by (service, sli) (rate(incidentboard_sli_errors_total{service="upstream",sli="\(sli)"}[5m]))
-                /
-                sum by (service, sli) (rate(incidentboard_sli_events_total{service="upstream",sli="\(sli)"}[5m]))
-                """)
+            #expect(
+                ratio.expr == """
+                    sum by (service, sli) (rate(incidentboard_sli_errors_total{service="upstream",sli="\(sli)"}[5m]))
+                    /
+                    sum by (service, sli) (rate(incidentboard_sli_events_total{service="upstream",sli="\(sli)"}[5m]))
+                    """)
         }
         let objective = group.rules.filter { $0.name == "slo:objective:ratio" }.map(\.expr)
         let budget = group.rules.filter { $0.name == "slo:error_budget:ratio" }.map(\.expr)
@@ -131,10 +142,12 @@ struct PrometheusRulesStructureTests {
     @Test func recordsTheExtraWindowsACustomPolicyNeeds() {
         var policy = SLOPolicy.standard
         policy.alerts.burnRateRules = [
-            BurnRateRule(name: "page-2h", severity: .page, longWindow: .seconds(7200), shortWindow: .seconds(600),
-                         budgetConsumed: 3),
-            BurnRateRule(name: "ticket-1d", severity: .ticket, longWindow: .seconds(86_400),
-                         shortWindow: .seconds(7200), budgetConsumed: 10),
+            BurnRateRule(
+                name: "page-2h", severity: .page, longWindow: .seconds(7200), shortWindow: .seconds(600),
+                budgetConsumed: 3),
+            BurnRateRule(
+                name: "ticket-1d", severity: .ticket, longWindow: .seconds(86_400),
+                shortWindow: .seconds(7200), budgetConsumed: 10),
         ]
         let rules = PrometheusRules(config: RulesFixture.config([RulesFixture.service("a", slo: policy)]), source: "x")
         let windows = rules.rules.filter { $0.name.hasPrefix("slo:sli_error:") && $0.label("sli") == "latency" }
@@ -157,8 +170,9 @@ struct PrometheusRulesStructureTests {
             #expect(alert.holdFor == nil)
         }
         #expect(alerts.map { $0.label("severity") ?? "" } == ["page", "page", "ticket", "page", "page", "ticket"])
-        #expect(alerts.map { $0.label("sli") ?? "" }
-            == ["availability", "availability", "availability", "latency", "latency", "latency"])
+        #expect(
+            alerts.map { $0.label("sli") ?? "" }
+                == ["availability", "availability", "availability", "latency", "latency", "latency"])
         let summary = try #require(alerts.first?.annotation("summary"))
         #expect(summary.contains("api") && summary.contains("upstreams: upstream, declared"))
         #expect(alerts.first?.annotation("description")?.contains("대출 신청") == true)
@@ -173,9 +187,12 @@ struct PrometheusRulesStructureTests {
         let down = try #require(rules.rules.first { $0.name == PrometheusRules.downAlert })
         #expect(down.expr == "min by (service) (probe_success{service=\"web.app\"}) == 0")
         #expect(down.holdFor == .seconds(15))
-        #expect(down.labels == [.init("service", "web.app"), .init("severity", "critical"),
-                                .init("incidentboard_alert", "down"), .init("root_cause", "web.app"),
-                                .init("role", "root")])
+        #expect(
+            down.labels == [
+                .init("service", "web.app"), .init("severity", "critical"),
+                .init("incidentboard_alert", "down"), .init("root_cause", "web.app"),
+                .init("role", "root"),
+            ])
         #expect(down.annotation("summary")?.contains("no upstreams") == true)
         #expect(rules.yaml.contains("        for: 15s\n"))
     }
@@ -186,8 +203,9 @@ struct PrometheusRulesStructureTests {
     }
 
     @Test func anEmptyOrProbelessConfigGivesAnEmptyButValidFile() {
-        let rules = PrometheusRules(config: RulesFixture.config([RulesFixture.service("x", probed: false)]),
-                                    source: "x")
+        let rules = PrometheusRules(
+            config: RulesFixture.config([RulesFixture.service("x", probed: false)]),
+            source: "x")
         #expect(rules.groups.isEmpty)
         #expect(rules.yaml.hasSuffix("\ngroups: []\n"))
     }
@@ -222,8 +240,9 @@ struct PrometheusRulesFactorTests {
     @Test(arguments: [30, 28, 7])
     func factorsAndWindowsMatchTheLocalEngine(days: Int) throws {
         let policy = RulesFixture.policy(days: Int64(days))
-        let rules = PrometheusRules(config: RulesFixture.config([RulesFixture.service("s", slo: policy)]),
-                                    source: "x")
+        let rules = PrometheusRules(
+            config: RulesFixture.config([RulesFixture.service("s", slo: policy)]),
+            source: "x")
         let alerts = rules.rules.filter {
             $0.name == PrometheusRules.burnRateAlert && $0.label("sli") == "availability"
         }
@@ -299,30 +318,36 @@ struct AlertmanagerInhibitTests {
         #expect(root[0].targetMatchers == ["service=~\"mid|leaf|a|b\"", "role=\"\""])
         #expect(root[1].sourceMatchers == ["service=\"root\"", "severity=~\"warning|ticket\""])
         #expect(root[1].targetMatchers == ["service=~\"mid|leaf|a|b\"", "severity=~\"warning|ticket\"", "role=\"\""])
-        #expect(am.yaml.contains("""
-              - source_matchers:
-                  - 'service="root"'
-                  - 'severity=~"critical|page"'
-                target_matchers:
-                  - 'service=~"mid|leaf|a|b"'
-                  - 'role=""'
-            """))
+        #expect(
+            am.yaml.contains(
+                """
+                  - source_matchers:
+                      - 'service="root"'
+                      - 'severity=~"critical|page"'
+                    target_matchers:
+                      - 'service=~"mid|leaf|a|b"'
+                      - 'role=""'
+                """))
     }
 
     /// The board's suppression model, whatever the severities: a victim is muted while an alert
     /// with its root cause's name and the root role fires. Always there, also without a graph.
     @Test func victimsAreMutedByTheirRootWhateverTheSeverities() {
-        for am in [AlertmanagerConfig(config: config, source: "x"),
-                   AlertmanagerConfig(config: RulesFixture.config([RulesFixture.service("a")]), source: "x")] {
-            #expect(am.yaml.contains("""
-                inhibit_rules:
-                  # the board's suppression: a victim is muted while its root cause fires
-                  - source_matchers:
-                      - 'role="root"'
-                    target_matchers:
-                      - 'role="victim"'
-                    equal: ['root_cause']
-                """))
+        for am in [
+            AlertmanagerConfig(config: config, source: "x"),
+            AlertmanagerConfig(config: RulesFixture.config([RulesFixture.service("a")]), source: "x"),
+        ] {
+            #expect(
+                am.yaml.contains(
+                    """
+                    inhibit_rules:
+                      # the board's suppression: a victim is muted while its root cause fires
+                      - source_matchers:
+                          - 'role="root"'
+                        target_matchers:
+                          - 'role="victim"'
+                        equal: ['root_cause']
+                    """))
         }
     }
 
@@ -359,11 +384,13 @@ struct AlertmanagerInhibitTests {
 
     @Test func namesWithRegexMetacharactersAreEscaped() throws {
         let odd = ["api.v2", "a+b", "c*", "(d)", "e|f", "g[h]", "i{2}", "^j$", "k?", "back\\slash"]
-        let config = RulesFixture.config([RulesFixture.service("root")]
-            + odd.map { RulesFixture.service($0, dependsOn: ["root"]) })
+        let config = RulesFixture.config(
+            [RulesFixture.service("root")]
+                + odd.map { RulesFixture.service($0, dependsOn: ["root"]) })
         let rule = try #require(AlertmanagerConfig(config: config, source: "x").inhibitRules.first)
-        #expect(rule.targetMatchers[0].hasPrefix(
-            #"service=~"api\\.v2|a\\+b|c\\*|\\(d\\)|e\\|f|g\\[h\\]|i\\{2\\}|\\^j\\$|k\\?|back\\\\slash""#))
+        #expect(
+            rule.targetMatchers[0].hasPrefix(
+                #"service=~"api\\.v2|a\\+b|c\\*|\\(d\\)|e\\|f|g\\[h\\]|i\\{2\\}|\\^j\\$|k\\?|back\\\\slash""#))
         // Unquote as Alertmanager does (`\\` → `\`), then anchor as it does: exactly the names match.
         let quoted = String(rule.targetMatchers[0].dropFirst("service=~\"".count).dropLast())
         let pattern = quoted.replacingOccurrences(of: "\\\\", with: "\\")

@@ -97,10 +97,12 @@ struct PrometheusSourceTests {
 
     @Test func theQueryAsksForEverySeriesOfMetricsMdInOneSelector() {
         let query = FleetReading.query
-        for name in ["probe_success", "probe_duration_seconds", "probe_http_status_code",
-                     "incidentboard_service_status",
-                     "incidentboard_slo_error_budget_remaining_ratio", "incidentboard_slo_burn_rate",
-                     "incidentboard_root_cause"] {
+        for name in [
+            "probe_success", "probe_duration_seconds", "probe_http_status_code",
+            "incidentboard_service_status",
+            "incidentboard_slo_error_budget_remaining_ratio", "incidentboard_slo_burn_rate",
+            "incidentboard_root_cause",
+        ] {
             #expect(query.contains(name))
         }
         #expect(query.contains("site!=\"\""))
@@ -151,9 +153,10 @@ struct PrometheusSourceTests {
         let config = try Self.config()
         // East sees the bureau and loans fail, west sees cards fail: only together do they show
         // one root cause with two victims.
-        let reading = try Self.reading(Self.fleet([
-            "bureau": ["east": "down"], "loans": ["east": "down"], "cards": ["west": "down"],
-        ]))
+        let reading = try Self.reading(
+            Self.fleet([
+                "bureau": ["east": "down"], "loans": ["east": "down"], "cards": ["west": "down"],
+            ]))
         var view = FleetView(config: config, source: "prometheus http://127.0.0.1:9")
         _ = view.apply(.success(reading), now: Self.t0)
         let snapshot = view.snapshot(now: Self.t0)
@@ -163,21 +166,28 @@ struct PrometheusSourceTests {
         #expect(incident.impacted == ["cards", "loans"])
         #expect(snapshot.service(named: "cards")?.rootCauses == ["bureau"])
 
-        let report = CheckReport.fleet(config: config, selected: config.services.map(\.name), reading: reading,
-                                       source: view.source, checkedAt: Self.t0)
+        let report = CheckReport.fleet(
+            config: config, selected: config.services.map(\.name), reading: reading,
+            source: view.source, checkedAt: Self.t0)
         #expect(report.status == .critical)
-        #expect(report.incidents == [CheckReport.Incident(rootCause: "bureau", impacted: ["cards", "loans"],
-                                                          inferred: false)])
+        #expect(
+            report.incidents == [
+                CheckReport.Incident(
+                    rootCause: "bureau", impacted: ["cards", "loans"],
+                    inferred: false)
+            ])
         #expect(report.entries.first { $0.name == "cards" }?.rootCauses == ["bureau"])
     }
 
     @Test func anUpstreamWithoutAProbeIsInferredFromFleetState() throws {
         var config = try Self.config()
         // Two dependents of hub failing (at different sites) make hub the inferred root cause.
-        config.services.append(ServiceConfig(
-            name: "shop", title: nil, group: nil, dependsOn: ["hub"], probe: config.service(named: "pay")?.probe,
-            slo: config.slo))
-        let series = Self.fleet(["pay": ["east": "down"]])
+        config.services.append(
+            ServiceConfig(
+                name: "shop", title: nil, group: nil, dependsOn: ["hub"], probe: config.service(named: "pay")?.probe,
+                slo: config.slo))
+        let series =
+            Self.fleet(["pay": ["east": "down"]])
             + Answers.agent(service: "shop", site: "west", state: "down", httpStatus: 503)
         let reading = try Self.reading(series)
         var view = FleetView(config: config, source: "prometheus http://127.0.0.1:9")
@@ -254,8 +264,9 @@ struct PrometheusSourceTests {
     @Test func checkJSONCarriesEverySiteOfEveryService() throws {
         let config = try Self.config()
         let reading = try Self.reading(Self.fleet(["loans": ["west": "down"]]))
-        let report = CheckReport.fleet(config: config, selected: ["loans", "bureau"], reading: reading,
-                                       source: "prometheus http://127.0.0.1:9", checkedAt: Self.t0)
+        let report = CheckReport.fleet(
+            config: config, selected: ["loans", "bureau"], reading: reading,
+            source: "prometheus http://127.0.0.1:9", checkedAt: Self.t0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
         #expect(json["status"] as? String == "critical")
         #expect(json["source"] as? String == "prometheus http://127.0.0.1:9")
@@ -271,8 +282,9 @@ struct PrometheusSourceTests {
         let text = report.text()
         #expect(text.contains("from prometheus http://127.0.0.1:9"))
         #expect(text.contains("\n down     @west     500 ms  HTTP 503  budget 70%\n"), "\(text)")
-        #expect(report.nagios().contains(
-            "loans: DOWN 500 ms - down at west (HTTP 503) [east UP 12 ms, west DOWN 500 ms]"))
+        #expect(
+            report.nagios().contains(
+                "loans: DOWN 500 ms - down at west (HTTP 503) [east UP 12 ms, west DOWN 500 ms]"))
     }
 
     @Test func siteBudgetsReadAsPercentages() {
@@ -293,8 +305,9 @@ struct PrometheusSourceTests {
     @Test func aServiceNoSiteReportsIsUnknownInTheCheck() throws {
         let config = try Self.config()
         let reading = try Self.reading(Answers.agent(service: "gift", site: "east", state: "up"))
-        let report = CheckReport.fleet(config: config, selected: ["gift", "loans"], reading: reading,
-                                       source: "prometheus http://127.0.0.1:9", checkedAt: Self.t0)
+        let report = CheckReport.fleet(
+            config: config, selected: ["gift", "loans"], reading: reading,
+            source: "prometheus http://127.0.0.1:9", checkedAt: Self.t0)
         let loans = try #require(report.entries.first { $0.name == "loans" })
         #expect(loans.status == .unknown)
         #expect(loans.error == "no series from any site")
@@ -314,8 +327,10 @@ struct PrometheusSourceTests {
         #expect(secret.display == "http://127.0.0.1:9090")
         #expect(secret.authorization == "Basic " + Data("ops:s3cret-pw".utf8).base64EncodedString())
 
-        for bad in ["ftp://ops:s3cret-pw@host/x", "ops:s3cret-pw@127.0.0.1:9090", "http://ops:s3cret-pw@/x",
-                    "http://ops:s3cret-pw@127.0.0.1:9090/?x=1", "not a url at all", ""] {
+        for bad in [
+            "ftp://ops:s3cret-pw@host/x", "ops:s3cret-pw@127.0.0.1:9090", "http://ops:s3cret-pw@/x",
+            "http://ops:s3cret-pw@127.0.0.1:9090/?x=1", "not a url at all", "",
+        ] {
             #expect(throws: SourceProblem.self) { try PrometheusSource.Endpoint(parsing: bad) }
             do {
                 _ = try PrometheusSource.Endpoint(parsing: bad)
@@ -349,8 +364,10 @@ struct PrometheusSourceTests {
     }
 
     /// Reads once from a server scripted with `behaviour` and returns the problem.
-    static func problem(_ behaviour: ScriptedBehaviour, timeout: Duration = .seconds(20),
-                        maxBodyBytes: Int = 1 << 20) async throws -> SourceProblem {
+    static func problem(
+        _ behaviour: ScriptedBehaviour, timeout: Duration = .seconds(20),
+        maxBodyBytes: Int = 1 << 20
+    ) async throws -> SourceProblem {
         let server = try await LoopbackHTTPServer.start(routes: ["/api/v1/query": behaviour])
         let source = PrometheusSource(
             endpoint: try PrometheusSource.Endpoint(parsing: "http://127.0.0.1:\(server.port)"), timeout: timeout,
@@ -370,8 +387,9 @@ struct PrometheusSourceTests {
         let port = server.port
         await server.stop()
         // A generous timeout: on a loaded machine the refusal must not lose the race to it.
-        let source = PrometheusSource(endpoint: try PrometheusSource.Endpoint(parsing: "http://127.0.0.1:\(port)"),
-                                      timeout: .seconds(20))
+        let source = PrometheusSource(
+            endpoint: try PrometheusSource.Endpoint(parsing: "http://127.0.0.1:\(port)"),
+            timeout: .seconds(20))
         let outcome = await source.read()
         await source.shutdown()
         #expect(throws: SourceProblem("connection refused")) { try outcome.get() }
@@ -379,11 +397,15 @@ struct PrometheusSourceTests {
 
     @Test func serverErrorsAreProblems() async throws {
         #expect(try await Self.problem(.status(500, body: "oops")).message == "HTTP 500")
-        let explained = try await Self.problem(.json(Answers.error(type: "bad_data", "parse error at char 3"),
-                                                    status: 400))
+        let explained = try await Self.problem(
+            .json(
+                Answers.error(type: "bad_data", "parse error at char 3"),
+                status: 400))
         #expect(explained.message == "HTTP 400: bad_data: parse error at char 3")
-        let unavailable = try await Self.problem(.json(Answers.error(type: "unavailable", "TSDB not ready"),
-                                                      status: 503))
+        let unavailable = try await Self.problem(
+            .json(
+                Answers.error(type: "unavailable", "TSDB not ready"),
+                status: 503))
         #expect(unavailable.message == "HTTP 503: unavailable: TSDB not ready")
     }
 
@@ -397,8 +419,9 @@ struct PrometheusSourceTests {
         #expect(!notHTTP.message.isEmpty)
         let notJSON = try await Self.problem(.ok("<html>Grafana</html>"))
         #expect(notJSON.message == "answer is not JSON (is the URL a Prometheus server?)")
-        let notVector = try await Self.problem(.json(
-            "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}"))
+        let notVector = try await Self.problem(
+            .json(
+                "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}"))
         #expect(notVector.message == "answer is a matrix, not a vector")
         let wrongShape = try await Self.problem(.json("[1,2,3]"))
         #expect(wrongShape.message == "answer is not a Prometheus query result")
@@ -485,9 +508,10 @@ struct PrometheusSourceTests {
         task.cancel()
         await task.value
         #expect(engine.state?.problem == nil)
-        #expect(notices.withLock { $0 } == [
-            "prometheus http://scripted: connection refused", "prometheus http://scripted: reading again",
-        ])
+        #expect(
+            notices.withLock { $0 } == [
+                "prometheus http://scripted: connection refused", "prometheus http://scripted: reading again",
+            ])
         let published = snapshots.withLock { $0 }
         #expect(published.first?.service(named: "gift")?.sites.count == 2)
         // The loop may take an input in after the clock has moved on: the age is 5 s or a little more.

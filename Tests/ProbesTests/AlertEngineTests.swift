@@ -27,8 +27,9 @@ private struct Harness {
     }
 
     mutating func probe(_ status: ProbeStatus, at t: Int64, ms: Int64 = 50, error: String? = nil) -> [AlertEvent] {
-        let result = ProbeResult(service: service, startedAt: at(t), status: status, latency: .milliseconds(ms),
-                                 error: error)
+        let result = ProbeResult(
+            service: service, startedAt: at(t), status: status, latency: .milliseconds(ms),
+            error: error)
         book.record(result)
         latency.record(result)
         return engine.evaluate(after: result, now: at(t), slo: &book, latency: latency)
@@ -162,9 +163,10 @@ struct AlertEngineTests {
         #expect(resolved.contains { $0.alert == .down })
         for firing in events where firing.event == .firing {
             let index = try #require(events.firstIndex(of: firing))
-            #expect(events[index...].contains {
-                $0.event == .resolved && $0.alert == firing.alert && $0.rule == firing.rule && $0.sli == firing.sli
-            })
+            #expect(
+                events[index...].contains {
+                    $0.event == .resolved && $0.alert == firing.alert && $0.rule == firing.rule && $0.sli == firing.sli
+                })
         }
         #expect(h.engine.firing.isEmpty)
         // page-1h's short window (5m) clears first, ticket-3d's (6h) last.
@@ -255,7 +257,8 @@ struct AlertEngineTests {
         #expect(h.engine.firing.contains { $0.key.rule == "ticket-3d" || $0.key.rule == "page-1h" })
         // Long after every window has forgotten the failures, ticks alone resolve everything.
         let later = 4 * 86_400 + 7200
-        let events = h.engine.evaluateBurnRates(now: at(Int64(later)), slo: &h.book)
+        let events =
+            h.engine.evaluateBurnRates(now: at(Int64(later)), slo: &h.book)
             + h.engine.evaluateBurnRates(now: at(Int64(later + 10)), slo: &h.book)
         #expect(h.engine.firing.allSatisfy { $0.key.kind != .burnRate })
         #expect(events.contains { $0.rule == "page-1h" && $0.event == .resolved })
@@ -301,16 +304,18 @@ struct AlertEngineTests {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = .sortedKeys
-        let down = AlertEvent(time: at(0), event: .firing, alert: .down, service: "loan-application",
-                              severity: .critical, observed: 3, summary: "loan-application down for 3 probes: HTTP 503")
+        let down = AlertEvent(
+            time: at(0), event: .firing, alert: .down, service: "loan-application",
+            severity: .critical, observed: 3, summary: "loan-application down for 3 probes: HTTP 503")
         let downJSON = try #require(String(data: try encoder.encode(down), encoding: .utf8))
         #expect(downJSON.contains(#""alert":"down""#))
         #expect(downJSON.contains(#""rootCause":null"#))
         #expect(downJSON.contains(#""suppressed":false"#))
         #expect(!downJSON.contains("window"))
-        let burn = AlertEvent(time: at(0), event: .resolved, alert: .burnRate, service: "s", severity: .page,
-                              rule: "page-1h", sli: .availability, window: "1h/5m", burnRate: 14.4, observed: 31.2,
-                              summary: "x", rootCause: "credit-bureau", suppressed: true)
+        let burn = AlertEvent(
+            time: at(0), event: .resolved, alert: .burnRate, service: "s", severity: .page,
+            rule: "page-1h", sli: .availability, window: "1h/5m", burnRate: 14.4, observed: 31.2,
+            summary: "x", rootCause: "credit-bureau", suppressed: true)
         let burnJSON = try #require(String(data: try encoder.encode(burn), encoding: .utf8))
         #expect(burnJSON.contains(#""alert":"burn-rate""#))
         #expect(burnJSON.contains(#""window":"1h\/5m""#) || burnJSON.contains(#""window":"1h/5m""#))

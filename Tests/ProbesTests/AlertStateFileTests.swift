@@ -66,8 +66,9 @@ struct AlertStateFileTests {
         t.monitor = restarted
         t.events = []
         for _ in 0..<8 { t.round(failing: ["bureau"]) }
-        #expect(t.events.contains { $0.service == "bureau" && $0.alert == .down && $0.event == .firing },
-                "a new failure pages: \(t.events.map { "\($0.service) \($0.alert) \($0.event)" })")
+        #expect(
+            t.events.contains { $0.service == "bureau" && $0.alert == .down && $0.event == .firing },
+            "a new failure pages: \(t.events.map { "\($0.service) \($0.alert) \($0.event)" })")
     }
 
     @Test func aTornSlotLeavesThePreviousStates() throws {

@@ -86,8 +86,9 @@ struct AlertStateTests {
 
     @Test("states round-trip through JSON")
     func codable() throws {
-        var s = AlertState(key: AlertKey(service: "s", kind: .burnRate, rule: "page-1h", sli: .availability),
-                           severity: .page, since: at(0))
+        var s = AlertState(
+            key: AlertKey(service: "s", kind: .burnRate, rule: "page-1h", sli: .availability),
+            severity: .page, since: at(0))
         _ = s.evaluate(holds: true, now: at(1), fireAfter: 1, resolveAfter: 2)
         s.observed = 31.2
         s.burnRate = 14.4

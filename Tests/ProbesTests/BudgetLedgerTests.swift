@@ -45,7 +45,8 @@ struct BudgetLedgerTests {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
         let services = try #require(json["services"] as? [[String: Any]])
         let loans = try #require(services.first { $0["service"] as? String == "loans" })
-        let availability = try #require((loans["slis"] as? [[String: Any]])?.first { $0["sli"] as? String == "availability" })
+        let availability = try #require(
+            (loans["slis"] as? [[String: Any]])?.first { $0["sli"] as? String == "availability" })
         let spentBy = try #require(availability["spentBy"] as? [String: Double])
         #expect(Set(spentBy.keys) == [BudgetLedger.own, "bureau"])
         #expect(report.text().contains("bureau "))
@@ -57,17 +58,25 @@ struct BudgetLedgerTests {
             IncidentRecord(
                 id: "x-\(root)", root: root, inferred: false, onset: Self.t0.addingTimeInterval(from),
                 states: [.init(time: Self.t0.addingTimeInterval(from), state: .down)],
-                victims: [.init(service: "pay", joined: Self.t0.addingTimeInterval(from),
-                                left: Self.t0.addingTimeInterval(to))],
+                victims: [
+                    .init(
+                        service: "pay", joined: Self.t0.addingTimeInterval(from),
+                        left: Self.t0.addingTimeInterval(to))
+                ],
                 alerts: [], closed: Self.t0.addingTimeInterval(to))
         }
-        let aggregates = ["pay": [
-            MinuteAggregate(minute: minute, availabilityGood: 6, availabilityTotal: 10, latencyGood: 4, latencyTotal: 6),
-            MinuteAggregate(minute: minute + 1, availabilityGood: 8, availabilityTotal: 10, latencyGood: 8,
-                            latencyTotal: 8),
-            MinuteAggregate(minute: minute + 5, availabilityGood: 9, availabilityTotal: 10, latencyGood: 9,
-                            latencyTotal: 9),
-        ]]
+        let aggregates = [
+            "pay": [
+                MinuteAggregate(
+                    minute: minute, availabilityGood: 6, availabilityTotal: 10, latencyGood: 4, latencyTotal: 6),
+                MinuteAggregate(
+                    minute: minute + 1, availabilityGood: 8, availabilityTotal: 10, latencyGood: 8,
+                    latencyTotal: 8),
+                MinuteAggregate(
+                    minute: minute + 5, availabilityGood: 9, availabilityTotal: 10, latencyGood: 9,
+                    latencyTotal: 9),
+            ]
+        ]
         // Both roots in minute 0; only the hub in minute 1; neither in minute 5.
         let ledger = BudgetLedger(
             aggregates: aggregates, incidents: [incident("hub", from: 0, to: 100), incident("bank", from: 10, to: 50)],

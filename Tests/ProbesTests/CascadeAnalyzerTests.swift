@@ -49,11 +49,12 @@ struct CascadeAnalyzerTests {
         #expect(cascade.rootCauses(of: "gift-payment") == ["credit-bureau"])
         #expect(cascade.role(of: "auth-vendor") == .healthy)
         #expect(cascade.rootCauses(of: "auth-vendor").isEmpty)
-        #expect(cascade.incidents == [
-            CascadeIncident(
-                rootCause: "credit-bureau", cause: .failing, impacted: ["card-issuance", "gift-payment"],
-                onset: F.at(0)),
-        ])
+        #expect(
+            cascade.incidents == [
+                CascadeIncident(
+                    rootCause: "credit-bureau", cause: .failing, impacted: ["card-issuance", "gift-payment"],
+                    onset: F.at(0))
+            ])
         #expect(cascade.incidents.first?.blastRadius == 2)
         #expect(cascade.incidents.first?.inferred == false)
     }
@@ -145,11 +146,12 @@ struct CascadeAnalyzerTests {
             ], now: F.at(40))
         #expect(slowPhase.role(of: "credit-bureau") == .slowRootCause)
         #expect(slowPhase.rootCauses(of: "credit-bureau") == ["credit-bureau"])
-        #expect(slowPhase.incidents == [
-            CascadeIncident(
-                rootCause: "credit-bureau", cause: .slow,
-                impacted: ["card-issuance", "gift-payment", "loan-application"], onset: F.at(0)),
-        ])
+        #expect(
+            slowPhase.incidents == [
+                CascadeIncident(
+                    rootCause: "credit-bureau", cause: .slow,
+                    impacted: ["card-issuance", "gift-payment", "loan-application"], onset: F.at(0))
+            ])
         // Then it stops answering; its spell began when it slowed, so the attribution holds.
         let deadPhase = analyzer.analyze(
             [
@@ -184,11 +186,12 @@ struct CascadeAnalyzerTests {
         #expect(cascade.role(of: "card-issuance") == .impacted)
         #expect(cascade.rootCauses(of: "card-issuance") == ["credit-bureau"])
         #expect(cascade.rootCauses(of: "gift-payment") == ["credit-bureau"])
-        #expect(cascade.incidents == [
-            CascadeIncident(
-                rootCause: "credit-bureau", cause: .slow, impacted: ["card-issuance", "gift-payment"],
-                onset: F.at(0)),
-        ])
+        #expect(
+            cascade.incidents == [
+                CascadeIncident(
+                    rootCause: "credit-bureau", cause: .slow, impacted: ["card-issuance", "gift-payment"],
+                    onset: F.at(0))
+            ])
     }
 
     @Test func victimSlowBeforeItsUpstreamIsItsOwnRoot() {
@@ -206,9 +209,10 @@ struct CascadeAnalyzerTests {
             ["loan-application": .slow(since: F.at(3))], now: F.at(20))
         #expect(cascade.role(of: "loan-application") == .slowRootCause)
         #expect(cascade.rootCauses(of: "loan-application") == ["loan-application"])
-        #expect(cascade.incidents == [
-            CascadeIncident(rootCause: "loan-application", cause: .slow, impacted: [], onset: F.at(3)),
-        ])
+        #expect(
+            cascade.incidents == [
+                CascadeIncident(rootCause: "loan-application", cause: .slow, impacted: [], onset: F.at(3))
+            ])
     }
 
     @Test func slowDiamondNamesTheTopOnce() {
@@ -230,12 +234,16 @@ struct CascadeAnalyzerTests {
     @Test func slowRootThatGoesDownStaysOneIncident() {
         let analyzer = F.analyzer(F.bureauEstate)
         let slow = analyzer.analyze(
-            ["credit-bureau": .slow(since: F.at(0)), "loan-application": .slow(since: F.at(6)),
-             "card-issuance": .slow(since: F.at(8))], now: F.at(20))
+            [
+                "credit-bureau": .slow(since: F.at(0)), "loan-application": .slow(since: F.at(6)),
+                "card-issuance": .slow(since: F.at(8)),
+            ], now: F.at(20))
         // The spell goes on: same onset, now failing; its victims time out.
         let down = analyzer.analyze(
-            ["credit-bureau": F.down(0, .refused), "loan-application": F.down(6, .timeout),
-             "card-issuance": .slow(since: F.at(8))], now: F.at(60))
+            [
+                "credit-bureau": F.down(0, .refused), "loan-application": F.down(6, .timeout),
+                "card-issuance": .slow(since: F.at(8)),
+            ], now: F.at(60))
         #expect(slow.incidents.map(\.cause) == [.slow])
         #expect(down.incidents.map(\.cause) == [.failing])
         #expect(slow.incidents.map(\.rootCause) == down.incidents.map(\.rootCause))
@@ -256,11 +264,12 @@ struct CascadeAnalyzerTests {
             ["card-issuance": .slow(since: F.at(10)), "gift-payment": .slow(since: F.at(13))], now: F.at(30))
         #expect(two.role(of: "card-network") == .inferredRootCause)
         #expect(two.rootCauses(of: "gift-payment") == ["card-network"])
-        #expect(two.incidents == [
-            CascadeIncident(
-                rootCause: "card-network", cause: .inferred, impacted: ["card-issuance", "gift-payment"],
-                onset: F.at(10)),
-        ])
+        #expect(
+            two.incidents == [
+                CascadeIncident(
+                    rootCause: "card-network", cause: .inferred, impacted: ["card-issuance", "gift-payment"],
+                    onset: F.at(10))
+            ])
     }
 
     @Test func slowVictimsStayWithARecoveredRootForTheGracePeriod() {
@@ -304,11 +313,12 @@ struct CascadeAnalyzerTests {
         #expect(two.role(of: "card-network") == .inferredRootCause)
         #expect(two.rootCauses(of: "card-network") == ["card-network"])
         #expect(two.rootCauses(of: "gift-payment") == ["card-network"])
-        #expect(two.incidents == [
-            CascadeIncident(
-                rootCause: "card-network", cause: .inferred, impacted: ["card-issuance", "gift-payment"],
-                onset: F.at(10)),
-        ])
+        #expect(
+            two.incidents == [
+                CascadeIncident(
+                    rootCause: "card-network", cause: .inferred, impacted: ["card-issuance", "gift-payment"],
+                    onset: F.at(10))
+            ])
         #expect(two.incidents.first?.inferred == true)
 
         let one = analyzer.analyze(["gift-payment": F.down(14)], now: F.at(30))
@@ -367,9 +377,10 @@ struct CascadeAnalyzerTests {
         let estate: [(String, [String])] = [("net", []), ("a", ["net"]), ("b", ["net"]), ("c", ["a"])]
         let cascade = F.analyzer(estate, unprobed: ["net"]).analyze(
             ["a": F.down(0), "b": F.down(5), "c": F.down(7)], now: F.at(20))
-        #expect(cascade.incidents == [
-            CascadeIncident(rootCause: "net", cause: .inferred, impacted: ["a", "b", "c"], onset: F.at(0)),
-        ])
+        #expect(
+            cascade.incidents == [
+                CascadeIncident(rootCause: "net", cause: .inferred, impacted: ["a", "b", "c"], onset: F.at(0))
+            ])
     }
 
     @Test func rootRecoversBeforeItsVictims() {
@@ -382,11 +393,12 @@ struct CascadeAnalyzerTests {
         let grace = analyzer.analyze(victims, now: F.at(110))
         #expect(grace.role(of: "credit-bureau") == .recoveredRootCause)
         #expect(grace.rootCauses(of: "card-issuance") == ["credit-bureau"])
-        #expect(grace.incidents == [
-            CascadeIncident(
-                rootCause: "credit-bureau", cause: .recovered, impacted: ["card-issuance", "gift-payment"],
-                onset: F.at(0)),
-        ])
+        #expect(
+            grace.incidents == [
+                CascadeIncident(
+                    rootCause: "credit-bureau", cause: .recovered, impacted: ["card-issuance", "gift-payment"],
+                    onset: F.at(0))
+            ])
         // A minute later (grace: 2 × 10 s, at least 30 s) card issuance is stuck on its own.
         let stuck = analyzer.analyze(victims, now: F.at(160))
         #expect(stuck.role(of: "credit-bureau") == .healthy)
@@ -419,9 +431,10 @@ struct CascadeAnalyzerTests {
             ["credit-bureau": F.down(0), "card-issuance": .recovered(at: F.at(90), troubledSince: F.at(5))],
             now: F.at(100))
         #expect(cascade.role(of: "card-issuance") == .healthy)
-        #expect(cascade.incidents == [
-            CascadeIncident(rootCause: "credit-bureau", cause: .failing, impacted: [], onset: F.at(0)),
-        ])
+        #expect(
+            cascade.incidents == [
+                CascadeIncident(rootCause: "credit-bureau", cause: .failing, impacted: [], onset: F.at(0))
+            ])
     }
 
     @Test func incidentsRankByBlastRadiusThenOnsetThenName() {

@@ -47,16 +47,19 @@ struct CascadeSuppressionTests {
 
     @Test func healthyOrUnknownServiceHasNoRootCause() {
         let calm = F.analyzer(F.bureauEstate).analyze([:], now: F.at(0))
-        #expect(calm.alertAttribution(service: "loan-application", firing: []) ==
-            AlertAttribution(rootCause: nil, suppressed: false))
-        #expect(outage.alertAttribution(service: "ghost", firing: ["credit-bureau"]) ==
-            AlertAttribution(rootCause: nil, suppressed: false))
+        #expect(
+            calm.alertAttribution(service: "loan-application", firing: [])
+                == AlertAttribution(rootCause: nil, suppressed: false))
+        #expect(
+            outage.alertAttribution(service: "ghost", firing: ["credit-bureau"])
+                == AlertAttribution(rootCause: nil, suppressed: false))
     }
 
     @Test func slowServiceOutsideAnIncidentNamesItself() {
         let slow = F.analyzer(F.bureauEstate).analyze(["card-issuance": .slow(since: F.at(0))], now: F.at(10))
-        #expect(slow.alertAttribution(service: "card-issuance", firing: []) ==
-            AlertAttribution(rootCause: "card-issuance", suppressed: false))
+        #expect(
+            slow.alertAttribution(service: "card-issuance", firing: [])
+                == AlertAttribution(rootCause: "card-issuance", suppressed: false))
     }
 
     @Test func victimsOfARecoveredRootStaySuppressedDuringTheGrace() {
@@ -66,20 +69,24 @@ struct CascadeSuppressionTests {
         ]
         // The bureau's alert is still firing (hysteresis), so the victim stays quiet.
         let grace = analyzer.analyze(observations, now: F.at(105))
-        #expect(grace.alertAttribution(service: "card-issuance", firing: ["credit-bureau"]) ==
-            AlertAttribution(rootCause: "credit-bureau", suppressed: true))
+        #expect(
+            grace.alertAttribution(service: "card-issuance", firing: ["credit-bureau"])
+                == AlertAttribution(rootCause: "credit-bureau", suppressed: true))
         // Past the grace the victim is its own root and pages.
         let after = analyzer.analyze(observations, now: F.at(200))
-        #expect(after.alertAttribution(service: "card-issuance", firing: ["credit-bureau"]) ==
-            AlertAttribution(rootCause: "card-issuance", suppressed: false))
+        #expect(
+            after.alertAttribution(service: "card-issuance", firing: ["credit-bureau"])
+                == AlertAttribution(rootCause: "card-issuance", suppressed: false))
     }
 
     @Test func victimsOfAnInferredRootNeedItsAlertToBeSuppressed() {
         let estate: [(String, [String])] = [("net", []), ("a", ["net"]), ("b", ["net"])]
         let cascade = F.analyzer(estate, unprobed: ["net"]).analyze(["a": F.down(0), "b": F.down(2)], now: F.at(9))
-        #expect(cascade.alertAttribution(service: "a", firing: ["a", "b"]) ==
-            AlertAttribution(rootCause: "net", suppressed: false))
-        #expect(cascade.alertAttribution(service: "a", firing: ["net"]) ==
-            AlertAttribution(rootCause: "net", suppressed: true))
+        #expect(
+            cascade.alertAttribution(service: "a", firing: ["a", "b"])
+                == AlertAttribution(rootCause: "net", suppressed: false))
+        #expect(
+            cascade.alertAttribution(service: "a", firing: ["net"])
+                == AlertAttribution(rootCause: "net", suppressed: true))
     }
 }

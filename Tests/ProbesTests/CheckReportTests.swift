@@ -7,10 +7,13 @@ import Testing
 struct CheckReportTests {
     static let at = Date(timeIntervalSince1970: 1_800_000_000)
 
-    static func entry(_ name: String, _ status: ProbeStatus, probed: Bool = true, error: String? = nil,
-                      roots: [String] = []) -> CheckReport.Entry {
-        CheckReport.Entry(name: name, title: nil, status: status, latencyMs: probed ? 12.345 : nil, error: error,
-                          rootCauses: roots, probed: probed, warnMs: 500, critMs: 2000)
+    static func entry(
+        _ name: String, _ status: ProbeStatus, probed: Bool = true, error: String? = nil,
+        roots: [String] = []
+    ) -> CheckReport.Entry {
+        CheckReport.Entry(
+            name: name, title: nil, status: status, latencyMs: probed ? 12.345 : nil, error: error,
+            rootCauses: roots, probed: probed, warnMs: 500, critMs: 2000)
     }
 
     @Test(arguments: [
@@ -21,15 +24,17 @@ struct CheckReportTests {
         ([.degraded, .down], .critical),
     ])
     func worstStatusDecidesTheExitCode(_ statuses: [ProbeStatus], _ expected: CheckStatus) {
-        let report = CheckReport(checkedAt: Self.at, entries: statuses.enumerated().map { Self.entry("s\($0)", $1) },
-                                 incidents: [])
+        let report = CheckReport(
+            checkedAt: Self.at, entries: statuses.enumerated().map { Self.entry("s\($0)", $1) },
+            incidents: [])
         #expect(report.status == expected)
         #expect(report.status.exitCode == ["ok": 0, "warning": 1, "critical": 2, "unknown": 3][expected.rawValue])
     }
 
     @Test func probeLessEntriesCountOnlyWhenInferredDown() {
-        var report = CheckReport(checkedAt: Self.at, entries: [Self.entry("a", .up), Self.entry("hub", .unknown, probed: false)],
-                                 incidents: [])
+        var report = CheckReport(
+            checkedAt: Self.at, entries: [Self.entry("a", .up), Self.entry("hub", .unknown, probed: false)],
+            incidents: [])
         #expect(report.status == .ok)
         report.entries[1].status = .down
         #expect(report.status == .critical)
@@ -37,15 +42,18 @@ struct CheckReportTests {
 
     @Test func summaryNamesAFewAndCountsTheRest() {
         let entries = (1...8).map { Self.entry("svc\($0)", .down) }
-        let report = CheckReport(checkedAt: Self.at, entries: entries,
-                                 incidents: [CheckReport.Incident(rootCause: "svc1", impacted: ["svc2"], inferred: false)])
+        let report = CheckReport(
+            checkedAt: Self.at, entries: entries,
+            incidents: [CheckReport.Incident(rootCause: "svc1", impacted: ["svc2"], inferred: false)])
         #expect(report.summary == "8 down (svc1, svc2, svc3, svc4, svc5, +3 more) of 8; root cause: svc1")
     }
 
     @Test func jsonEscapesEverythingAndKeepsNulls() throws {
         let report = CheckReport(
             checkedAt: Self.at,
-            entries: [Self.entry("a", .down, error: "got \"DOWN\"\n수취 은행\u{1}"), Self.entry("hub", .unknown, probed: false)],
+            entries: [
+                Self.entry("a", .down, error: "got \"DOWN\"\n수취 은행\u{1}"), Self.entry("hub", .unknown, probed: false),
+            ],
             incidents: [CheckReport.Incident(rootCause: "hub", impacted: ["b", "a"], inferred: true)])
         let json = report.json()
         #expect(!json.contains("\n"))
@@ -61,8 +69,9 @@ struct CheckReportTests {
     }
 
     @Test func nagiosPerfdataSkipsUnprobedEntries() {
-        let report = CheckReport(checkedAt: Self.at, entries: [Self.entry("a", .up), Self.entry("hub", .unknown, probed: false)],
-                                 incidents: [])
+        let report = CheckReport(
+            checkedAt: Self.at, entries: [Self.entry("a", .up), Self.entry("hub", .unknown, probed: false)],
+            incidents: [])
         let first = report.nagios().split(separator: "\n").first.map(String.init) ?? ""
         #expect(first == "INCIDENTBOARD OK - 1 of 1 up | 'a_latency'=12.3ms;500;2000;0;")
         #expect(report.nagios().contains("hub: UNKNOWN (no probe)"))
@@ -73,10 +82,12 @@ struct CheckReportTests {
         slow.latencyMs = 2001.25
         let fast = Self.entry("db", .up)
         let lone = Self.entry("cache", .down, error: "connection refused", roots: ["cache"])
-        let report = CheckReport(checkedAt: Self.at, entries: [slow, fast, lone], incidents: [
-            CheckReport.Incident(rootCause: "bureau", impacted: ["loans"], inferred: false),
-            CheckReport.Incident(rootCause: "cache", impacted: [], inferred: false),
-        ])
+        let report = CheckReport(
+            checkedAt: Self.at, entries: [slow, fast, lone],
+            incidents: [
+                CheckReport.Incident(rootCause: "bureau", impacted: ["loans"], inferred: false),
+                CheckReport.Incident(rootCause: "cache", impacted: [], inferred: false),
+            ])
         let lines = report.text().split(separator: "\n").map(String.init)
         #expect(lines[1] == "STATUS    SERVICE    LATENCY  DETAIL")
         #expect(lines[2] == "down      bureau   2001.3 ms  timeout after 2000 ms  ROOT CAUSE ×1")

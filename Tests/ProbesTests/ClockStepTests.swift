@@ -71,8 +71,9 @@ struct ClockStepTests {
 
     @Test func anIncidentWhoseOnsetIsAfterNowLastsZeroNotLessThanZero() {
         let onset = MonitorTests.t0
-        let record = IncidentRecord(id: "x", root: "bureau", inferred: false, onset: onset,
-                                    states: [.init(time: onset, state: .down)], victims: [], alerts: [])
+        let record = IncidentRecord(
+            id: "x", root: "bureau", inferred: false, onset: onset,
+            states: [.init(time: onset, state: .down)], victims: [], alerts: [])
         #expect(record.duration(now: onset.addingTimeInterval(-3600)) == 0)
         #expect(record.duration(now: onset.addingTimeInterval(60)) == 60)
     }

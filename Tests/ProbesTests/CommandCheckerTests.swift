@@ -1,13 +1,14 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import ProbesTesting
 import Testing
 
 @testable import Probes
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 @Suite("CommandChecker")
 struct CommandCheckerTests {
@@ -25,8 +26,12 @@ struct CommandCheckerTests {
         #expect(result.status == status)
         #expect(result.service == "plugin")
         #expect(result.startedAt == startedAt)
-        #expect(result.perfdata == [PerfDatum(label: "used", value: 91, unit: "%", warn: "80", crit: "90",
-                                              min: 0, max: 100)])
+        #expect(
+            result.perfdata == [
+                PerfDatum(
+                    label: "used", value: 91, unit: "%", warn: "80", crit: "90",
+                    min: 0, max: 100)
+            ])
         if code == 0 {
             #expect(result.error == nil)
             #expect(result.failure == nil)
@@ -77,7 +82,8 @@ struct CommandCheckerTests {
     }
 
     @Test func longTextAndBothPerfdataPartsAreRead() async {
-        let output = "DISK OK - free | /=2643MB;5948;5958;0;5968\n/boot 68 MB\n"
+        let output =
+            "DISK OK - free | /=2643MB;5948;5958;0;5968\n/boot 68 MB\n"
             + "/var 9 MB | /boot=68MB;88;93;0;98\n'v a r'=9MB"
         let result = await check([TestPlugins.status, "0", output])
         #expect(result.status == .up)
@@ -321,7 +327,8 @@ private final class ScratchFiles {
     let directory: String
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory
+        directory =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("incidentboard-command-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Probes
 
 @Suite("Condition bodies that are not what they should be")
@@ -8,15 +9,18 @@ struct ConditionBodyTests {
     }
 
     @Test func nonJSONBody() throws {
-        #expect(try ConditionFixture.evaluate("[BODY].status == UP", body: "<html><body>OK</body></html>")
-            == ConditionOutcome(passed: false, message: "condition [BODY].status == UP failed: body is not JSON"))
+        #expect(
+            try ConditionFixture.evaluate("[BODY].status == UP", body: "<html><body>OK</body></html>")
+                == ConditionOutcome(passed: false, message: "condition [BODY].status == UP failed: body is not JSON"))
     }
 
     @Test func emptyBody() throws {
-        #expect(try ConditionFixture.evaluate("[BODY].status == UP", body: "").message
-            == "condition [BODY].status == UP failed: body is empty")
-        #expect(try ConditionFixture.evaluate("[BODY].status == UP", body: " \r\n").message
-            == "condition [BODY].status == UP failed: body is empty")
+        #expect(
+            try ConditionFixture.evaluate("[BODY].status == UP", body: "").message
+                == "condition [BODY].status == UP failed: body is empty")
+        #expect(
+            try ConditionFixture.evaluate("[BODY].status == UP", body: " \r\n").message
+                == "condition [BODY].status == UP failed: body is empty")
     }
 
     @Test(arguments: [
@@ -26,8 +30,9 @@ struct ConditionBodyTests {
         "}", "]", "[", "\"", "nul", "{\"status\": \"UP\"}\u{0}",
     ])
     func invalidJSONIsReportedNotTrusted(body: String) throws {
-        #expect(try ConditionFixture.evaluate("[BODY].status == UP", body: body).message
-            == "condition [BODY].status == UP failed: body is not JSON")
+        #expect(
+            try ConditionFixture.evaluate("[BODY].status == UP", body: body).message
+                == "condition [BODY].status == UP failed: body is not JSON")
     }
 
     @Test(arguments: [
@@ -42,14 +47,16 @@ struct ConditionBodyTests {
         bytes += [0xFF, 0xC3]
         bytes += Array(#"WN", "ok": 1}"#.utf8)
         #expect(try Self.evaluate("[BODY].ok == 1", bytes: bytes).passed)
-        #expect(try Self.evaluate("[BODY].status == UP", bytes: bytes).message
-            == "condition [BODY].status == UP failed: got D\u{FFFD}\u{FFFD}WN")
+        #expect(
+            try Self.evaluate("[BODY].status == UP", bytes: bytes).message
+                == "condition [BODY].status == UP failed: got D\u{FFFD}\u{FFFD}WN")
         #expect(try Self.evaluate("[BODY] == UP", bytes: [0xFF, 0xFE, 0x80]).passed == false)
     }
 
     @Test func controlCharactersAreEscapedInMessages() throws {
-        #expect(try Self.evaluate("[BODY] == UP", bytes: Array("a\u{1B}[31mred\nnext".utf8)).message
-            == "condition [BODY] == UP failed: got a\u{FFFD}[31mred\\nnext")
+        #expect(
+            try Self.evaluate("[BODY] == UP", bytes: Array("a\u{1B}[31mred\nnext".utf8)).message
+                == "condition [BODY] == UP failed: got a\u{FFFD}[31mred\\nnext")
     }
 
     @Test func longValuesAreCut() throws {
@@ -57,8 +64,9 @@ struct ConditionBodyTests {
         let message = try ConditionFixture.evaluate("[BODY] == UP", body: long).message
         #expect(message == "condition [BODY] == UP failed: got \(long.prefix(39))…")
         let exact = String(repeating: "x", count: 40)
-        #expect(try ConditionFixture.evaluate("[BODY] == UP", body: exact).message
-            == "condition [BODY] == UP failed: got \(exact)")
+        #expect(
+            try ConditionFixture.evaluate("[BODY] == UP", body: exact).message
+                == "condition [BODY] == UP failed: got \(exact)")
         let array = long.map { "\"\($0)\"" }.joined(separator: ",")
         let container = try ConditionFixture.evaluate("[BODY].a == 1", body: #"{"a": [\#(array)]}"#)
         #expect(container.message?.hasSuffix("…") == true)
@@ -66,19 +74,22 @@ struct ConditionBodyTests {
     }
 
     @Test func emptyValueShowsQuotes() throws {
-        #expect(try ConditionFixture.evaluate("[BODY].s == x", body: #"{"s": ""}"#).message
-            == #"condition [BODY].s == x failed: got """#)
+        #expect(
+            try ConditionFixture.evaluate("[BODY].s == x", body: #"{"s": ""}"#).message
+                == #"condition [BODY].s == x failed: got """#)
     }
 
     @Test func deepNestingDoesNotOverflowTheStack() throws {
         let depth = 200_000
         let deep = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
-        #expect(try ConditionFixture.evaluate("[BODY][0][0][0] == 1", body: deep).message
-            == "condition [BODY][0][0][0] == 1 failed: got \(String(repeating: "[", count: 39))…")
+        #expect(
+            try ConditionFixture.evaluate("[BODY][0][0][0] == 1", body: deep).message
+                == "condition [BODY][0][0][0] == 1 failed: got \(String(repeating: "[", count: 39))…")
         #expect(try ConditionFixture.passes("len([BODY]) == 1", body: deep))
         let unbalanced = String(repeating: "{\"a\":", count: depth)
-        #expect(try ConditionFixture.evaluate("[BODY].a == 1", body: unbalanced).message
-            == "condition [BODY].a == 1 failed: body is not JSON")
+        #expect(
+            try ConditionFixture.evaluate("[BODY].a == 1", body: unbalanced).message
+                == "condition [BODY].a == 1 failed: body is not JSON")
     }
 
     @Test func largeArray() throws {
@@ -121,8 +132,10 @@ struct ConditionBodyTests {
         case 1: return #""s,[{\"]}""#
         case 2: return generator.next() % 2 == 0 ? "true" : "null"
         case 3: return "-1.5e+2"
-        case 4: return "[" + (0..<Int(generator.next() % 3)).map { _ in randomValue(&generator, depth: depth - 1) }
-            .joined(separator: ",") + "]"
+        case 4:
+            return "["
+                + (0..<Int(generator.next() % 3)).map { _ in randomValue(&generator, depth: depth - 1) }
+                .joined(separator: ",") + "]"
         default:
             let members = (0..<Int(generator.next() % 3)).map {
                 "\"k\($0)\": \(randomValue(&generator, depth: depth - 1))"

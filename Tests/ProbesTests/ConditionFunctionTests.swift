@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Probes
 
 @Suite("Condition functions")
@@ -13,8 +14,9 @@ struct ConditionFunctionTests {
         #expect(try ConditionFixture.passes("len([BODY].title) == 4", body: body))  // characters, not bytes
         #expect(try ConditionFixture.passes("len([BODY].note) == 0", body: body))
         #expect(try ConditionFixture.passes("len([BODY].amount) == 6", body: body))
-        #expect(try ConditionFixture.evaluate("len([BODY].data.items) > 5", body: body).message
-            == "condition len([BODY].data.items) > 5 failed: got 2")
+        #expect(
+            try ConditionFixture.evaluate("len([BODY].data.items) > 5", body: body).message
+                == "condition len([BODY].data.items) > 5 failed: got 2")
     }
 
     @Test func lengthOfWholeBody() throws {
@@ -32,8 +34,9 @@ struct ConditionFunctionTests {
     }
 
     @Test func lengthOfMissingPathFails() throws {
-        #expect(try ConditionFixture.evaluate("len([BODY].nope) == 0", body: "{}").message
-            == "condition len([BODY].nope) == 0 failed: [BODY].nope not found")
+        #expect(
+            try ConditionFixture.evaluate("len([BODY].nope) == 0", body: "{}").message
+                == "condition len([BODY].nope) == 0 failed: [BODY].nope not found")
     }
 
     @Test func has() throws {
@@ -42,8 +45,9 @@ struct ConditionFunctionTests {
         #expect(try ConditionFixture.passes("has([BODY].errors) == false", body: body))
         #expect(try ConditionFixture.passes("has([BODY].data.items[1].id) == true", body: body))
         #expect(try ConditionFixture.passes("has([BODY].data.items[2]) == false", body: body))
-        #expect(try ConditionFixture.evaluate("has([BODY].errors) == true", body: body).message
-            == "condition has([BODY].errors) == true failed: got false")
+        #expect(
+            try ConditionFixture.evaluate("has([BODY].errors) == true", body: body).message
+                == "condition has([BODY].errors) == true failed: got false")
     }
 
     @Test func hasTreatsNullAsAbsentLikeGatus() throws {
@@ -61,8 +65,9 @@ struct ConditionFunctionTests {
         #expect(try ConditionFixture.evaluate("has([STATUS]) == true", ConditionFixture.context(status: 200)).passed)
         let withCertificate = ConditionFixture.context(certificateExpiration: .seconds(1))
         #expect(try ConditionFixture.evaluate("has([CERTIFICATE_EXPIRATION]) == true", withCertificate).passed)
-        #expect(try ConditionFixture.evaluate("has([CERTIFICATE_EXPIRATION]) == true", ConditionFixture.context())
-            .passed == false)
+        #expect(
+            try ConditionFixture.evaluate("has([CERTIFICATE_EXPIRATION]) == true", ConditionFixture.context())
+                .passed == false)
     }
 
     @Test(arguments: [
@@ -75,8 +80,9 @@ struct ConditionFunctionTests {
     }
 
     @Test func patternFailureAndNegation() throws {
-        #expect(try ConditionFixture.evaluate("[BODY].status == pat(UP*)", body: ConditionFixture.payment).message
-            == "condition [BODY].status == pat(UP*) failed: got DOWN")
+        #expect(
+            try ConditionFixture.evaluate("[BODY].status == pat(UP*)", body: ConditionFixture.payment).message
+                == "condition [BODY].status == pat(UP*) failed: got DOWN")
         #expect(try ConditionFixture.passes("[BODY].status != pat(UP*)", body: ConditionFixture.payment))
         #expect(try !ConditionFixture.passes("[BODY].status != pat(DO*)", body: ConditionFixture.payment))
     }
@@ -108,10 +114,12 @@ struct ConditionFunctionTests {
         #expect(try ConditionFixture.passes("[BODY].status == any(UP, DOWN)", body: body))
         #expect(try ConditionFixture.passes(#"[BODY].status == any("UP", 'DOWN')"#, body: body))
         #expect(try ConditionFixture.passes("[BODY].status != any(UP, DEGRADED)", body: body))
-        #expect(try ConditionFixture.evaluate("[BODY].status == any(UP, OK)", body: body).message
-            == "condition [BODY].status == any(UP, OK) failed: got DOWN")
-        #expect(try ConditionFixture.evaluate("[STATUS] == any(200, 201, 204)", ConditionFixture.context(status: 204))
-            .passed)
+        #expect(
+            try ConditionFixture.evaluate("[BODY].status == any(UP, OK)", body: body).message
+                == "condition [BODY].status == any(UP, OK) failed: got DOWN")
+        #expect(
+            try ConditionFixture.evaluate("[STATUS] == any(200, 201, 204)", ConditionFixture.context(status: 204))
+                .passed)
         #expect(try ConditionFixture.passes("[BODY].amount == any(1, 1250.5)", body: body))
         #expect(try ConditionFixture.passes(#"[BODY].v == any("a, b", c)"#, body: #"{"v":"a, b"}"#))
     }
@@ -132,23 +140,30 @@ struct ConditionJSONPathTests {
         let body = #"[{"name": "a"}, {"name": "b", "tags": ["x", "y"]}]"#
         #expect(try ConditionFixture.passes("[BODY][0].name == a", body: body))
         #expect(try ConditionFixture.passes("[BODY][1].tags[1] == y", body: body))
-        #expect(try ConditionFixture.evaluate("[BODY][2].name == c", body: body).message
-            == "condition [BODY][2].name == c failed: [BODY][2] not found")
+        #expect(
+            try ConditionFixture.evaluate("[BODY][2].name == c", body: body).message
+                == "condition [BODY][2].name == c failed: [BODY][2] not found")
     }
 
     @Test func missingPathsNameTheFirstMissingStep() throws {
         let body = ConditionFixture.payment
-        #expect(try ConditionFixture.evaluate("[BODY].health == UP", body: body)
-            == ConditionOutcome(passed: false,
-                                message: "condition [BODY].health == UP failed: [BODY].health not found"))
-        #expect(try ConditionFixture.evaluate("[BODY].data.items[5].id == 1", body: body).message
-            == "condition [BODY].data.items[5].id == 1 failed: [BODY].data.items[5] not found")
-        #expect(try ConditionFixture.evaluate("[BODY].status.code == 1", body: body).message
-            == "condition [BODY].status.code == 1 failed: [BODY].status.code not found")
-        #expect(try ConditionFixture.evaluate("[BODY].data[0] == 1", body: body).message
-            == "condition [BODY].data[0] == 1 failed: [BODY].data[0] not found")
-        #expect(try ConditionFixture.evaluate("[BODY].note.x == 1", body: body).message
-            == "condition [BODY].note.x == 1 failed: [BODY].note.x not found")
+        #expect(
+            try ConditionFixture.evaluate("[BODY].health == UP", body: body)
+                == ConditionOutcome(
+                    passed: false,
+                    message: "condition [BODY].health == UP failed: [BODY].health not found"))
+        #expect(
+            try ConditionFixture.evaluate("[BODY].data.items[5].id == 1", body: body).message
+                == "condition [BODY].data.items[5].id == 1 failed: [BODY].data.items[5] not found")
+        #expect(
+            try ConditionFixture.evaluate("[BODY].status.code == 1", body: body).message
+                == "condition [BODY].status.code == 1 failed: [BODY].status.code not found")
+        #expect(
+            try ConditionFixture.evaluate("[BODY].data[0] == 1", body: body).message
+                == "condition [BODY].data[0] == 1 failed: [BODY].data[0] not found")
+        #expect(
+            try ConditionFixture.evaluate("[BODY].note.x == 1", body: body).message
+                == "condition [BODY].note.x == 1 failed: [BODY].note.x not found")
     }
 
     @Test func keysWithEscapesAndUnicode() throws {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Probes
 
 @Suite("Condition syntax errors")
@@ -83,10 +84,14 @@ struct ConditionSyntaxTests {
         ("[BODY].a..b == 1", "bad JSON path [BODY].a..b: empty key at column 9"),
         ("[BODY]status == UP", "bad JSON path [BODY]status: expected . or [ at column 7 (did you mean [BODY].status?)"),
         ("[BODY].a[] == 1", "bad JSON path [BODY].a[]: empty index [] at column 9"),
-        ("[BODY].a[x] == 1",
-         "bad JSON path [BODY].a[x]: [x] at column 9 is not an array index (write .key for object keys)"),
-        ("[BODY].a[-1] == 1",
-         "bad JSON path [BODY].a[-1]: [-1] at column 9 is not an array index (write .key for object keys)"),
+        (
+            "[BODY].a[x] == 1",
+            "bad JSON path [BODY].a[x]: [x] at column 9 is not an array index (write .key for object keys)"
+        ),
+        (
+            "[BODY].a[-1] == 1",
+            "bad JSON path [BODY].a[-1]: [-1] at column 9 is not an array index (write .key for object keys)"
+        ),
         ("[BODY].a[0 == 1", "unbalanced brackets: [ at column 9 is not closed"),
         ("[BODY].a[0]x == 1", "bad JSON path [BODY].a[0]x: expected . or [ at column 12"),
         ("[BODY].a b == 1", #"unexpected "b" at column 10 after [BODY].a"#),
@@ -119,8 +124,10 @@ struct ConditionSyntaxTests {
 
     @Test func randomConditionsNeverCrash() {
         var generator = ConditionSplitMix(seed: 7)
-        let pieces = ["[", "]", "(", ")", "[BODY]", "[STATUS]", ".a", "[0]", "==", "=", "<", ">", "!", " ", "\"",
-                      "'", ",", "len(", "has(", "pat(", "any(", "*", "UP", "42", "48h", "\\", "선", "\u{0}"]
+        let pieces = [
+            "[", "]", "(", ")", "[BODY]", "[STATUS]", ".a", "[0]", "==", "=", "<", ">", "!", " ", "\"",
+            "'", ",", "len(", "has(", "pat(", "any(", "*", "UP", "42", "48h", "\\", "선", "\u{0}",
+        ]
         for _ in 0..<5000 {
             let count = Int(generator.next() % 10)
             let source = (0..<count).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()

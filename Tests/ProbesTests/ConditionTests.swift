@@ -1,12 +1,16 @@
 import Testing
+
 @testable import Probes
 
 /// Builds contexts and evaluates conditions for the condition suites.
 enum ConditionFixture {
-    static func context(status: Int? = 200, responseTimeMs: Double = 120, body: String = "",
-                        connected: Bool = true, certificateExpiration: Duration? = nil) -> ConditionContext {
-        ConditionContext(status: status, responseTimeMs: responseTimeMs, body: Array(body.utf8), connected: connected,
-                         certificateExpiration: certificateExpiration)
+    static func context(
+        status: Int? = 200, responseTimeMs: Double = 120, body: String = "",
+        connected: Bool = true, certificateExpiration: Duration? = nil
+    ) -> ConditionContext {
+        ConditionContext(
+            status: status, responseTimeMs: responseTimeMs, body: Array(body.utf8), connected: connected,
+            certificateExpiration: certificateExpiration)
     }
 
     static func evaluate(_ source: String, _ context: ConditionContext) throws -> ConditionOutcome {
@@ -33,8 +37,9 @@ struct ConditionPlaceholderTests {
     @Test func status() throws {
         let context = ConditionFixture.context(status: 503)
         #expect(try ConditionFixture.evaluate("[STATUS] == 503", context).passed)
-        #expect(try ConditionFixture.evaluate("[STATUS] == 200", context)
-            == ConditionOutcome(passed: false, message: "condition [STATUS] == 200 failed: got 503"))
+        #expect(
+            try ConditionFixture.evaluate("[STATUS] == 200", context)
+                == ConditionOutcome(passed: false, message: "condition [STATUS] == 200 failed: got 503"))
     }
 
     @Test func statusWithoutHTTPAnswerFails() throws {
@@ -44,8 +49,9 @@ struct ConditionPlaceholderTests {
 
     @Test func responseTime() throws {
         let context = ConditionFixture.context(responseTimeMs: 1203)
-        #expect(try ConditionFixture.evaluate("[RESPONSE_TIME] < 800", context)
-            == ConditionOutcome(passed: false, message: "condition [RESPONSE_TIME] < 800 failed: got 1203"))
+        #expect(
+            try ConditionFixture.evaluate("[RESPONSE_TIME] < 800", context)
+                == ConditionOutcome(passed: false, message: "condition [RESPONSE_TIME] < 800 failed: got 1203"))
         #expect(try ConditionFixture.evaluate("[RESPONSE_TIME] < 1300", context).passed)
         #expect(try ConditionFixture.evaluate("[RESPONSE_TIME] < 2s", context).passed)
         #expect(try !ConditionFixture.evaluate("[RESPONSE_TIME] < 1s", context).passed)
@@ -59,14 +65,16 @@ struct ConditionPlaceholderTests {
 
     @Test func wholeBody() throws {
         #expect(try ConditionFixture.passes("[BODY] == pong", body: "  pong\n"))
-        #expect(try ConditionFixture.evaluate("[BODY] == pong", body: "ping").message
-            == "condition [BODY] == pong failed: got ping")
+        #expect(
+            try ConditionFixture.evaluate("[BODY] == pong", body: "ping").message
+                == "condition [BODY] == pong failed: got ping")
         #expect(try ConditionFixture.passes("[BODY] == 42", body: "42.0"))
     }
 
     @Test func bodyPath() throws {
-        #expect(try ConditionFixture.evaluate("[BODY].status == UP", body: ConditionFixture.payment)
-            == ConditionOutcome(passed: false, message: "condition [BODY].status == UP failed: got DOWN"))
+        #expect(
+            try ConditionFixture.evaluate("[BODY].status == UP", body: ConditionFixture.payment)
+                == ConditionOutcome(passed: false, message: "condition [BODY].status == UP failed: got DOWN"))
         #expect(try ConditionFixture.passes("[BODY].status == DOWN", body: ConditionFixture.payment))
     }
 
@@ -79,8 +87,10 @@ struct ConditionPlaceholderTests {
     @Test func certificateExpirationAgainstDurations() throws {
         let context = ConditionFixture.context(certificateExpiration: .seconds(36 * 3600))
         #expect(try ConditionFixture.evaluate("[CERTIFICATE_EXPIRATION] > 24h", context).passed)
-        #expect(try ConditionFixture.evaluate("[CERTIFICATE_EXPIRATION] > 48h", context)
-            == ConditionOutcome(passed: false, message: "condition [CERTIFICATE_EXPIRATION] > 48h failed: got 1d12h"))
+        #expect(
+            try ConditionFixture.evaluate("[CERTIFICATE_EXPIRATION] > 48h", context)
+                == ConditionOutcome(
+                    passed: false, message: "condition [CERTIFICATE_EXPIRATION] > 48h failed: got 1d12h"))
         #expect(try !ConditionFixture.evaluate("[CERTIFICATE_EXPIRATION] > 7d", context).passed)
         #expect(try ConditionFixture.evaluate("[CERTIFICATE_EXPIRATION] > 1d11h59m", context).passed)
     }
@@ -93,8 +103,9 @@ struct ConditionPlaceholderTests {
 
     @Test func expiredCertificateShowsNegativeDuration() throws {
         let context = ConditionFixture.context(certificateExpiration: .seconds(-(2 * 86_400 + 3 * 3600)))
-        #expect(try ConditionFixture.evaluate("[CERTIFICATE_EXPIRATION] > 0", context).message
-            == "condition [CERTIFICATE_EXPIRATION] > 0 failed: got -2d3h")
+        #expect(
+            try ConditionFixture.evaluate("[CERTIFICATE_EXPIRATION] > 0", context).message
+                == "condition [CERTIFICATE_EXPIRATION] > 0 failed: got -2d3h")
     }
 
     @Test func unknownCertificateFails() throws {
@@ -109,8 +120,9 @@ struct ConditionPlaceholderTests {
         #expect(outcome == ConditionOutcome(passed: false, message: message))
         #expect(try ConditionFixture.passes("[BODY].charged == [BODY].paid", body: #"{"charged":true,"paid":true}"#))
         #expect(try ConditionFixture.passes("DOWN == [BODY].status", body: ConditionFixture.payment))
-        #expect(try ConditionFixture.evaluate("UP == [BODY].status", body: ConditionFixture.payment).message
-            == "condition UP == [BODY].status failed: got DOWN")
+        #expect(
+            try ConditionFixture.evaluate("UP == [BODY].status", body: ConditionFixture.payment).message
+                == "condition UP == [BODY].status failed: got DOWN")
     }
 
     @Test func missingPlaceholderOnTheRightFails() throws {
@@ -156,14 +168,18 @@ struct ConditionComparatorTests {
     }
 
     @Test func failedNotEqualShowsTheValue() throws {
-        #expect(try ConditionFixture.evaluate("[BODY].status != DOWN", body: ConditionFixture.payment).message
-            == "condition [BODY].status != DOWN failed: got DOWN")
+        #expect(
+            try ConditionFixture.evaluate("[BODY].status != DOWN", body: ConditionFixture.payment).message
+                == "condition [BODY].status != DOWN failed: got DOWN")
     }
 
     @Test func orderingAgainstNonNumberFails() throws {
         let outcome = try ConditionFixture.evaluate("[BODY].status > 3", body: ConditionFixture.payment)
-        #expect(outcome == ConditionOutcome(passed: false,
-                                            message: "condition [BODY].status > 3 failed: got DOWN (not a number)"))
+        #expect(
+            outcome
+                == ConditionOutcome(
+                    passed: false,
+                    message: "condition [BODY].status > 3 failed: got DOWN (not a number)"))
     }
 }
 
@@ -206,14 +222,16 @@ struct ConditionValueTests {
     @Test func booleans() throws {
         #expect(try ConditionFixture.passes("[BODY].charged == true", body: ConditionFixture.payment))
         #expect(try ConditionFixture.passes("[BODY].paid == false", body: ConditionFixture.payment))
-        #expect(try ConditionFixture.evaluate("[BODY].paid == true", body: ConditionFixture.payment).message
-            == "condition [BODY].paid == true failed: got false")
+        #expect(
+            try ConditionFixture.evaluate("[BODY].paid == true", body: ConditionFixture.payment).message
+                == "condition [BODY].paid == true failed: got false")
     }
 
     @Test func null() throws {
         #expect(try ConditionFixture.passes("[BODY].note == null", body: ConditionFixture.payment))
-        #expect(try ConditionFixture.evaluate("[BODY].note == set", body: ConditionFixture.payment).message
-            == "condition [BODY].note == set failed: got null")
+        #expect(
+            try ConditionFixture.evaluate("[BODY].note == set", body: ConditionFixture.payment).message
+                == "condition [BODY].note == set failed: got null")
     }
 
     @Test func objectsAndArraysShowAsCompactJSON() throws {

@@ -12,7 +12,8 @@ struct ConfigEnvironmentTests {
             "API_URL": "http://10.0.0.7:8080", "TOKEN": "s3cr3t-token", "HOST": "db.internal", "TITLE": "대출",
             "ARG": "--warning=20", "BODY": "ping", "SLOW": "750ms",
         ]
-        let config = try loadValidConfig(#"""
+        let config = try loadValidConfig(
+            #"""
             {"services": [
               {"name": "api", "title": "${TITLE} API",
                "probe": {"type": "http", "url": "${API_URL}/health", "headers": {"X-Token": "${TOKEN}"},
@@ -33,7 +34,8 @@ struct ConfigEnvironmentTests {
         #expect(api.probe?.timeout == .milliseconds(750))
         #expect(api.probe?.conditions.map(\.source) == ["[BODY].token == s3cr3t-token"])
         guard case .tcp(let tcp) = config.service(named: "db")?.probe?.kind,
-              case .command(let command) = config.service(named: "disk")?.probe?.kind else {
+            case .command(let command) = config.service(named: "disk")?.probe?.kind
+        else {
             Issue.record("expected tcp and command probes")
             return
         }
@@ -46,11 +48,13 @@ struct ConfigEnvironmentTests {
     }
 
     @Test func credentialHeadersAreRedactedEvenWhenWrittenLiterally() throws {
-        let config = try loadValidConfig(configWithProbe(#"""
-            {"type": "http", "url": "http://127.0.0.1:1/",
-             "headers": {"authorization": "Bearer literal-token", "Cookie": "session=abc123",
-                         "Proxy-Authorization": "Basic cHJveHk6cHc=", "Accept": "application/json"}}
-            """#))
+        let config = try loadValidConfig(
+            configWithProbe(
+                #"""
+                {"type": "http", "url": "http://127.0.0.1:1/",
+                 "headers": {"authorization": "Bearer literal-token", "Cookie": "session=abc123",
+                             "Proxy-Authorization": "Basic cHJveHk6cHc=", "Accept": "application/json"}}
+                """#))
         let secrets = config.redactor.secrets
         #expect(secrets.contains("Bearer literal-token"))
         #expect(secrets.contains("literal-token"))
@@ -65,22 +69,27 @@ struct ConfigEnvironmentTests {
             {"services": [{"name": "api", "probe": {"type": "http", "url": "${API_URL}/health",
                                                    "headers": {"Authorization": "Bearer ${API_TOKEN}"}}}]}
             """#
-        #expect(configIssues(json, environment: ["API_URL": "http://x"]) == [
-            ConfigIssue(path: "services[0].probe.headers.Authorization",
-                        message: "environment variable API_TOKEN is not set"),
-        ])
-        #expect(configIssues(json) == [
-            ConfigIssue(path: "services[0].probe.url", message: "environment variable API_URL is not set"),
-            ConfigIssue(path: "services[0].probe.headers.Authorization",
-                        message: "environment variable API_TOKEN is not set"),
-        ])
+        #expect(
+            configIssues(json, environment: ["API_URL": "http://x"]) == [
+                ConfigIssue(
+                    path: "services[0].probe.headers.Authorization",
+                    message: "environment variable API_TOKEN is not set")
+            ])
+        #expect(
+            configIssues(json) == [
+                ConfigIssue(path: "services[0].probe.url", message: "environment variable API_URL is not set"),
+                ConfigIssue(
+                    path: "services[0].probe.headers.Authorization",
+                    message: "environment variable API_TOKEN is not set"),
+            ])
     }
 
     @Test func everyMissingVariableInOneValueIsReported() {
-        #expect(configIssues(#"{"services": [{"name": "a", "title": "${ONE} and ${TWO}"}]}"#) == [
-            ConfigIssue(path: "services[0].title", message: "environment variable ONE is not set"),
-            ConfigIssue(path: "services[0].title", message: "environment variable TWO is not set"),
-        ])
+        #expect(
+            configIssues(#"{"services": [{"name": "a", "title": "${ONE} and ${TWO}"}]}"#) == [
+                ConfigIssue(path: "services[0].title", message: "environment variable ONE is not set"),
+                ConfigIssue(path: "services[0].title", message: "environment variable TWO is not set"),
+            ])
     }
 
     @Test func doubleDollarEscapesALiteralReference() throws {
@@ -97,15 +106,19 @@ struct ConfigEnvironmentTests {
         (#"http://${HOST"#, "unterminated ${ (write ${NAME}, or $${ for a literal ${)"),
     ])
     func malformedReferences(value: String, message: String) {
-        #expect(configIssues(#"{"services": [{"name": "a", "title": "\#(value)"}]}"#, environment: ["HOST": "h"])
-            == [ConfigIssue(path: "services[0].title", message: message)])
+        #expect(
+            configIssues(#"{"services": [{"name": "a", "title": "\#(value)"}]}"#, environment: ["HOST": "h"])
+                == [ConfigIssue(path: "services[0].title", message: message)])
     }
 
     @Test func keysAreNotSubstituted() {
-        #expect(configIssues(#"{"services": [{"name": "a", "${KEY}": 1}]}"#, environment: ["KEY": "title"]) == [
-            ConfigIssue(path: "services[0]", message: #"unknown key "${KEY}" (allowed: name, title, group, "#
-                + #"dependsOn, probe, slo, quorum, maintenance)"#),
-        ])
+        #expect(
+            configIssues(#"{"services": [{"name": "a", "${KEY}": 1}]}"#, environment: ["KEY": "title"]) == [
+                ConfigIssue(
+                    path: "services[0]",
+                    message: #"unknown key "${KEY}" (allowed: name, title, group, "#
+                        + #"dependsOn, probe, slo, quorum, maintenance)"#)
+            ])
     }
 
     @Test func errorLinesQuoteTheFileAndNeverASecret() throws {
@@ -125,9 +138,10 @@ struct ConfigEnvironmentTests {
               {"name": "leak", "title": "${PORT}", "probe": {"type": "http", "url": "tok-9f8e7d6c"}}
             ]}
             """#
-        let errors = try #require(#expect(throws: ConfigErrors.self) {
-            _ = try ConfigLoader.load(data: Data(json.utf8), displayName: "probes.json", environment: env)
-        })
+        let errors = try #require(
+            #expect(throws: ConfigErrors.self) {
+                _ = try ConfigLoader.load(data: Data(json.utf8), displayName: "probes.json", environment: env)
+            })
         #expect(errors.lines.count >= 7)
         for line in errors.lines {
             for secret in env.values {

@@ -22,19 +22,22 @@ struct ConfigJSONTests {
     static func syntaxError(_ text: String) -> String? { syntaxError(Array(text.utf8)) }
 
     @Test func parsesEveryValueKindAndKeepsKeyOrder() throws {
-        let value = try Self.parse(#"""
+        let value = try Self.parse(
+            #"""
             {"z": null, "y": true, "x": false, "w": -12, "v": 2.5, "u": "text", "t": [1, "two", []], "s": {}}
             """#)
-        #expect(value == .object([
-            ConfigJSONMember(key: "z", value: .null),
-            ConfigJSONMember(key: "y", value: .bool(true)),
-            ConfigJSONMember(key: "x", value: .bool(false)),
-            ConfigJSONMember(key: "w", value: .int(-12)),
-            ConfigJSONMember(key: "v", value: .double(2.5)),
-            ConfigJSONMember(key: "u", value: .string("text")),
-            ConfigJSONMember(key: "t", value: .array([.int(1), .string("two"), .array([])])),
-            ConfigJSONMember(key: "s", value: .object([])),
-        ]))
+        #expect(
+            value
+                == .object([
+                    ConfigJSONMember(key: "z", value: .null),
+                    ConfigJSONMember(key: "y", value: .bool(true)),
+                    ConfigJSONMember(key: "x", value: .bool(false)),
+                    ConfigJSONMember(key: "w", value: .int(-12)),
+                    ConfigJSONMember(key: "v", value: .double(2.5)),
+                    ConfigJSONMember(key: "u", value: .string("text")),
+                    ConfigJSONMember(key: "t", value: .array([.int(1), .string("two"), .array([])])),
+                    ConfigJSONMember(key: "s", value: .object([])),
+                ]))
     }
 
     @Test(arguments: [
@@ -70,8 +73,10 @@ struct ConfigJSONTests {
         ("{\"a\":", "line 1, column 6: unexpected end of file, expected a value"),
         ("", "line 1, column 1: the file is empty (expected a JSON object)"),
         ("  \n ", "line 2, column 2: the file is empty (expected a JSON object)"),
-        ("[tru]",
-         "line 1, column 2: invalid literal \"tru\" (expected true, false, null, a number or a quoted string)"),
+        (
+            "[tru]",
+            "line 1, column 2: invalid literal \"tru\" (expected true, false, null, a number or a quoted string)"
+        ),
         ("[True]", "line 1, column 2: expected a value, found 'T'"),
         ("[01]", "line 1, column 3: numbers must not have leading zeros"),
         ("[1.]", "line 1, column 4: expected a digit after '.'"),
@@ -93,15 +98,18 @@ struct ConfigJSONTests {
         #expect(Self.syntaxError(text) == message)
     }
 
-    @Test(arguments: [
-        ([0x22, 0xFF, 0x22], "line 1, column 2: invalid UTF-8 byte 0xFF"),
-        ([0x22, 0xC0, 0x80, 0x22], "line 1, column 2: invalid UTF-8 byte 0xC0"),
-        ([0x22, 0xED, 0xA0, 0x80, 0x22], "line 1, column 3: invalid UTF-8 byte 0xA0"),
-        ([0x22, 0xEB, 0x8C, 0x22], "line 1, column 3: invalid UTF-8 byte 0x22"),
-        ([0x22, 0xEB, 0x8C], "line 1, column 2: invalid UTF-8: truncated sequence"),
-        ([0x5B, 0xEB, 0x8C, 0x80, 0x5D],
-         "line 1, column 2: expected a value, found a non-ASCII character outside a string"),
-    ] as [([UInt8], String)])
+    @Test(
+        arguments: [
+            ([0x22, 0xFF, 0x22], "line 1, column 2: invalid UTF-8 byte 0xFF"),
+            ([0x22, 0xC0, 0x80, 0x22], "line 1, column 2: invalid UTF-8 byte 0xC0"),
+            ([0x22, 0xED, 0xA0, 0x80, 0x22], "line 1, column 3: invalid UTF-8 byte 0xA0"),
+            ([0x22, 0xEB, 0x8C, 0x22], "line 1, column 3: invalid UTF-8 byte 0x22"),
+            ([0x22, 0xEB, 0x8C], "line 1, column 2: invalid UTF-8: truncated sequence"),
+            (
+                [0x5B, 0xEB, 0x8C, 0x80, 0x5D],
+                "line 1, column 2: expected a value, found a non-ASCII character outside a string"
+            ),
+        ] as [([UInt8], String)])
     func invalidUTF8IsASyntaxError(bytes: [UInt8], message: String) {
         #expect(Self.syntaxError(bytes) == message)
     }
@@ -110,7 +118,8 @@ struct ConfigJSONTests {
         let limit = ConfigJSONParser.maxDepth
         let ok = String(repeating: "[", count: limit) + String(repeating: "]", count: limit)
         #expect(Self.syntaxError(ok) == nil)
-        let deep = String(repeating: "[", count: ConfigJSONParser.maxDepth + 1)
+        let deep =
+            String(repeating: "[", count: ConfigJSONParser.maxDepth + 1)
             + String(repeating: "]", count: ConfigJSONParser.maxDepth + 1)
         #expect(Self.syntaxError(deep) == "line 1, column 65: nesting deeper than 64 levels")
         let hostile = String(repeating: "{\"a\":[", count: 100_000)
@@ -118,18 +127,24 @@ struct ConfigJSONTests {
     }
 
     @Test func duplicateKeysAreFoundWithTheirPaths() throws {
-        let document = try ConfigJSONParser.parse(Array(#"""
-            {"services": [{"name": "a"}, {"name": "b",
-              "probe": {"headers": {"X-A": "1", "X-A": "2"}}, "name": "c"}], "services": 1}
-            """#.utf8))
-        #expect(document.duplicateKeys == [
-            ConfigJSONDuplicateKey(objectPath: #"services[1].probe.headers"#, key: "X-A", line: 2, column: 37,
-                                   firstLine: 2, firstColumn: 25),
-            ConfigJSONDuplicateKey(objectPath: "services[1]", key: "name", line: 2, column: 51,
-                                   firstLine: 1, firstColumn: 31),
-            ConfigJSONDuplicateKey(objectPath: "", key: "services", line: 2, column: 66,
-                                   firstLine: 1, firstColumn: 2),
-        ])
+        let document = try ConfigJSONParser.parse(
+            Array(
+                #"""
+                {"services": [{"name": "a"}, {"name": "b",
+                  "probe": {"headers": {"X-A": "1", "X-A": "2"}}, "name": "c"}], "services": 1}
+                """#.utf8))
+        #expect(
+            document.duplicateKeys == [
+                ConfigJSONDuplicateKey(
+                    objectPath: #"services[1].probe.headers"#, key: "X-A", line: 2, column: 37,
+                    firstLine: 2, firstColumn: 25),
+                ConfigJSONDuplicateKey(
+                    objectPath: "services[1]", key: "name", line: 2, column: 51,
+                    firstLine: 1, firstColumn: 31),
+                ConfigJSONDuplicateKey(
+                    objectPath: "", key: "services", line: 2, column: 66,
+                    firstLine: 1, firstColumn: 2),
+            ])
     }
 
     @Test func loaderReportsSyntaxErrorsAsOneLine() {
@@ -141,9 +156,10 @@ struct ConfigJSONTests {
     }
 
     @Test func loaderReportsTheWrongRootType() {
-        #expect(configIssues("\"services\"") == [
-            ConfigIssue(path: "", message: #"the file must contain a JSON object with "services", not a string"#),
-        ])
+        #expect(
+            configIssues("\"services\"") == [
+                ConfigIssue(path: "", message: #"the file must contain a JSON object with "services", not a string"#)
+            ])
     }
 
     /// Every prefix of a valid file and many single-byte corruptions of it: always a value or an

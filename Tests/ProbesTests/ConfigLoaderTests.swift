@@ -77,8 +77,9 @@ struct ConfigLoaderTests {
         let bureauProbe = try #require(bureau.probe)
         #expect(bureauProbe.interval == .seconds(15))
         #expect(bureauProbe.timeout == .seconds(3))
-        #expect(bureauProbe.conditions.map(\.source)
-            == ["[STATUS] == 200", "[BODY].status == UP", "[RESPONSE_TIME] < 800"])
+        #expect(
+            bureauProbe.conditions.map(\.source)
+                == ["[STATUS] == 200", "[BODY].status == UP", "[RESPONSE_TIME] < 800"])
         #expect(bureauProbe.conditions.allSatisfy { $0.severity == .critical })
         guard case .http(let http) = bureauProbe.kind else {
             Issue.record("expected an http probe")
@@ -118,7 +119,8 @@ struct ConfigLoaderTests {
     }
 
     @Test func defaultsObjectIsInheritedByProbesThatSetNothing() throws {
-        let config = try loadValidConfig(#"""
+        let config = try loadValidConfig(
+            #"""
             {"defaults": {"interval": "1m"},
              "services": [{"name": "a", "probe": {"type": "tcp", "host": "h", "port": 1, "timeout": "10s"}},
                           {"name": "b", "probe": {"type": "tcp", "host": "h", "port": 2}}]}
@@ -130,13 +132,15 @@ struct ConfigLoaderTests {
     }
 
     @Test func httpProbeFieldsAreRead() throws {
-        let config = try loadValidConfig(configWithProbe(#"""
-            {"type": "http", "url": "https://example.com:8443/a?b=c", "method": "POST",
-             "headers": {"Content-Type": "application/json", "X-Request-Id": "probe"},
-             "body": "{\"ping\": true}", "followRedirects": false, "maxRedirects": 3,
-             "insecureSkipVerify": true, "maxBodyBytes": 4096,
-             "conditions": ["[STATUS] == 201", {"condition": "[RESPONSE_TIME] < 300", "severity": "warning"}]}
-            """#))
+        let config = try loadValidConfig(
+            configWithProbe(
+                #"""
+                {"type": "http", "url": "https://example.com:8443/a?b=c", "method": "POST",
+                 "headers": {"Content-Type": "application/json", "X-Request-Id": "probe"},
+                 "body": "{\"ping\": true}", "followRedirects": false, "maxRedirects": 3,
+                 "insecureSkipVerify": true, "maxBodyBytes": 4096,
+                 "conditions": ["[STATUS] == 201", {"condition": "[RESPONSE_TIME] < 300", "severity": "warning"}]}
+                """#))
         let probe = try #require(config.services.first?.probe)
         guard case .http(let http) = probe.kind else {
             Issue.record("expected an http probe")
@@ -144,8 +148,11 @@ struct ConfigLoaderTests {
         }
         #expect(http.url.absoluteString == "https://example.com:8443/a?b=c")
         #expect(http.method == "POST")
-        #expect(http.headers == [HTTPHeader(name: "Content-Type", value: "application/json"),
-                                 HTTPHeader(name: "X-Request-Id", value: "probe")])
+        #expect(
+            http.headers == [
+                HTTPHeader(name: "Content-Type", value: "application/json"),
+                HTTPHeader(name: "X-Request-Id", value: "probe"),
+            ])
         #expect(http.body == #"{"ping": true}"#)
         #expect(http.followRedirects == false)
         #expect(http.maxRedirects == 3)
@@ -171,8 +178,9 @@ struct ConfigLoaderTests {
     }
 
     @Test func commandProbeKeepsArgvInOrder() throws {
-        let config = try loadValidConfig(configWithProbe(
-            #"{"type": "command", "argv": ["/usr/lib/nagios/plugins/check_disk", "-w", "20%", "-p", "/"]}"#))
+        let config = try loadValidConfig(
+            configWithProbe(
+                #"{"type": "command", "argv": ["/usr/lib/nagios/plugins/check_disk", "-w", "20%", "-p", "/"]}"#))
         guard case .command(let command) = config.services.first?.probe?.kind else {
             Issue.record("expected a command probe")
             return
@@ -195,7 +203,8 @@ struct ConfigLoaderTests {
     // MARK: SLO overrides
 
     @Test func entrySLOOverridesTopLevelFieldByField() throws {
-        let config = try loadValidConfig(#"""
+        let config = try loadValidConfig(
+            #"""
             {"slo": {"objective": 99.0, "window": "30d",
                      "latency": {"threshold": "300ms", "objective": 95},
                      "alerts": {"downAfter": 3, "resolveAfter": 4, "latency": false}},
@@ -226,10 +235,12 @@ struct ConfigLoaderTests {
         #expect(custom.slo.alerts.downAfter == 3, "inherited inside alerts")
         #expect(custom.slo.alerts.resolveAfter == 1)
         #expect(custom.slo.alerts.latencyAlert == false)
-        #expect(custom.slo.alerts.burnRateRules == [
-            BurnRateRule(name: "fast", severity: .page, longWindow: .seconds(3600), shortWindow: .seconds(300),
-                         budgetConsumed: 5),
-        ])
+        #expect(
+            custom.slo.alerts.burnRateRules == [
+                BurnRateRule(
+                    name: "fast", severity: .page, longWindow: .seconds(3600), shortWindow: .seconds(300),
+                    budgetConsumed: 5)
+            ])
     }
 
     @Test func emptyBurnRateListTurnsBurnRateAlertsOff() throws {
@@ -270,14 +281,17 @@ struct ConfigLoaderTests {
     // MARK: Error lines
 
     @Test func errorLinesFollowTheContractFormat() {
-        let errors = ConfigErrors(file: "probes.json", issues: [
-            ConfigIssue(path: "services[3].probe.url", message: #""htp:/x" is not an http(s) URL"#),
-            ConfigIssue(path: "", message: "line 1, column 1: the file is empty (expected a JSON object)"),
-        ])
-        #expect(errors.lines == [
-            #"incidentboard: probes.json: services[3].probe.url: "htp:/x" is not an http(s) URL"#,
-            "incidentboard: probes.json: line 1, column 1: the file is empty (expected a JSON object)",
-        ])
+        let errors = ConfigErrors(
+            file: "probes.json",
+            issues: [
+                ConfigIssue(path: "services[3].probe.url", message: #""htp:/x" is not an http(s) URL"#),
+                ConfigIssue(path: "", message: "line 1, column 1: the file is empty (expected a JSON object)"),
+            ])
+        #expect(
+            errors.lines == [
+                #"incidentboard: probes.json: services[3].probe.url: "htp:/x" is not an http(s) URL"#,
+                "incidentboard: probes.json: line 1, column 1: the file is empty (expected a JSON object)",
+            ])
         #expect(errors.description == errors.lines.joined(separator: "\n"))
     }
 
@@ -289,7 +303,8 @@ struct ConfigLoaderTests {
         let errors = #expect(throws: ConfigErrors.self) {
             _ = try ConfigLoader.load(data: Data(json.utf8), displayName: "probes.json", environment: [:])
         }
-        #expect(errors?.lines
-            == [#"incidentboard: probes.json: services[3].probe.url: "htp:/x" is not an http(s) URL"#])
+        #expect(
+            errors?.lines
+                == [#"incidentboard: probes.json: services[3].probe.url: "htp:/x" is not an http(s) URL"#])
     }
 }

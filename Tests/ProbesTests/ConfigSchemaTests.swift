@@ -33,18 +33,21 @@ struct ConfigSchemaTests {
         #expect(Self.propertyNames(schema, ["properties", "defaults"]) == Set(ConfigValidator.defaultsKeys))
         #expect(Self.propertyNames(schema, ["$defs", "service"]) == Set(ConfigValidator.serviceKeys))
         for type in ConfigValidator.probeTypes {
-            #expect(Self.propertyNames(schema, ["$defs", "\(type.name)Probe"])
-                == Set(ConfigValidator.commonProbeKeys + type.keys), "\(type.name)")
+            #expect(
+                Self.propertyNames(schema, ["$defs", "\(type.name)Probe"])
+                    == Set(ConfigValidator.commonProbeKeys + type.keys), "\(type.name)")
         }
         #expect(Self.propertyNames(schema, ["$defs", "transactionStep"]) == Set(ConfigValidator.transactionStepKeys))
         #expect(Self.propertyNames(schema, ["$defs", "slo"]) == Set(ConfigValidator.sloKeys))
-        #expect(Self.propertyNames(schema, ["$defs", "slo", "properties", "latency"])
-            == Set(ConfigValidator.latencySLOKeys))
+        #expect(
+            Self.propertyNames(schema, ["$defs", "slo", "properties", "latency"])
+                == Set(ConfigValidator.latencySLOKeys))
         #expect(Self.propertyNames(schema, ["$defs", "slo", "properties", "alerts"]) == Set(ConfigValidator.alertKeys))
         #expect(Self.propertyNames(schema, ["$defs", "burnRateRule"]) == Set(ConfigValidator.burnRateKeys))
         #expect(Self.propertyNames(schema, ["$defs", "maintenanceWindow"]) == Set(ConfigValidator.maintenanceKeys))
-        #expect(Self.propertyNames(schema, ["$defs", "groupMaintenanceWindow"])
-            == Set(ConfigValidator.groupMaintenanceKeys))
+        #expect(
+            Self.propertyNames(schema, ["$defs", "groupMaintenanceWindow"])
+                == Set(ConfigValidator.groupMaintenanceKeys))
         let methods = Self.node(schema, ["$defs", "httpProbe", "properties", "method"])?["enum"] as? [String]
         #expect(methods == ConfigValidator.httpMethods)
         let severities = Self.node(schema, ["$defs", "burnRateRule", "properties", "severity"])?["enum"] as? [String]

@@ -31,9 +31,10 @@ struct DependencyGraphTests {
 
     @Test func transitiveSetsInFileOrder() {
         #expect(estate.transitiveUpstreams(of: "gift-payment") == ["credit-bureau", "card-issuance", "card-network"])
-        #expect(estate.transitiveDownstreams(of: "credit-bureau") == [
-            "loan-application", "card-issuance", "gift-payment",
-        ])
+        #expect(
+            estate.transitiveDownstreams(of: "credit-bureau") == [
+                "loan-application", "card-issuance", "gift-payment",
+            ])
         #expect(estate.transitiveDownstreams(of: "gift-payment").isEmpty)
         let bureau = estate.index(of: "credit-bureau") ?? -1
         let gift = estate.index(of: "gift-payment") ?? -1
@@ -64,9 +65,10 @@ struct DependencyGraphTests {
     }
 
     @Test func topologicalOrderPutsUpstreamsFirstAndTiesInFileOrder() {
-        #expect(estate.topologicalOrder == [
-            "credit-bureau", "auth-vendor", "loan-application", "card-network", "card-issuance", "gift-payment",
-        ])
+        #expect(
+            estate.topologicalOrder == [
+                "credit-bureau", "auth-vendor", "loan-application", "card-network", "card-issuance", "gift-payment",
+            ])
         let independent = DependencyGraph(nodes: [
             (name: "z", dependsOn: []), (name: "y", dependsOn: []), (name: "x", dependsOn: []),
         ])
@@ -165,9 +167,10 @@ struct DependencyGraphTests {
 
     @Test func longChainBuildsWithoutRecursion() {
         let n = 5_000
-        let graph = DependencyGraph(nodes: (0..<n).map { i in
-            (name: "s\(i)", dependsOn: i == 0 ? [] : ["s\(i - 1)"])
-        })
+        let graph = DependencyGraph(
+            nodes: (0..<n).map { i in
+                (name: "s\(i)", dependsOn: i == 0 ? [] : ["s\(i - 1)"])
+            })
         #expect(graph.transitiveUpstreams(of: n - 1).count == n - 1)
         #expect(graph.topologicalIndices == Array(0..<n))
         #expect(graph.cycles().isEmpty)
@@ -185,9 +188,10 @@ struct DependencyGraphTests {
         #expect(graph.upstreamClosure.allSatisfy { $0.words.isEmpty })
         #expect(graph.downstreamClosure.allSatisfy { $0.words.isEmpty })
         // One edge far down the list: only the sets that hold a member have words.
-        let edged = DependencyGraph(nodes: (0..<1_000).map { i in
-            (name: "s\(i)", dependsOn: i == 5 ? ["s900"] : [String]())
-        })
+        let edged = DependencyGraph(
+            nodes: (0..<1_000).map { i in
+                (name: "s\(i)", dependsOn: i == 5 ? ["s900"] : [String]())
+            })
         #expect(edged.transitiveUpstreams(of: 5) == [900])
         #expect(edged.transitiveDownstreams(of: 900) == [5])
         #expect(edged.upstreamClosure[5].words.count == 900 / 64 + 1)

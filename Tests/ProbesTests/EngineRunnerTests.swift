@@ -55,7 +55,9 @@ struct EngineRunnerTests {
             let clock = self.clock
             engine = EngineRunner(
                 source: LocalProbes(scheduler: scheduler), state: Monitor(config: config), clock: clock,
-                now: { EngineRunnerTests.t0.addingTimeInterval(ManualClock.Instant.zero.duration(to: clock.now).seconds) },
+                now: {
+                    EngineRunnerTests.t0.addingTimeInterval(ManualClock.Instant.zero.duration(to: clock.now).seconds)
+                },
                 store: store, outputs: outputs.engineOutputs)
         }
     }
@@ -111,8 +113,9 @@ struct EngineRunnerTests {
         await running.value
 
         var restored = Monitor(config: try #require(rig.engine.state?.config))
-        _ = try restored.restore(from: HistoryStore(path: path) { Issue.record("unexpected warning: \($0)") },
-                                 now: Self.t0.addingTimeInterval(60))
+        _ = try restored.restore(
+            from: HistoryStore(path: path) { Issue.record("unexpected warning: \($0)") },
+            now: Self.t0.addingTimeInterval(60))
         let status = try #require(restored.sloStatuses(now: Self.t0.addingTimeInterval(60)).first)
         #expect(status.availability.counts.total == 1)
     }
@@ -153,8 +156,9 @@ struct EngineRunnerTests {
         await running.value
 
         var restored = Monitor(config: try #require(rig.engine.state?.config))
-        _ = try restored.restore(from: HistoryStore(path: path) { Issue.record("unexpected warning: \($0)") },
-                                 now: Self.t0.addingTimeInterval(120))
+        _ = try restored.restore(
+            from: HistoryStore(path: path) { Issue.record("unexpected warning: \($0)") },
+            now: Self.t0.addingTimeInterval(120))
         let remembered = restored.snapshot(now: Self.t0.addingTimeInterval(120)).firing
             .contains { $0.service == "card-issuance" && $0.alert == .down }
         #expect(remembered == !lost, lost ? "a firing never read is told again" : "a firing told is remembered")

@@ -55,6 +55,8 @@ struct GeneratedFilesTests {
     @Test func foundationErrorsBecomeTheSystemsWords() {
         #expect(GeneratedFiles.reason(CocoaError(.fileWriteNoPermission)) == String(cString: strerror(EACCES)))
         #expect(GeneratedFiles.reason(CocoaError(.fileWriteOutOfSpace)) == String(cString: strerror(ENOSPC)))
-        #expect(GeneratedFiles.reason(NSError(domain: NSPOSIXErrorDomain, code: Int(EROFS))) == String(cString: strerror(EROFS)))
+        #expect(
+            GeneratedFiles.reason(NSError(domain: NSPOSIXErrorDomain, code: Int(EROFS)))
+                == String(cString: strerror(EROFS)))
     }
 }

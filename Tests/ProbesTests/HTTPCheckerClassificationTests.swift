@@ -25,10 +25,11 @@ struct HTTPCheckerClassificationTests {
     }
 
     @Test func boringSSLReasonIsShortened() {
-        let error = DescribedError(description: """
-            handshakeFailed(sslError([Error: 268435581 error:1000007d:SSL routines:OPENSSL_internal:\
-            CERTIFICATE_VERIFY_FAILED at /src/handshake.cc:393]))
-            """)
+        let error = DescribedError(
+            description: """
+                handshakeFailed(sslError([Error: 268435581 error:1000007d:SSL routines:OPENSSL_internal:\
+                CERTIFICATE_VERIFY_FAILED at /src/handshake.cc:393]))
+                """)
         #expect(ProbeFailure.tlsReason(error) == "certificate verify failed")
         let eof = DescribedError(description: "handshakeFailed(sslError([Error:  EOF during handshake]))")
         #expect(ProbeFailure.tlsReason(eof) == "connection closed during handshake")

@@ -40,8 +40,9 @@ struct HTTPCheckerMisbehaviourTests {
     }
 
     @Test func tricklingBodyTimesOutOnTime() async throws {
-        let trickle = ScriptedBehaviour.trickle(status: 200, chunk: Array("x".utf8), interval: .milliseconds(50),
-                                                count: nil)
+        let trickle = ScriptedBehaviour.trickle(
+            status: 200, chunk: Array("x".utf8), interval: .milliseconds(50),
+            count: nil)
         try await withLoopbackHTTP(routes: ["/": trickle]) { server, checker in
             let (result, waited, allowed) = await Self.timed(checker, HTTPProbe(url: server.url("/")))
             #expect(result.failure == .timeout)
@@ -51,8 +52,9 @@ struct HTTPCheckerMisbehaviourTests {
     }
 
     @Test func finiteTrickleWithinTheTimeoutIsUp() async throws {
-        let trickle = ScriptedBehaviour.trickle(status: 200, chunk: Array("ab".utf8), interval: .milliseconds(10),
-                                                count: 5)
+        let trickle = ScriptedBehaviour.trickle(
+            status: 200, chunk: Array("ab".utf8), interval: .milliseconds(10),
+            count: 5)
         try await withLoopbackHTTP(routes: ["/": trickle]) { server, checker in
             let result = await checker.check(HTTPProbe(url: server.url("/")))
             #expect(result.status == .up)

@@ -163,7 +163,8 @@ struct HTTPCheckerTLSTests {
 
     @Test func unreadableCAFileFailsEachVerifyingProbeClearly() async throws {
         let identity = try await TLSIdentity.selfSigned()
-        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-ca-\(UUID().uuidString).pem")
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "no-such-ca-\(UUID().uuidString).pem")
         try await withLoopbackHTTP(
             routes: ["/": .ok()], tls: identity, options: HTTPChecker.Options(trustRootsFile: missing.path)
         ) { server, checker in

@@ -18,10 +18,12 @@ struct HistoryBacklogTests {
             var batch = HistoryBatch()
             for service in ["a", "b"] {
                 let down = service == "a" && second % 7 == 0
-                batch.add(ProbeResult(service: service, startedAt: t0.addingTimeInterval(Double(second)),
-                                      status: down ? .down : .up, latency: .milliseconds(down ? 2000 : 40),
-                                      failure: down ? .timeout : nil),
-                          latencyThreshold: .milliseconds(500))
+                batch.add(
+                    ProbeResult(
+                        service: service, startedAt: t0.addingTimeInterval(Double(second)),
+                        status: down ? .down : .up, latency: .milliseconds(down ? 2000 : 40),
+                        failure: down ? .timeout : nil),
+                    latencyThreshold: .milliseconds(500))
             }
             return batch
         }
@@ -56,8 +58,9 @@ struct HistoryBacklogTests {
         let batches = Self.batches(seconds: 120)
         for batch in batches { notices += backlog.write(batch, to: writer) }
         #expect(notices.count == 4, "\(notices)")
-        #expect(notices[0].contains("(disk full)") && notices[1].contains("(read-only)")
-            && notices[2].contains("(I/O error)"))
+        #expect(
+            notices[0].contains("(disk full)") && notices[1].contains("(read-only)")
+                && notices[2].contains("(I/O error)"))
         #expect(notices[3].hasPrefix("history written again after 5 failed writes"))
         #expect(!backlog.isFailing)
         let stored = try store.aggregates(since: Self.t0.addingTimeInterval(-60))

@@ -19,11 +19,14 @@ struct HistoryStoreTests {
 
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
-    static func result(_ service: String, at seconds: Double, _ status: ProbeStatus = .up,
-                       ms: Int64 = 100) -> ProbeResult {
-        ProbeResult(service: service, startedAt: t0.addingTimeInterval(seconds), status: status,
-                    latency: .milliseconds(ms), error: status == .up ? nil : "HTTP 503",
-                    failure: status == .up ? nil : .condition, httpStatus: status == .up ? 200 : 503)
+    static func result(
+        _ service: String, at seconds: Double, _ status: ProbeStatus = .up,
+        ms: Int64 = 100
+    ) -> ProbeResult {
+        ProbeResult(
+            service: service, startedAt: t0.addingTimeInterval(seconds), status: status,
+            latency: .milliseconds(ms), error: status == .up ? nil : "HTTP 503",
+            failure: status == .up ? nil : .condition, httpStatus: status == .up ? 200 : 503)
     }
 
     @Test func aggregatesAddUpAcrossBatchesAndReopen() throws {
@@ -45,11 +48,14 @@ struct HistoryStoreTests {
         let reopened = try HistoryStore(path: path) { Issue.record("unexpected warning: \($0)") }
         let all = try reopened.aggregates(since: Self.t0.addingTimeInterval(-3600))
         let minute = MinuteAggregate.minute(of: Self.t0)
-        #expect(all["a"] == [
-            MinuteAggregate(minute: minute, availabilityGood: 3, availabilityTotal: 4, latencyGood: 2, latencyTotal: 3),
-            MinuteAggregate(minute: minute + 1, availabilityGood: 1, availabilityTotal: 1, latencyGood: 1,
-                            latencyTotal: 1),
-        ])
+        #expect(
+            all["a"] == [
+                MinuteAggregate(
+                    minute: minute, availabilityGood: 3, availabilityTotal: 4, latencyGood: 2, latencyTotal: 3),
+                MinuteAggregate(
+                    minute: minute + 1, availabilityGood: 1, availabilityTotal: 1, latencyGood: 1,
+                    latencyTotal: 1),
+            ])
         #expect(all["b"]?.first?.availabilityGood == 1)
         let recent = try reopened.recentResults(service: "a")
         #expect(recent.map(\.startedAt) == [1, 2, 3, 4, 70].map { Self.t0.addingTimeInterval($0) })
@@ -86,9 +92,10 @@ struct HistoryStoreTests {
             var batch = HistoryBatch()
             batch.add(Self.result("a", at: Double(second)), latencyThreshold: .seconds(1))
             try store.write(batch)
-            let rows = try store.queue.read {
-                try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM raw_results WHERE service = 'a'")
-            } ?? 0
+            let rows =
+                try store.queue.read {
+                    try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM raw_results WHERE service = 'a'")
+                } ?? 0
             most = max(most, rows)
         }
         #expect(most == HistoryStore.rawResultsKept + HistoryStore.trimEvery - 1)
@@ -133,7 +140,9 @@ struct HistoryStoreTests {
         do {
             let store = try HistoryStore(path: path) { _ in }
             var batch = HistoryBatch()
-            for i in 0..<2000 { batch.add(Self.result("svc-\(i % 20)", at: Double(i * 60)), latencyThreshold: .seconds(1)) }
+            for i in 0..<2000 {
+                batch.add(Self.result("svc-\(i % 20)", at: Double(i * 60)), latencyThreshold: .seconds(1))
+            }
             try store.write(batch)
             store.checkpoint()
         }
@@ -181,7 +190,8 @@ struct HistoryStoreTests {
         let dir = try TempDir()
         let path = dir.file("h.sqlite")
         for round in 0..<2 {
-            try Data("not a database, round \(round) of garbage text........".utf8).write(to: URL(fileURLWithPath: path))
+            try Data("not a database, round \(round) of garbage text........".utf8).write(
+                to: URL(fileURLWithPath: path))
             _ = try HistoryStore(path: path, now: Self.t0) { _ in }
         }
         let aside = dir.contents().filter { $0.contains(".corrupt-") }
@@ -195,16 +205,20 @@ struct HistoryStoreTests {
     }
 
     @Test func defaultPathFollowsXDG() {
-        let conf = HistoryStore.defaultPath(forConfig: "conf/probes.json", environment: ["XDG_STATE_HOME": "/x/state"],
-                                            currentDirectory: "/srv")
+        let conf = HistoryStore.defaultPath(
+            forConfig: "conf/probes.json", environment: ["XDG_STATE_HOME": "/x/state"],
+            currentDirectory: "/srv")
         #expect(conf == "/x/state/incidentboard/probes-\(HistoryStore.shortHash("/srv/conf/probes.json")).sqlite")
-        #expect(HistoryStore.defaultPath(forConfig: "estate.json", environment: ["HOME": "/home/u"], currentDirectory: "/w")
-            .hasPrefix("/home/u/.local/state/incidentboard/estate-"))
+        #expect(
+            HistoryStore.defaultPath(forConfig: "estate.json", environment: ["HOME": "/home/u"], currentDirectory: "/w")
+                .hasPrefix("/home/u/.local/state/incidentboard/estate-"))
         // A relative XDG_STATE_HOME is invalid per the spec and ignored.
-        #expect(HistoryStore.defaultPath(forConfig: "p.json", environment: ["XDG_STATE_HOME": "rel", "HOME": "/h"])
-            .hasPrefix("/h/.local/state/incidentboard/p-"))
-        #expect(HistoryStore.legacyDefaultPath(forConfig: "conf/probes.json", environment: ["XDG_STATE_HOME": "/x/state"])
-            == "/x/state/incidentboard/probes.sqlite")
+        #expect(
+            HistoryStore.defaultPath(forConfig: "p.json", environment: ["XDG_STATE_HOME": "rel", "HOME": "/h"])
+                .hasPrefix("/h/.local/state/incidentboard/p-"))
+        #expect(
+            HistoryStore.legacyDefaultPath(forConfig: "conf/probes.json", environment: ["XDG_STATE_HOME": "/x/state"])
+                == "/x/state/incidentboard/probes.sqlite")
     }
 
     @Test func configsOfTheSameNameInDifferentFoldersGetDifferentHistories() {
@@ -212,10 +226,15 @@ struct HistoryStoreTests {
         let a = HistoryStore.defaultPath(forConfig: "/srv/a/probes.json", environment: env)
         let b = HistoryStore.defaultPath(forConfig: "/srv/b/probes.json", environment: env)
         #expect(a != b)
-        #expect(a.range(of: #"^/x/state/incidentboard/probes-[0-9a-f]{8}\.sqlite$"#, options: .regularExpression) != nil, "\(a)")
+        #expect(
+            a.range(of: #"^/x/state/incidentboard/probes-[0-9a-f]{8}\.sqlite$"#, options: .regularExpression) != nil,
+            "\(a)")
         // Every spelling of one file is one history.
-        #expect(HistoryStore.defaultPath(forConfig: "b/../a/./probes.json", environment: env, currentDirectory: "/srv") == a)
-        #expect(HistoryStore.configIdentity(forConfig: "probes.json", currentDirectory: "/srv/a") == "/srv/a/probes.json")
+        #expect(
+            HistoryStore.defaultPath(forConfig: "b/../a/./probes.json", environment: env, currentDirectory: "/srv") == a
+        )
+        #expect(
+            HistoryStore.configIdentity(forConfig: "probes.json", currentDirectory: "/srv/a") == "/srv/a/probes.json")
         // Stable across runs: the hash is of the path, not of the process.
         #expect(HistoryStore.shortHash("/srv/a/probes.json") == HistoryStore.shortHash("/srv/a/probes.json"))
         #expect(HistoryStore.shortHash("") == "cbf29ce4")

@@ -120,38 +120,44 @@ struct IncidentRecordTests {
             // Schema 1, as the first release wrote it.
             let queue = try DatabaseQueue(path: path)
             try queue.write { db in
-                try db.execute(sql: """
-                    CREATE TABLE minute_aggregates (service TEXT NOT NULL, minute INTEGER NOT NULL,
-                        availability_good INTEGER NOT NULL, availability_total INTEGER NOT NULL,
-                        latency_good INTEGER NOT NULL, latency_total INTEGER NOT NULL,
-                        PRIMARY KEY (service, minute)) WITHOUT ROWID;
-                    CREATE TABLE raw_results (id INTEGER PRIMARY KEY AUTOINCREMENT, service TEXT NOT NULL,
-                        started_at REAL NOT NULL, status TEXT NOT NULL, latency_ms REAL NOT NULL, error TEXT,
-                        failure TEXT, http_status INTEGER);
-                    CREATE TABLE alert_states (key TEXT PRIMARY KEY NOT NULL, payload BLOB NOT NULL);
-                    CREATE TABLE history_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
-                    INSERT INTO minute_aggregates VALUES ('bureau', 28800000, 9, 10, 8, 9);
-                    PRAGMA user_version = 1;
-                    """)
+                try db.execute(
+                    sql: """
+                        CREATE TABLE minute_aggregates (service TEXT NOT NULL, minute INTEGER NOT NULL,
+                            availability_good INTEGER NOT NULL, availability_total INTEGER NOT NULL,
+                            latency_good INTEGER NOT NULL, latency_total INTEGER NOT NULL,
+                            PRIMARY KEY (service, minute)) WITHOUT ROWID;
+                        CREATE TABLE raw_results (id INTEGER PRIMARY KEY AUTOINCREMENT, service TEXT NOT NULL,
+                            started_at REAL NOT NULL, status TEXT NOT NULL, latency_ms REAL NOT NULL, error TEXT,
+                            failure TEXT, http_status INTEGER);
+                        CREATE TABLE alert_states (key TEXT PRIMARY KEY NOT NULL, payload BLOB NOT NULL);
+                        CREATE TABLE history_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                        INSERT INTO minute_aggregates VALUES ('bureau', 28800000, 9, 10, 8, 9);
+                        PRAGMA user_version = 1;
+                        """)
             }
         }
         let store = try HistoryStore(path: path) { Issue.record("unexpected warning: \($0)") }
-        #expect(try store.aggregates(since: .distantPast)["bureau"] == [
-            MinuteAggregate(minute: 28_800_000, availabilityGood: 9, availabilityTotal: 10, latencyGood: 8,
-                            latencyTotal: 9),
-        ])
+        #expect(
+            try store.aggregates(since: .distantPast)["bureau"] == [
+                MinuteAggregate(
+                    minute: 28_800_000, availabilityGood: 9, availabilityTotal: 10, latencyGood: 8,
+                    latencyTotal: 9)
+            ])
         #expect(try store.incidents(since: .distantPast).isEmpty)
         var batch = HistoryBatch()
-        batch.incidents = [IncidentRecord(
-            id: "2027-01-15-bureau", root: "bureau", inferred: false, onset: MonitorTests.t0,
-            states: [.init(time: MonitorTests.t0, state: .slow)], victims: [], alerts: [])]
+        batch.incidents = [
+            IncidentRecord(
+                id: "2027-01-15-bureau", root: "bureau", inferred: false, onset: MonitorTests.t0,
+                states: [.init(time: MonitorTests.t0, state: .slow)], victims: [], alerts: [])
+        ]
         try store.write(batch)
         #expect(try store.incidents(since: .distantPast).map(\.id) == ["2027-01-15-bureau"])
     }
 
     @Test func theJSONLineCarriesTheIncidentOrNull() {
-        var event = AlertEvent(time: MonitorTests.t0, event: .firing, alert: .down, service: "gift",
-                               severity: .critical, summary: "gift down", rootCause: "gift")
+        var event = AlertEvent(
+            time: MonitorTests.t0, event: .firing, alert: .down, service: "gift",
+            severity: .critical, summary: "gift down", rootCause: "gift")
         #expect(event.jsonLine().contains("\"incident\":null"))
         event.incident = "2027-01-15-gift"
         #expect(event.jsonLine().contains("\"suppressed\":false,\"incident\":\"2027-01-15-gift\","))

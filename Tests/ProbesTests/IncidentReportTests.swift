@@ -13,29 +13,37 @@ struct IncidentReportTests {
     static let seoul = TimeZone(secondsFromGMT: 9 * 3600) ?? .current
 
     static func report() throws -> IncidentReport {
-        let config = try ConfigLoader.load(data: Data("""
-            {"defaults": {"interval": "10s", "timeout": "2s"},
-             "slo": {"objective": 99.5, "window": "7d"},
-             "services": [
-               {"name": "bureau", "probe": {"type": "http", "url": "http://127.0.0.1:1/b"}},
-               {"name": "loans", "dependsOn": ["bureau"], "probe": {"type": "http", "url": "http://127.0.0.1:1/l"}}
-             ]}
-            """.utf8), displayName: "test.json", environment: [:])
+        let config = try ConfigLoader.load(
+            data: Data(
+                """
+                {"defaults": {"interval": "10s", "timeout": "2s"},
+                 "slo": {"objective": 99.5, "window": "7d"},
+                 "services": [
+                   {"name": "bureau", "probe": {"type": "http", "url": "http://127.0.0.1:1/b"}},
+                   {"name": "loans", "dependsOn": ["bureau"], "probe": {"type": "http", "url": "http://127.0.0.1:1/l"}}
+                 ]}
+                """.utf8), displayName: "test.json", environment: [:])
         func at(_ seconds: TimeInterval) -> Date { onset.addingTimeInterval(seconds) }
         let record = IncidentRecord(
             id: "2027-01-15-bureau", root: "bureau", inferred: false, onset: at(0),
-            states: [.init(time: at(0), state: .slow), .init(time: at(90), state: .down),
-                     .init(time: at(300), state: .recovered)],
+            states: [
+                .init(time: at(0), state: .slow), .init(time: at(90), state: .down),
+                .init(time: at(300), state: .recovered),
+            ],
             victims: [.init(service: "loans", joined: at(20), left: at(310))],
             alerts: [
-                .init(time: at(60), event: .firing, alert: .latency, service: "bureau", rule: nil, sli: nil,
-                      suppressed: false),
-                .init(time: at(62), event: .firing, alert: .latency, service: "loans", rule: nil, sli: nil,
-                      suppressed: true),
-                .init(time: at(100), event: .firing, alert: .down, service: "bureau", rule: nil, sli: nil,
-                      suppressed: false),
-                .init(time: at(320), event: .resolved, alert: .down, service: "bureau", rule: nil, sli: nil,
-                      suppressed: false),
+                .init(
+                    time: at(60), event: .firing, alert: .latency, service: "bureau", rule: nil, sli: nil,
+                    suppressed: false),
+                .init(
+                    time: at(62), event: .firing, alert: .latency, service: "loans", rule: nil, sli: nil,
+                    suppressed: true),
+                .init(
+                    time: at(100), event: .firing, alert: .down, service: "bureau", rule: nil, sli: nil,
+                    suppressed: false),
+                .init(
+                    time: at(320), event: .resolved, alert: .down, service: "bureau", rule: nil, sli: nil,
+                    suppressed: false),
             ],
             firstAlert: at(60), rootRecovered: at(300), closed: at(312))
         // A day of healthy minutes before, then the incident: slow minutes 0–1, failed minutes 1–4.
@@ -46,8 +54,9 @@ struct IncidentReportTests {
                 let offset = minute - first
                 let failed: Int64 = (1...4).contains(offset) ? 3 : 0
                 let slow: Int64 = (0...1).contains(offset) ? 4 : 0
-                return MinuteAggregate(minute: minute, availabilityGood: 6 - failed, availabilityTotal: 6,
-                                       latencyGood: 6 - failed - slow, latencyTotal: 6 - failed)
+                return MinuteAggregate(
+                    minute: minute, availabilityGood: 6 - failed, availabilityTotal: 6,
+                    latencyGood: 6 - failed - slow, latencyTotal: 6 - failed)
             }
         }
         var results: [String: [ProbeResult]] = [:]
@@ -55,12 +64,14 @@ struct IncidentReportTests {
             results[service] = stride(from: -600.0, through: 900, by: 10).map { t in
                 let slow = t >= 0 && t < 120
                 let down = t >= 60 && t < 300
-                return ProbeResult(service: service, startedAt: at(t), status: down ? .down : .up,
-                                   latency: .milliseconds(Int64(slow ? base * 6 + t : base + (t.truncatingRemainder(dividingBy: 30)))))
+                return ProbeResult(
+                    service: service, startedAt: at(t), status: down ? .down : .up,
+                    latency: .milliseconds(Int64(slow ? base * 6 + t : base + (t.truncatingRemainder(dividingBy: 30)))))
             }
         }
-        return IncidentReport(record: record, config: config, aggregates: aggregates, results: results,
-                              now: at(3600), timeZone: seoul)
+        return IncidentReport(
+            record: record, config: config, aggregates: aggregates, results: results,
+            now: at(3600), timeZone: seoul)
     }
 
     static func compare(_ text: String, with name: String) throws {
@@ -94,7 +105,9 @@ struct IncidentReportTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let converter = try #require(
-            ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first { FileManager.default.isExecutableFile(atPath: $0) },
+            ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first {
+                FileManager.default.isExecutableFile(atPath: $0)
+            },
             "rsvg-convert is missing: scripts/test installs librsvg2-bin")
         #expect(report.charts.count == 3)
         for chart in report.charts {

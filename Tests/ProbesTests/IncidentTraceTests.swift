@@ -11,9 +11,10 @@ struct IncidentTraceTests {
     typealias Timeline = MonitorTests.Timeline
 
     static func result(_ second: Int, ms: Int64?, service: String = "bureau") -> ProbeResult {
-        ProbeResult(service: service, startedAt: MonitorTests.t0.addingTimeInterval(Double(second)),
-                    status: ms == nil ? .down : .up, latency: .milliseconds(ms ?? 2000),
-                    error: ms == nil ? "timeout" : nil, failure: ms == nil ? .timeout : nil)
+        ProbeResult(
+            service: service, startedAt: MonitorTests.t0.addingTimeInterval(Double(second)),
+            status: ms == nil ? .down : .up, latency: .milliseconds(ms ?? 2000),
+            error: ms == nil ? "timeout" : nil, failure: ms == nil ? .timeout : nil)
     }
 
     @Test func aTraceKeepsAtMostItsCapacityAndStillSpansTheWholeIncident() throws {
@@ -24,8 +25,9 @@ struct IncidentTraceTests {
         #expect(trace.points.count >= IncidentTrace.capacity / 2)
         #expect(trace.points.first?.time == MonitorTests.t0)
         let last = try #require(trace.points.last?.time)
-        #expect(MonitorTests.t0.addingTimeInterval(Double(probes)).timeIntervalSince(last) <= 16,
-                "the latest results are in it")
+        #expect(
+            MonitorTests.t0.addingTimeInterval(Double(probes)).timeIntervalSince(last) <= 16,
+            "the latest results are in it")
         #expect(zip(trace.points, trace.points.dropFirst()).allSatisfy { $0.time < $1.time })
         #expect(trace.points.contains { $0.latencyMilliseconds == nil && $0.status == .down })
     }

@@ -10,7 +10,8 @@ struct JourneyEvidenceTests {
     static let start = Date(timeIntervalSince1970: 1_800_000_000)
 
     static func config(bureauProbe: Bool) throws -> ProbesConfig {
-        let bureau = bureauProbe
+        let bureau =
+            bureauProbe
             ? #"{"name": "bureau", "probe": {"type": "http", "url": "http://127.0.0.1:1/health"}}"#
             : #"{"name": "bureau"}"#
         let json = """
@@ -25,13 +26,15 @@ struct JourneyEvidenceTests {
     }
 
     static func journeyResult(failingAt step: String?, at time: Date) -> ProbeResult {
-        var result = ProbeResult(service: "journey", startedAt: time, status: step == nil ? .up : .down,
-                                 latency: .milliseconds(20), error: step.map { "step \"\($0)\" failed: HTTP 503" },
-                                 failure: step == nil ? nil : .condition)
+        var result = ProbeResult(
+            service: "journey", startedAt: time, status: step == nil ? .up : .down,
+            latency: .milliseconds(20), error: step.map { "step \"\($0)\" failed: HTTP 503" },
+            failure: step == nil ? nil : .condition)
         result.steps = [
             StepResult(name: "apply", status: .up, latency: .milliseconds(10)),
-            StepResult(name: "credit check", status: step == "credit check" ? .down : .up, latency: .milliseconds(10),
-                       upstream: "bureau"),
+            StepResult(
+                name: "credit check", status: step == "credit check" ? .down : .up, latency: .milliseconds(10),
+                upstream: "bureau"),
         ]
         return result
     }
@@ -81,23 +84,29 @@ struct JourneyEvidenceTests {
         let merged = JourneyEvidence.merge(
             ["bureau": own], blames: [JourneyEvidence.Blame(upstream: "bureau", onset: Self.start + 60)])
         #expect(merged["bureau"] == own)
-        let green = JourneyEvidence.merge(["bureau": .healthy], blames: [
-            JourneyEvidence.Blame(upstream: "bureau", onset: Self.start + 60),
-            JourneyEvidence.Blame(upstream: "bureau", onset: Self.start + 30),
-        ])
+        let green = JourneyEvidence.merge(
+            ["bureau": .healthy],
+            blames: [
+                JourneyEvidence.Blame(upstream: "bureau", onset: Self.start + 60),
+                JourneyEvidence.Blame(upstream: "bureau", onset: Self.start + 30),
+            ])
         #expect(green["bureau"]?.health == .unhealthy && green["bureau"]?.onset == Self.start + 30)
         #expect(green["bureau"]?.isJourneyEvidence == true)
     }
 
     @Test func blameThatStoppedIsARecoveryOfTheUpstream() {
-        let merged = JourneyEvidence.merge(["bureau": .healthy], blames: [
-            JourneyEvidence.Blame(upstream: "bureau", onset: Self.start, recoveredAt: Self.start + 40),
-        ])
-        #expect(merged["bureau"] == {
-            var recovered = CascadeObservation.recovered(at: Self.start + 40, troubledSince: Self.start)
-            recovered.isJourneyEvidence = true
-            return recovered
-        }())
+        let merged = JourneyEvidence.merge(
+            ["bureau": .healthy],
+            blames: [
+                JourneyEvidence.Blame(upstream: "bureau", onset: Self.start, recoveredAt: Self.start + 40)
+            ])
+        #expect(
+            merged["bureau"]
+                == {
+                    var recovered = CascadeObservation.recovered(at: Self.start + 40, troubledSince: Self.start)
+                    recovered.isJourneyEvidence = true
+                    return recovered
+                }())
     }
 
     /// A victim that is still failing when the journey stops blaming its upstream stays attributed
@@ -112,21 +121,29 @@ struct JourneyEvidenceTests {
                 {"name": "pay", "url": "http://127.0.0.1:1/pay", "upstream": "network"}]}}
             ]}
             """
-        var monitor = Monitor(config: try ConfigLoader.load(data: Data(json.utf8), displayName: "probes.json",
-                                                            environment: [:]))
+        var monitor = Monitor(
+            config: try ConfigLoader.load(
+                data: Data(json.utf8), displayName: "probes.json",
+                environment: [:]))
         var now = Self.start
         func journey(failing: Bool) -> ProbeResult {
-            var result = ProbeResult(service: "journey", startedAt: now, status: failing ? .down : .up,
-                                     latency: .milliseconds(5), error: failing ? #"step "pay" failed: HTTP 502"# : nil,
-                                     failure: failing ? .condition : nil)
-            result.steps = [StepResult(name: "pay", status: failing ? .down : .up, latency: .milliseconds(5),
-                                       upstream: "network")]
+            var result = ProbeResult(
+                service: "journey", startedAt: now, status: failing ? .down : .up,
+                latency: .milliseconds(5), error: failing ? #"step "pay" failed: HTTP 502"# : nil,
+                failure: failing ? .condition : nil)
+            result.steps = [
+                StepResult(
+                    name: "pay", status: failing ? .down : .up, latency: .milliseconds(5),
+                    upstream: "network")
+            ]
             return result
         }
         _ = monitor.ingest(Self.up("network", at: now), now: now)
         _ = monitor.ingest(journey(failing: true), now: now)
-        _ = monitor.ingest(ProbeResult(service: "payment", startedAt: now, status: .down, latency: .milliseconds(5),
-                                       error: "HTTP 502", failure: .condition), now: now)
+        _ = monitor.ingest(
+            ProbeResult(
+                service: "payment", startedAt: now, status: .down, latency: .milliseconds(5),
+                error: "HTTP 502", failure: .condition), now: now)
         now += 10
         _ = monitor.ingest(journey(failing: false), now: now)
         _ = monitor.tick(now: now)

@@ -68,8 +68,9 @@ struct LiveProbeRunnerTests {
     @Test func commandProbeIsDispatched() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: "/bin/sh"))
         await Self.withRunner { runner in
-            let ok = await runner.run(Self.service(.command(CommandProbe(argv: ["/bin/sh", "-c", "echo OK; exit 0"]))),
-                                      startedAt: Date())
+            let ok = await runner.run(
+                Self.service(.command(CommandProbe(argv: ["/bin/sh", "-c", "echo OK; exit 0"]))),
+                startedAt: Date())
             #expect(ok.status == .up)
             let critical = await runner.run(
                 Self.service(.command(CommandProbe(argv: ["/bin/sh", "-c", "echo CRITICAL - gone; exit 2"]))),
@@ -81,8 +82,9 @@ struct LiveProbeRunnerTests {
     @Test func commandOverItsTimeoutIsDownOnTime() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: "/bin/sh"))
         await Self.withRunner { runner in
-            let service = Self.service(.command(CommandProbe(argv: ["/bin/sh", "-c", "sleep 5"])),
-                                       timeout: .milliseconds(500))
+            let service = Self.service(
+                .command(CommandProbe(argv: ["/bin/sh", "-c", "sleep 5"])),
+                timeout: .milliseconds(500))
             let (result, waited, allowed) = await measureAgainstDeadline(.milliseconds(500)) {
                 await runner.run(service, startedAt: Date())
             }

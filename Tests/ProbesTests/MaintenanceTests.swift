@@ -51,9 +51,10 @@ struct MaintenanceTests {
     // MARK: Window arithmetic
 
     @Test func dailyWindowAcrossMidnightInSeoulOpensAndClosesOnLocalTime() throws {
-        let window = MaintenanceWindow(schedule: .recurring(
-            days: [], start: try #require(TimeOfDay("23:50")), end: try #require(TimeOfDay("00:10")),
-            timeZone: Self.seoul))
+        let window = MaintenanceWindow(
+            schedule: .recurring(
+                days: [], start: try #require(TimeOfDay("23:50")), end: try #require(TimeOfDay("00:10")),
+                timeZone: Self.seoul))
         #expect(!window.contains(Self.kst("2026-12-07T23:49:59")))
         #expect(window.contains(Self.kst("2026-12-07T23:50:00")))
         #expect(window.contains(Self.kst("2026-12-08T00:05:00")))
@@ -66,9 +67,10 @@ struct MaintenanceTests {
 
     @Test func weeklyWindowStartsOnItsDayAndRunsIntoTheNext() throws {
         // Saturdays (2026-12-12 is one) 23:00 to 01:00.
-        let window = MaintenanceWindow(schedule: .recurring(
-            days: [7], start: try #require(TimeOfDay("23:00")), end: try #require(TimeOfDay("01:00")),
-            timeZone: Self.seoul))
+        let window = MaintenanceWindow(
+            schedule: .recurring(
+                days: [7], start: try #require(TimeOfDay("23:00")), end: try #require(TimeOfDay("01:00")),
+                timeZone: Self.seoul))
         #expect(window.contains(Self.kst("2026-12-12T23:30:00")))
         #expect(window.contains(Self.kst("2026-12-13T00:30:00")))
         #expect(!window.contains(Self.kst("2026-12-13T23:30:00")))
@@ -76,8 +78,10 @@ struct MaintenanceTests {
     }
 
     @Test func oneOffWindowIsHalfOpen() {
-        let window = MaintenanceWindow(schedule: .once(from: Self.kst("2026-12-07T01:00:00"),
-                                                       to: Self.kst("2026-12-07T02:00:00")))
+        let window = MaintenanceWindow(
+            schedule: .once(
+                from: Self.kst("2026-12-07T01:00:00"),
+                to: Self.kst("2026-12-07T02:00:00")))
         #expect(window.contains(Self.kst("2026-12-07T01:00:00")))
         #expect(!window.contains(Self.kst("2026-12-07T02:00:00")))
     }
@@ -92,7 +96,8 @@ struct MaintenanceTests {
     }
 
     @Test func theBooksCacheOfOpenWindowsAgreesWithTheCalendarAtEveryStep() throws {
-        let config = try Self.config("""
+        let config = try Self.config(
+            """
             {"services": [
                {"name": "bureau", "group": "upstream", "probe": {"type": "tcp", "host": "127.0.0.1", "port": 1},
                 "maintenance": [{"every": "daily", "start": "23:50", "end": "00:10", "timeZone": "Asia/Seoul",
@@ -112,7 +117,9 @@ struct MaintenanceTests {
                 for at in [now, now.addingTimeInterval(-3)] {
                     let direct = config.service(named: service)?.maintenance.first { $0.contains(at) }
                     #expect(book.maintenance(of: service, at: at)?.origin == direct?.origin, "\(service) at \(at)")
-                    let excluded = config.service(named: service)?.maintenance.contains { $0.excludeFromSLO && $0.contains(at) }
+                    let excluded = config.service(named: service)?.maintenance.contains {
+                        $0.excludeFromSLO && $0.contains(at)
+                    }
                     #expect(book.isExcludedFromSLO(service, at: at) == (excluded ?? false), "\(service) at \(at)")
                 }
             }
@@ -202,7 +209,8 @@ struct MaintenanceTests {
     @Test func sloMinutesAreExcludedOnlyWhenTheWindowAsks() throws {
         // Down only inside the window, up outside it.
         func availability(exclude: Bool) throws -> WindowCounts {
-            var t = Timeline(try Self.config(Self.nightly(excludeFromSLO: exclude)), start: Self.kst("2026-12-07T23:40:00"))
+            var t = Timeline(
+                try Self.config(Self.nightly(excludeFromSLO: exclude)), start: Self.kst("2026-12-07T23:40:00"))
             t.run(until: Self.kst("2026-12-08T00:20:00")) { now in
                 now >= Self.kst("2026-12-07T23:50:00") && now < Self.kst("2026-12-08T00:10:00") ? ["bureau"] : []
             }
@@ -226,8 +234,10 @@ struct MaintenanceTests {
         var at = Self.kst("2026-12-07T23:40:00")
         while at < Self.kst("2026-12-08T00:20:00") {
             let inside = at >= Self.kst("2026-12-07T23:50:00") && at < Self.kst("2026-12-08T00:10:00")
-            batch.add(ProbeResult(service: "bureau", startedAt: at, status: inside ? .down : .up,
-                                  latency: .milliseconds(20)), latencyThreshold: .milliseconds(500))
+            batch.add(
+                ProbeResult(
+                    service: "bureau", startedAt: at, status: inside ? .down : .up,
+                    latency: .milliseconds(20)), latencyThreshold: .milliseconds(500))
             at += 60
         }
         try store.write(batch)
@@ -256,9 +266,11 @@ struct MaintenanceTests {
     // MARK: Silences
 
     static func silence(_ service: String, from start: Date, for seconds: TimeInterval, id: String = "s-000001")
-        -> Silence {
-        Silence(id: id, service: service, createdBy: "oncall", createdAt: start,
-                endsAt: start.addingTimeInterval(seconds), reason: "on it")
+        -> Silence
+    {
+        Silence(
+            id: id, service: service, createdBy: "oncall", createdAt: start,
+            endsAt: start.addingTimeInterval(seconds), reason: "on it")
     }
 
     @Test func silenceAddedWhileFiringNeverSwallowsTheResolved() throws {
@@ -324,45 +336,66 @@ struct MaintenanceTests {
     }
 
     @Test func unknownTimeZoneIsNamedWithTheNearestOne() {
-        let problems = Self.problems(Self.withWindow(
-            #"{"every": "daily", "start": "23:50", "end": "00:10", "timeZone": "Asia/Seol"}"#))
-        #expect(problems == [
-            #"probes.json: services[0].maintenance[0].timeZone: unknown time zone "Asia/Seol"; did you mean "Asia/Seoul"?"#,
-        ])
+        let problems = Self.problems(
+            Self.withWindow(
+                #"{"every": "daily", "start": "23:50", "end": "00:10", "timeZone": "Asia/Seol"}"#))
+        #expect(
+            problems == [
+                #"probes.json: services[0].maintenance[0].timeZone: unknown time zone "Asia/Seol"; did you mean "Asia/Seoul"?"#
+            ])
     }
 
     @Test func toBeforeFromIsRefused() {
-        let problems = Self.problems(Self.withWindow(
-            #"{"from": "2026-12-08T02:00:00+09:00", "to": "2026-12-08T01:00:00+09:00"}"#))
-        #expect(problems == [
-            #"probes.json: services[0].maintenance[0].to: "2026-12-08T01:00:00+09:00" is before "from" "2026-12-08T02:00:00+09:00": a window must end after it starts"#,
-        ])
+        let problems = Self.problems(
+            Self.withWindow(
+                #"{"from": "2026-12-08T02:00:00+09:00", "to": "2026-12-08T01:00:00+09:00"}"#))
+        #expect(
+            problems == [
+                #"probes.json: services[0].maintenance[0].to: "2026-12-08T01:00:00+09:00" is before "from" "2026-12-08T02:00:00+09:00": a window must end after it starts"#
+            ])
     }
 
     @Test func emptyRecurringWindowIsRefused() {
-        let problems = Self.problems(Self.withWindow(
-            #"{"every": "daily", "start": "23:50", "end": "23:50", "timeZone": "UTC"}"#))
+        let problems = Self.problems(
+            Self.withWindow(
+                #"{"every": "daily", "start": "23:50", "end": "23:50", "timeZone": "UTC"}"#))
         #expect(problems.count == 1)
-        #expect(problems.first?.contains("services[0].maintenance[0].end: \"end\" is 23:50, the same as \"start\"") == true)
+        #expect(
+            problems.first?.contains("services[0].maintenance[0].end: \"end\" is 23:50, the same as \"start\"") == true)
     }
 
     @Test func otherWindowMistakesNameWhatIsWrong() {
-        #expect(Self.problems(Self.withWindow(#"{"every": "weekly", "start": "01:00", "end": "02:00", "timeZone": "UTC"}"#))
-            == [#"probes.json: services[0].maintenance[0]: a weekly window needs "days", e.g. ["sun"]"#])
-        #expect(Self.problems(Self.withWindow(#"{"every": "dayly", "start": "01:00", "end": "02:00", "timeZone": "UTC"}"#))
-            == [#"probes.json: services[0].maintenance[0].every: "dayly" is not a recurrence; did you mean "daily"?"#])
-        #expect(Self.problems(Self.withWindow(#"{"every": "daily", "start": "25:00", "end": "02:00", "timeZone": "UTC"}"#))
-            == [#"probes.json: services[0].maintenance[0].start: "25:00" is not a time of day (use HH:MM, e.g. "23:50")"#])
-        #expect(Self.problems(Self.withWindow(#"{"every": "daily", "start": "01:00", "end": "02:00"}"#))
-            == [#"probes.json: services[0].maintenance[0]: a recurring window needs "timeZone" (an IANA name such as "Asia/Seoul" or "UTC")"#])
-        #expect(Self.problems(Self.withWindow(#"{"from": "yesterday", "to": "2026-12-08T01:00:00Z"}"#)).first?
-            .contains(#"from: "yesterday" is not a date and time"#) == true)
-        #expect(Self.problems(Self.withWindow(#"{"from": "2026-12-08T00:00:00Z", "to": "2026-12-08T01:00:00Z", "every": "daily"}"#))
+        #expect(
+            Self.problems(Self.withWindow(#"{"every": "weekly", "start": "01:00", "end": "02:00", "timeZone": "UTC"}"#))
+                == [#"probes.json: services[0].maintenance[0]: a weekly window needs "days", e.g. ["sun"]"#])
+        #expect(
+            Self.problems(Self.withWindow(#"{"every": "dayly", "start": "01:00", "end": "02:00", "timeZone": "UTC"}"#))
+                == [
+                    #"probes.json: services[0].maintenance[0].every: "dayly" is not a recurrence; did you mean "daily"?"#
+                ])
+        #expect(
+            Self.problems(Self.withWindow(#"{"every": "daily", "start": "25:00", "end": "02:00", "timeZone": "UTC"}"#))
+                == [
+                    #"probes.json: services[0].maintenance[0].start: "25:00" is not a time of day (use HH:MM, e.g. "23:50")"#
+                ])
+        #expect(
+            Self.problems(Self.withWindow(#"{"every": "daily", "start": "01:00", "end": "02:00"}"#))
+                == [
+                    #"probes.json: services[0].maintenance[0]: a recurring window needs "timeZone" (an IANA name such as "Asia/Seoul" or "UTC")"#
+                ])
+        #expect(
+            Self.problems(Self.withWindow(#"{"from": "yesterday", "to": "2026-12-08T01:00:00Z"}"#)).first?
+                .contains(#"from: "yesterday" is not a date and time"#) == true)
+        #expect(
+            Self.problems(
+                Self.withWindow(#"{"from": "2026-12-08T00:00:00Z", "to": "2026-12-08T01:00:00Z", "every": "daily"}"#)
+            )
             .first?.contains("not both") == true)
     }
 
     @Test func groupWindowsReachEveryServiceOfTheGroupAndUnknownGroupsAreNamed() throws {
-        let config = try Self.config("""
+        let config = try Self.config(
+            """
             {"services": [
                {"name": "bureau", "group": "upstream", "probe": {"type": "tcp", "host": "127.0.0.1", "port": 1}},
                {"name": "auth", "group": "upstream", "probe": {"type": "tcp", "host": "127.0.0.1", "port": 2}},
@@ -372,7 +405,8 @@ struct MaintenanceTests {
             """)
         let at = Self.kst("2026-12-08T01:30:00")
         #expect(config.services.map { $0.maintenance.contains { $0.contains(at) } } == [true, true, false])
-        let problems = Self.problems("""
+        let problems = Self.problems(
+            """
             {"services": [{"name": "bureau", "group": "upstream", "probe": {"type": "tcp", "host": "127.0.0.1", "port": 1}}],
              "maintenance": [{"group": "upstrem", "from": "2026-12-08T01:00:00Z", "to": "2026-12-08T02:00:00Z"}]}
             """)

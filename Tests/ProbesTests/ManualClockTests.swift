@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Probes
 
 @Suite("ManualClock", .timeLimit(.minutes(1)))

@@ -124,7 +124,8 @@ struct MonitorTests {
         t.round(failing: [], except: ["cards"])
         t.idle(seconds: 60)
         #expect(t.resolved("loans") != nil)
-        #expect(t.events.contains { $0.service == "bureau" && $0.event == .resolved && $0.rule == Monitor.onBehalfRule })
+        #expect(
+            t.events.contains { $0.service == "bureau" && $0.event == .resolved && $0.rule == Monitor.onBehalfRule })
     }
 
     @Test func inferredDependencyIsPagedOnceForItsDependents() throws {
@@ -333,8 +334,9 @@ struct MonitorTests {
                     let slow = minute % 3 == 0
                     let down = minute % 17 == 0
                     _ = monitor.ingest(
-                        ProbeResult(service: name, startedAt: now, status: down ? .down : slow ? .degraded : .up,
-                                    latency: .milliseconds(slow ? 900 : 100), failure: down ? .condition : nil),
+                        ProbeResult(
+                            service: name, startedAt: now, status: down ? .down : slow ? .degraded : .up,
+                            latency: .milliseconds(slow ? 900 : 100), failure: down ? .condition : nil),
                         now: now)
                 }
                 _ = monitor.tick(now: now)
@@ -363,7 +365,8 @@ struct MonitorTests {
         for (i, ms) in latencies.enumerated() {
             let result = ProbeResult(
                 service: "bureau", startedAt: MonitorTests.t0.addingTimeInterval(Double(i)),
-                status: ms == nil ? .down : .up, latency: .milliseconds(ms ?? 1000), failure: ms == nil ? .timeout : nil)
+                status: ms == nil ? .down : .up, latency: .milliseconds(ms ?? 1000), failure: ms == nil ? .timeout : nil
+            )
             _ = live.ingest(result, now: result.startedAt)
         }
         let batch = live.takeBatch()

@@ -42,12 +42,15 @@ private final class GatedRunner: ProbeRunner {
 @Suite("check: probes in flight")
 struct OneShotCheckConcurrencyTests {
     // A bound below 4 would leave the gated probes waiting: the time limit turns that into a failure.
-    @Test("a check runs up to its concurrency at once and never more, and probes everything",
-          .timeLimit(.minutes(1)))
+    @Test(
+        "a check runs up to its concurrency at once and never more, and probes everything",
+        .timeLimit(.minutes(1)))
     func boundedInFlight() async throws {
-        let services = (0..<50).map { """
+        let services = (0..<50).map {
+            """
             {"name": "s\($0)", "probe": {"type": "tcp", "host": "127.0.0.1", "port": 1}}
-            """ }
+            """
+        }
         let json = #"{"services": ["# + services.joined(separator: ",") + "]}"
         let config = try ConfigLoader.load(data: Data(json.utf8), displayName: "c.json", environment: [:])
         let runner = GatedRunner(gate: 4)

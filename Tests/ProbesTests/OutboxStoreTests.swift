@@ -8,8 +8,10 @@ import Testing
 struct OutboxStoreTests {
     typealias TempDir = HistoryStoreTests.TempDir
 
-    static func item(_ destination: String, _ id: String, _ text: String,
-                     standing: OutboxItem.Standing? = nil) -> OutboxItem {
+    static func item(
+        _ destination: String, _ id: String, _ text: String,
+        standing: OutboxItem.Standing? = nil
+    ) -> OutboxItem {
         OutboxItem(destination: destination, deliveryID: id, payload: Data(text.utf8), standing: standing)
     }
 
@@ -21,21 +23,22 @@ struct OutboxStoreTests {
         do {
             let queue = try DatabaseQueue(path: path)
             try queue.write { db in
-                try db.execute(sql: """
-                    CREATE TABLE minute_aggregates (service TEXT NOT NULL, minute INTEGER NOT NULL,
-                        availability_good INTEGER NOT NULL, availability_total INTEGER NOT NULL,
-                        latency_good INTEGER NOT NULL, latency_total INTEGER NOT NULL,
-                        PRIMARY KEY (service, minute)) WITHOUT ROWID;
-                    CREATE TABLE raw_results (id INTEGER PRIMARY KEY AUTOINCREMENT, service TEXT NOT NULL,
-                        started_at REAL NOT NULL, status TEXT NOT NULL, latency_ms REAL NOT NULL, error TEXT,
-                        failure TEXT, http_status INTEGER);
-                    CREATE TABLE alert_states (key TEXT PRIMARY KEY NOT NULL, payload BLOB NOT NULL);
-                    CREATE TABLE incidents (id TEXT PRIMARY KEY NOT NULL, root TEXT NOT NULL, onset REAL NOT NULL,
-                        closed REAL, record BLOB NOT NULL) WITHOUT ROWID;
-                    INSERT INTO minute_aggregates VALUES ('a', 29000000, 5, 6, 5, 5);
-                    INSERT INTO incidents VALUES ('2026-12-06-bureau', 'bureau', 1800000000, NULL, x'7B7D');
-                    PRAGMA user_version = 2;
-                    """)
+                try db.execute(
+                    sql: """
+                        CREATE TABLE minute_aggregates (service TEXT NOT NULL, minute INTEGER NOT NULL,
+                            availability_good INTEGER NOT NULL, availability_total INTEGER NOT NULL,
+                            latency_good INTEGER NOT NULL, latency_total INTEGER NOT NULL,
+                            PRIMARY KEY (service, minute)) WITHOUT ROWID;
+                        CREATE TABLE raw_results (id INTEGER PRIMARY KEY AUTOINCREMENT, service TEXT NOT NULL,
+                            started_at REAL NOT NULL, status TEXT NOT NULL, latency_ms REAL NOT NULL, error TEXT,
+                            failure TEXT, http_status INTEGER);
+                        CREATE TABLE alert_states (key TEXT PRIMARY KEY NOT NULL, payload BLOB NOT NULL);
+                        CREATE TABLE incidents (id TEXT PRIMARY KEY NOT NULL, root TEXT NOT NULL, onset REAL NOT NULL,
+                            closed REAL, record BLOB NOT NULL) WITHOUT ROWID;
+                        INSERT INTO minute_aggregates VALUES ('a', 29000000, 5, 6, 5, 5);
+                        INSERT INTO incidents VALUES ('2026-12-06-bureau', 'bureau', 1800000000, NULL, x'7B7D');
+                        PRAGMA user_version = 2;
+                        """)
             }
             try queue.close()
         }
@@ -57,8 +60,11 @@ struct OutboxStoreTests {
         let t = Date(timeIntervalSince1970: 1_800_000_000)
         do {
             let store = try HistoryStore(path: path) { Issue.record("\($0)") }
-            try store.enqueue([Self.item("am", "d1", "fire"), Self.item("hook", "d1", "fire"),
-                               Self.item("am", "d2", "resolve")], now: t)
+            try store.enqueue(
+                [
+                    Self.item("am", "d1", "fire"), Self.item("hook", "d1", "fire"),
+                    Self.item("am", "d2", "resolve"),
+                ], now: t)
         }
         let store = try HistoryStore(path: path) { Issue.record("\($0)") }
         let waiting = try store.pending(destination: "am")
@@ -82,11 +88,12 @@ struct OutboxStoreTests {
     @Test func firingRemindersFollowTheirEvents() throws {
         let dir = try TempDir()
         let store = try HistoryStore(path: dir.file("h.sqlite")) { Issue.record("\($0)") }
-        try store.enqueue([
-            Self.item("am", "d1", "e1", standing: Self.fire("bureau|down||", "b1", group: "bureau")),
-            Self.item("am", "d2", "e2", standing: Self.fire("gift|down||", "g1", group: "gift")),
-            Self.item("am", "d3", "e3", standing: Self.fire("bureau|down||", "b2", group: "bureau")),
-        ], now: Date())
+        try store.enqueue(
+            [
+                Self.item("am", "d1", "e1", standing: Self.fire("bureau|down||", "b1", group: "bureau")),
+                Self.item("am", "d2", "e2", standing: Self.fire("gift|down||", "g1", group: "gift")),
+                Self.item("am", "d3", "e3", standing: Self.fire("bureau|down||", "b2", group: "bureau")),
+            ], now: Date())
         #expect(try store.firing(destination: "am").map { String(decoding: $0, as: UTF8.self) } == ["b2", "g1"])
         #expect(try store.firing(destination: "am", key: "gift|down||") == Data("g1".utf8))
         try store.enqueue([Self.item("am", "d4", "e4", standing: .resolve(key: "bureau|down||"))], now: Date())
@@ -100,32 +107,39 @@ struct OutboxStoreTests {
     @Test func aRootsResolvedWaitsForItsLastVictim() throws {
         let dir = try TempDir()
         let store = try HistoryStore(path: dir.file("h.sqlite")) { Issue.record("\($0)") }
-        try store.enqueue([
-            Self.item("am", "f1", "root fires", standing: Self.fire("bureau|down||", "b", group: "bureau")),
-            Self.item("am", "f2", "loans fires", standing: Self.fire("loans|down||", "l", group: "bureau", victim: true)),
-            Self.item("am", "f3", "cards fires", standing: Self.fire("cards|down||", "c", group: "bureau", victim: true)),
-            Self.item("am", "r1", "root resolved", standing: .resolve(key: "bureau|down||")),
-        ], now: Date())
+        try store.enqueue(
+            [
+                Self.item("am", "f1", "root fires", standing: Self.fire("bureau|down||", "b", group: "bureau")),
+                Self.item(
+                    "am", "f2", "loans fires", standing: Self.fire("loans|down||", "l", group: "bureau", victim: true)),
+                Self.item(
+                    "am", "f3", "cards fires", standing: Self.fire("cards|down||", "c", group: "bureau", victim: true)),
+                Self.item("am", "r1", "root resolved", standing: .resolve(key: "bureau|down||")),
+            ], now: Date())
         func waiting() throws -> [String] { try store.pending(destination: "am").map(\.deliveryID) }
         #expect(try waiting() == ["f1", "f2", "f3"], "the root's resolved is held")
         #expect(try store.firing(destination: "am").count == 3, "the root is still reminded")
         #expect(try store.heldResolvedCounts() == ["am": 1])
-        try store.enqueue([Self.item("am", "r2", "loans resolved", standing: .resolve(key: "loans|down||"))], now: Date())
+        try store.enqueue(
+            [Self.item("am", "r2", "loans resolved", standing: .resolve(key: "loans|down||"))], now: Date())
         #expect(try waiting() == ["f1", "f2", "f3", "r2"])
-        try store.enqueue([Self.item("am", "r3", "cards resolved", standing: .resolve(key: "cards|down||"))], now: Date())
+        try store.enqueue(
+            [Self.item("am", "r3", "cards resolved", standing: .resolve(key: "cards|down||"))], now: Date())
         #expect(try waiting() == ["f1", "f2", "f3", "r2", "r3", "r1"])
         #expect(try store.firing(destination: "am").isEmpty)
         #expect(try store.heldResolvedCounts().isEmpty)
         let released = try #require(try store.pending(destination: "am").last)
         #expect(String(decoding: released.payload, as: UTF8.self) == "root resolved")
         // The root firing again while held forgets the held resolved.
-        try store.enqueue([
-            Self.item("am", "f4", "root fires", standing: Self.fire("bureau|down||", "b", group: "bureau")),
-            Self.item("am", "f5", "loans fires", standing: Self.fire("loans|down||", "l", group: "bureau", victim: true)),
-            Self.item("am", "r4", "root resolved", standing: .resolve(key: "bureau|down||")),
-            Self.item("am", "f6", "root fires again", standing: Self.fire("bureau|down||", "b2", group: "bureau")),
-            Self.item("am", "r5", "loans resolved", standing: .resolve(key: "loans|down||")),
-        ], now: Date())
+        try store.enqueue(
+            [
+                Self.item("am", "f4", "root fires", standing: Self.fire("bureau|down||", "b", group: "bureau")),
+                Self.item(
+                    "am", "f5", "loans fires", standing: Self.fire("loans|down||", "l", group: "bureau", victim: true)),
+                Self.item("am", "r4", "root resolved", standing: .resolve(key: "bureau|down||")),
+                Self.item("am", "f6", "root fires again", standing: Self.fire("bureau|down||", "b2", group: "bureau")),
+                Self.item("am", "r5", "loans resolved", standing: .resolve(key: "loans|down||")),
+            ], now: Date())
         #expect(try waiting().suffix(4) == ["f4", "f5", "f6", "r5"])
         #expect(try store.firing(destination: "am").map { String(decoding: $0, as: UTF8.self) } == ["b2"])
     }

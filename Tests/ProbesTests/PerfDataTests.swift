@@ -32,13 +32,14 @@ struct PerfDataTests {
 
     @Test func missingFieldsAreNil() {
         let items = PerfData.parse("a=1 b=2;; c=3;;5 d=4;;;;9 e=5;")
-        #expect(items == [
-            PerfDatum(label: "a", value: 1),
-            PerfDatum(label: "b", value: 2),
-            PerfDatum(label: "c", value: 3, crit: "5"),
-            PerfDatum(label: "d", value: 4, max: 9),
-            PerfDatum(label: "e", value: 5),
-        ])
+        #expect(
+            items == [
+                PerfDatum(label: "a", value: 1),
+                PerfDatum(label: "b", value: 2),
+                PerfDatum(label: "c", value: 3, crit: "5"),
+                PerfDatum(label: "d", value: 4, max: 9),
+                PerfDatum(label: "e", value: 5),
+            ])
     }
 
     @Test func numbersWithSignsFractionsAndExponents() {
@@ -119,15 +120,16 @@ struct PluginOutputTests {
     }
 
     @Test func longTextAndASecondPerfdataPart() {
-        let output = PluginOutput(parsing: """
-            DISK OK - free space: / 3326 MB (56%); | /=2643MB;5948;5958;0;5968
-            / 15272 MB (77%);
-            /boot 68 MB (69%);
-            /var/log 819 MB (84%); | /boot=68MB;88;93;0;98
-            /home=69357MB;253404;253409;0;253414
-            'var log'=818MB;970;975;0;980
+        let output = PluginOutput(
+            parsing: """
+                DISK OK - free space: / 3326 MB (56%); | /=2643MB;5948;5958;0;5968
+                / 15272 MB (77%);
+                /boot 68 MB (69%);
+                /var/log 819 MB (84%); | /boot=68MB;88;93;0;98
+                /home=69357MB;253404;253409;0;253414
+                'var log'=818MB;970;975;0;980
 
-            """)
+                """)
         #expect(output.text == "DISK OK - free space: / 3326 MB (56%);")
         #expect(output.longText == "/ 15272 MB (77%);\n/boot 68 MB (69%);\n/var/log 819 MB (84%);")
         #expect(output.perfdata.map(\.label) == ["/", "/boot", "/home", "var log"])

@@ -23,8 +23,11 @@ struct SLOBudgetTests {
         #expect(tte == .seconds(120_960))
         #expect(ErrorBudget.timeToExhaustion(remaining: 0.5, burnRate: 0, windowSeconds: 100) == nil)
         #expect(ErrorBudget.timeToExhaustion(remaining: -0.2, burnRate: 3, windowSeconds: 100) == .zero)
-        #expect(BurnRateRule(name: "x", severity: .page, longWindow: .seconds(3600), shortWindow: .seconds(300),
-                             budgetConsumed: 2).burnRate(sloWindow: .seconds(30 * 86_400)) == 14.4)
+        #expect(
+            BurnRateRule(
+                name: "x", severity: .page, longWindow: .seconds(3600), shortWindow: .seconds(300),
+                budgetConsumed: 2
+            ).burnRate(sloWindow: .seconds(30 * 86_400)) == 14.4)
     }
 
     @Test("status: budget remaining, burn rates and time to exhaustion for a service")
@@ -52,8 +55,9 @@ struct SLOBudgetTests {
         #expect(status.latency.counts.total == Double(probes - 4))
         #expect(status.latency.budgetRemaining == 1)
         #expect(status.latency.timeToExhaustion == nil)
-        #expect(a.burnRates.labelled(sloWindowSeconds: a.windowSeconds).map(\.window)
-            == ["5m", "30m", "1h", "2h", "6h", "1d", "3d", "28d"])
+        #expect(
+            a.burnRates.labelled(sloWindowSeconds: a.windowSeconds).map(\.window)
+                == ["5m", "30m", "1h", "2h", "6h", "1d", "3d", "28d"])
     }
 
     @Test("the latency SLI counts good probes under the threshold among good probes")
@@ -63,8 +67,10 @@ struct SLOBudgetTests {
             (.up, 100), (.up, 499), (.up, 500), (.degraded, 900), (.down, 2000), (.unknown, 10),
         ]
         for (i, (status, ms)) in latencies.enumerated() {
-            book.record(ProbeResult(service: "credit-bureau", startedAt: at(Int64(i)), status: status,
-                                    latency: .milliseconds(ms)))
+            book.record(
+                ProbeResult(
+                    service: "credit-bureau", startedAt: at(Int64(i)), status: status,
+                    latency: .milliseconds(ms)))
         }
         book.record(ProbeResult(service: "not-in-book", startedAt: at(7), status: .down, latency: .zero))
         let latencyValue = book.counts(service: "credit-bureau", sli: .latency, now: at(10))
@@ -81,8 +87,9 @@ struct SLOBudgetTests {
 
     @Test("services without a probe get no SLI; each policy keeps its own window")
     func bookFromConfig() throws {
-        let probe = ProbeConfig(kind: .tcp(TCPProbe(host: "127.0.0.1", port: 1)), interval: .seconds(10),
-                                timeout: .seconds(1))
+        let probe = ProbeConfig(
+            kind: .tcp(TCPProbe(host: "127.0.0.1", port: 1)), interval: .seconds(10),
+            timeout: .seconds(1))
         var book = SLOBook(services: [
             ServiceConfig(name: "a", probe: probe, slo: policy(objective: 99.5, days: 7)),
             ServiceConfig(name: "b", probe: nil),
@@ -117,13 +124,18 @@ struct SLOBudgetTests {
         #expect(first.availabilityGood == 60 - 9)
 
         var rebuilt = SLOBook(policies: [("deposit-event", policy)])
-        rebuilt.restore(service: "deposit-event", sli: .availability, aggregates: minutes.map {
-            SLIAggregate(start: $0.minute * 60, seconds: 60, good: Int($0.availabilityGood),
-                         total: Int($0.availabilityTotal))
-        }, now: at(600))
-        rebuilt.restore(service: "deposit-event", sli: .latency, aggregates: minutes.map {
-            SLIAggregate(start: $0.minute * 60, seconds: 60, good: Int($0.latencyGood), total: Int($0.latencyTotal))
-        }, now: at(600))
+        rebuilt.restore(
+            service: "deposit-event", sli: .availability,
+            aggregates: minutes.map {
+                SLIAggregate(
+                    start: $0.minute * 60, seconds: 60, good: Int($0.availabilityGood),
+                    total: Int($0.availabilityTotal))
+            }, now: at(600))
+        rebuilt.restore(
+            service: "deposit-event", sli: .latency,
+            aggregates: minutes.map {
+                SLIAggregate(start: $0.minute * 60, seconds: 60, good: Int($0.latencyGood), total: Int($0.latencyTotal))
+            }, now: at(600))
         for sli in SLIKind.allCases {
             for window in [Duration.seconds(3600), .seconds(86_400), nil] {
                 let aValue = book.counts(service: "deposit-event", sli: sli, window: window, now: at(600))
@@ -144,8 +156,9 @@ struct SLOBudgetTests {
             for minute in 0..<(days * 1440) {
                 let t = start + minute * 60
                 for service in ["a", "b"] {
-                    book.record(service: service, available: minute % 11 != 0,
-                                latency: .milliseconds(minute % 3 == 0 ? 900 : 100), at: at(t))
+                    book.record(
+                        service: service, available: minute % 11 != 0,
+                        latency: .milliseconds(minute % 3 == 0 ? 900 : 100), at: at(t))
                 }
             }
         }
@@ -163,8 +176,9 @@ struct SLOBudgetTests {
         for i in 0..<360 {
             book.record(service: "transfers", available: i % 10 != 0, latency: .zero, at: at(Int64(i) * 10))
         }
-        let rateValue = book.burnRate(service: "transfers", sli: .availability, window: .seconds(3600),
-                                              now: at(3600))
+        let rateValue = book.burnRate(
+            service: "transfers", sli: .availability, window: .seconds(3600),
+            now: at(3600))
         let rate = try #require(rateValue)
         #expect(abs(rate - 10) < 1e-9)
         #expect(book.burnRate(service: "nope", sli: .availability, window: .seconds(3600), now: at(3600)) == nil)

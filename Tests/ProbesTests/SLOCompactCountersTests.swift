@@ -121,20 +121,21 @@ struct SLOCompactCountersTests {
         do {
             let queue = try DatabaseQueue(path: path)
             try queue.write { db in
-                try db.execute(sql: """
-                    CREATE TABLE minute_aggregates (
-                        service TEXT NOT NULL, minute INTEGER NOT NULL,
-                        availability_good INTEGER NOT NULL, availability_total INTEGER NOT NULL,
-                        latency_good INTEGER NOT NULL, latency_total INTEGER NOT NULL,
-                        PRIMARY KEY (service, minute)) WITHOUT ROWID;
-                    CREATE TABLE raw_results (
-                        id INTEGER PRIMARY KEY AUTOINCREMENT, service TEXT NOT NULL, started_at REAL NOT NULL,
-                        status TEXT NOT NULL, latency_ms REAL NOT NULL, error TEXT, failure TEXT,
-                        http_status INTEGER);
-                    CREATE INDEX raw_results_by_service ON raw_results (service, id);
-                    CREATE TABLE alert_states (key TEXT PRIMARY KEY NOT NULL, payload BLOB NOT NULL);
-                    PRAGMA user_version = 1;
-                    """)
+                try db.execute(
+                    sql: """
+                        CREATE TABLE minute_aggregates (
+                            service TEXT NOT NULL, minute INTEGER NOT NULL,
+                            availability_good INTEGER NOT NULL, availability_total INTEGER NOT NULL,
+                            latency_good INTEGER NOT NULL, latency_total INTEGER NOT NULL,
+                            PRIMARY KEY (service, minute)) WITHOUT ROWID;
+                        CREATE TABLE raw_results (
+                            id INTEGER PRIMARY KEY AUTOINCREMENT, service TEXT NOT NULL, started_at REAL NOT NULL,
+                            status TEXT NOT NULL, latency_ms REAL NOT NULL, error TEXT, failure TEXT,
+                            http_status INTEGER);
+                        CREATE INDEX raw_results_by_service ON raw_results (service, id);
+                        CREATE TABLE alert_states (key TEXT PRIMARY KEY NOT NULL, payload BLOB NOT NULL);
+                        PRAGMA user_version = 1;
+                        """)
                 let first = (now - 2 * day) / 60
                 for minute in first..<(now / 60) {
                     let failed: Int64 = minute % 50 == 0 ? 1 : 0
@@ -151,8 +152,10 @@ struct SLOCompactCountersTests {
                             INSERT INTO raw_results (service, started_at, status, latency_ms, error, failure, http_status)
                             VALUES ('api', ?, ?, ?, ?, ?, ?)
                             """,
-                        arguments: [Double(now - 30 + Int64(i) * 10), i == 1 ? "down" : "up", 12.5,
-                                    i == 1 ? "HTTP 503" : nil, i == 1 ? "condition" : nil, i == 1 ? 503 : 200])
+                        arguments: [
+                            Double(now - 30 + Int64(i) * 10), i == 1 ? "down" : "up", 12.5,
+                            i == 1 ? "HTTP 503" : nil, i == 1 ? "condition" : nil, i == 1 ? 503 : 200,
+                        ])
                 }
             }
         }
@@ -160,8 +163,10 @@ struct SLOCompactCountersTests {
             {"defaults": {"interval": "10s", "timeout": "2s"},
              "services": [{"name": "api", "probe": {"type": "http", "url": "http://127.0.0.1:1/"}}]}
             """
-        var monitor = Monitor(config: try ConfigLoader.load(data: Data(json.utf8), displayName: "c.json",
-                                                            environment: [:]))
+        var monitor = Monitor(
+            config: try ConfigLoader.load(
+                data: Data(json.utf8), displayName: "c.json",
+                environment: [:]))
         let store = try HistoryStore(path: path) { Issue.record("unexpected warning: \($0)") }
         let date = Date(timeIntervalSince1970: TimeInterval(now))
         _ = try monitor.restore(from: store, now: date)

@@ -9,11 +9,18 @@ struct SLOReportTests {
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
     static func report(probes: Int, failing: Int, every seconds: Double) -> (SLOReport, ServiceSLOStatus)? {
-        var book = SLOBook(policies: [("db", SLOPolicy(objective: 99.9, window: .seconds(28 * 86_400),
-                                                       latency: .standard, alerts: .standard))])
+        var book = SLOBook(policies: [
+            (
+                "db",
+                SLOPolicy(
+                    objective: 99.9, window: .seconds(28 * 86_400),
+                    latency: .standard, alerts: .standard)
+            )
+        ])
         for i in 0..<probes {
-            book.record(service: "db", available: i >= failing, latency: .milliseconds(20),
-                        at: t0.addingTimeInterval(Double(i) * seconds))
+            book.record(
+                service: "db", available: i >= failing, latency: .milliseconds(20),
+                at: t0.addingTimeInterval(Double(i) * seconds))
         }
         let now = t0.addingTimeInterval(Double(probes) * seconds)
         guard let status = book.status(of: "db", now: now) else { return nil }
@@ -30,8 +37,10 @@ struct SLOReportTests {
         #expect(row.contains("not yet meaningful"), "\(row)")
         #expect(!text.contains("99900"), "\(text)")
         #expect(!row.contains("0m"), "no time to exhaustion from so little: \(row)")
-        #expect(text.contains("not yet meaningful: less than 1% of the SLO window has data (COVERAGE); "
-            + "budgets show from there (6h43m of 28d)."), "\(text)")
+        #expect(
+            text.contains(
+                "not yet meaningful: less than 1% of the SLO window has data (COVERAGE); "
+                    + "budgets show from there (6h43m of 28d)."), "\(text)")
         // JSON keeps the raw figures, and says whether they mean anything yet.
         let json = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
         let services = try #require(json["services"] as? [[String: Any]])

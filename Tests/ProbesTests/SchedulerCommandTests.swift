@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Probes
 
 @Suite("ProbeScheduler commands and shutdown", .timeLimit(.minutes(1)))

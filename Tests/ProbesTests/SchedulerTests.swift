@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import Probes
 
 // MARK: - Support
@@ -51,8 +52,9 @@ final class ScriptedProbeRunner: ProbeRunner, Sendable {
         }
         log.withLock { $0.inFlight -= 1 }
         if status == .up, failing.withLock({ $0.contains(service.name) }) {
-            return ProbeResult(service: service.name, startedAt: startedAt, status: .down, latency: latency,
-                               error: "connection refused", failure: .refused)
+            return ProbeResult(
+                service: service.name, startedAt: startedAt, status: .down, latency: latency,
+                error: "connection refused", failure: .refused)
         }
         return ProbeResult(service: service.name, startedAt: startedAt, status: status, latency: latency)
     }

@@ -84,8 +84,9 @@ struct SimulationTests {
 
     @Test("a coarser probe step still fires within one step of the formula")
     func coarseStep() throws {
-        let r = try SLOSimulation.run(objective: 99.5, window: .seconds(7 * 86_400), errorRatio: 0.2,
-                                      step: .seconds(60))
+        let r = try SLOSimulation.run(
+            objective: 99.5, window: .seconds(7 * 86_400), errorRatio: 0.2,
+            step: .seconds(60))
         for rule in r.rules {
             let formula = try #require(rule.formulaSeconds)
             let fired = try #require(rule.firedAfterSeconds)
@@ -93,10 +94,12 @@ struct SimulationTests {
         }
     }
 
-    @Test("bad input is an error that names it", arguments: [
-        (100.0, 30.0, 0.1), (0.0, 30.0, 0.1), (Double.nan, 30.0, 0.1), (99.9, 30.0, 0.0), (99.9, 30.0, 1.5),
-        (99.9, 0.0, 0.1), (99.9, 500.0, 0.1),
-    ])
+    @Test(
+        "bad input is an error that names it",
+        arguments: [
+            (100.0, 30.0, 0.1), (0.0, 30.0, 0.1), (Double.nan, 30.0, 0.1), (99.9, 30.0, 0.0), (99.9, 30.0, 1.5),
+            (99.9, 0.0, 0.1), (99.9, 500.0, 0.1),
+        ])
     func badInput(objective: Double, days: Double, ratio: Double) {
         #expect(throws: SLOSimulationError.self) {
             try SLOSimulation.run(objective: objective, window: .seconds(days * 86_400), errorRatio: ratio)

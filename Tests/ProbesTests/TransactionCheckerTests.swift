@@ -23,15 +23,21 @@ struct TransactionCheckerTests {
     static func condition(_ text: String) throws -> Condition { try Condition(parsing: text) }
 
     @Test func aStoredValueIsPercentEncodedInAURLAndVerbatimInAHeaderAndBody() async throws {
-        let server = try await LoopbackHTTPServer.start(routes: [
-            "/login": .json(#"{"session": {"id": "a b/c?d"}}"#),
-        ], fallback: .ok())
+        let server = try await LoopbackHTTPServer.start(
+            routes: [
+                "/login": .json(#"{"session": {"id": "a b/c?d"}}"#)
+            ], fallback: .ok())
         let transaction = TransactionProbe(steps: [
-            TransactionStep(name: "log in", url: server.url("/login").absoluteString,
-                            store: [TransactionStore(name: "sid", source: .body([.key("session"), .key("id")]),
-                                                     written: "[BODY].session.id")]),
-            TransactionStep(name: "use", method: "POST", url: server.url("/use/").absoluteString + "[CONTEXT].sid",
-                            headers: [HTTPHeader(name: "X-Sid", value: "[CONTEXT].sid")], body: "sid=[CONTEXT].sid"),
+            TransactionStep(
+                name: "log in", url: server.url("/login").absoluteString,
+                store: [
+                    TransactionStore(
+                        name: "sid", source: .body([.key("session"), .key("id")]),
+                        written: "[BODY].session.id")
+                ]),
+            TransactionStep(
+                name: "use", method: "POST", url: server.url("/use/").absoluteString + "[CONTEXT].sid",
+                headers: [HTTPHeader(name: "X-Sid", value: "[CONTEXT].sid")], body: "sid=[CONTEXT].sid"),
         ])
         let result = await Self.run(transaction)
         await server.stop()
@@ -46,9 +52,13 @@ struct TransactionCheckerTests {
     @Test func aValueThatIsNotInTheAnswerFailsTheStepThatStoresIt() async throws {
         let server = try await LoopbackHTTPServer.start(routes: ["/login": .json(#"{"error": "locked"}"#)])
         let transaction = TransactionProbe(steps: [
-            TransactionStep(name: "log in", url: server.url("/login").absoluteString,
-                            store: [TransactionStore(name: "token", source: .body([.key("token")]),
-                                                     written: "[BODY].token")]),
+            TransactionStep(
+                name: "log in", url: server.url("/login").absoluteString,
+                store: [
+                    TransactionStore(
+                        name: "token", source: .body([.key("token")]),
+                        written: "[BODY].token")
+                ]),
             TransactionStep(name: "next", url: server.url("/next").absoluteString),
         ])
         let result = await Self.run(transaction)
@@ -67,12 +77,16 @@ struct TransactionCheckerTests {
             "/me": .json(#"{"echo": "\#(secret)", "tier": "silver"}"#),
         ])
         let transaction = TransactionProbe(steps: [
-            TransactionStep(name: "log in", url: server.url("/login").absoluteString,
-                            store: [TransactionStore(name: "token", source: .body([.key("token")]), written: "[BODY].token"),
-                                    TransactionStore(name: "tier", source: .body([.key("tier")]), written: "[BODY].tier")],
-                            isPublic: false),
-            TransactionStep(name: "me", url: server.url("/me").absoluteString,
-                            conditions: [try Self.condition("[BODY].echo != [CONTEXT].token")]),
+            TransactionStep(
+                name: "log in", url: server.url("/login").absoluteString,
+                store: [
+                    TransactionStore(name: "token", source: .body([.key("token")]), written: "[BODY].token"),
+                    TransactionStore(name: "tier", source: .body([.key("tier")]), written: "[BODY].tier"),
+                ],
+                isPublic: false),
+            TransactionStep(
+                name: "me", url: server.url("/me").absoluteString,
+                conditions: [try Self.condition("[BODY].echo != [CONTEXT].token")]),
         ])
         var publicTier = transaction
         publicTier.steps[0].publicNames = ["tier"]
@@ -81,20 +95,27 @@ struct TransactionCheckerTests {
         let shown = await Self.run(publicTier)
         await server.stop()
         #expect(masked.status == .down)
-        #expect(masked.error?.contains(secret) == false && masked.error?.contains("***") == true, "\(masked.error ?? "")")
+        #expect(
+            masked.error?.contains(secret) == false && masked.error?.contains("***") == true, "\(masked.error ?? "")")
         #expect(masked.steps.allSatisfy { $0.error?.contains(secret) != true })
         // A public value is shown as it is.
-        #expect(shown.error == #"step "me" failed: condition [CONTEXT].tier == silver failed: got gold"#,
-                "\(shown.error ?? "")")
+        #expect(
+            shown.error == #"step "me" failed: condition [CONTEXT].tier == silver failed: got gold"#,
+            "\(shown.error ?? "")")
     }
 
     @Test func aCleanupThatNeedsAValueNeverStoredIsSkipped() async throws {
         let server = try await LoopbackHTTPServer.start(routes: ["/order": .status(500)], fallback: .ok())
         let transaction = TransactionProbe(
-            steps: [TransactionStep(name: "order", url: server.url("/order").absoluteString,
-                                    store: [TransactionStore(name: "id", source: .body([.key("id")]), written: "[BODY].id")])],
-            cleanup: [TransactionStep(name: "cancel", url: server.url("/cancel/").absoluteString + "[CONTEXT].id"),
-                      TransactionStep(name: "log out", url: server.url("/logout").absoluteString)])
+            steps: [
+                TransactionStep(
+                    name: "order", url: server.url("/order").absoluteString,
+                    store: [TransactionStore(name: "id", source: .body([.key("id")]), written: "[BODY].id")])
+            ],
+            cleanup: [
+                TransactionStep(name: "cancel", url: server.url("/cancel/").absoluteString + "[CONTEXT].id"),
+                TransactionStep(name: "log out", url: server.url("/logout").absoluteString),
+            ])
         let result = await Self.run(transaction)
         await server.stop()
         #expect(result.error == #"step "order" failed: HTTP 500"#)

@@ -30,8 +30,11 @@ let benchmarks: @Sendable () -> Void = {
     let names = (0..<count).map { "s\($0)" }
     func round() {
         for name in names {
-            blackHole(monitor.ingest(ProbeResult(service: name, startedAt: time, status: .up,
-                                                 latency: .milliseconds(12)), now: time))
+            blackHole(
+                monitor.ingest(
+                    ProbeResult(
+                        service: name, startedAt: time, status: .up,
+                        latency: .milliseconds(12)), now: time))
             time += 0.001
         }
         blackHole(monitor.tick(now: time))

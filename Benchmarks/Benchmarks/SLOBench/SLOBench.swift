@@ -15,8 +15,9 @@ func busyBook() -> SLOBook {
     var book = SLOBook(policies: policies(10_000))
     for service in 0..<10_000 {
         for k in 0..<20 {
-            book.record(service: "svc-\(service)", available: k != 3, latency: .milliseconds(50),
-                        at: t0 + Double(k * 30))
+            book.record(
+                service: "svc-\(service)", available: k != 3, latency: .milliseconds(50),
+                at: t0 + Double(k * 30))
         }
     }
     return book
@@ -33,8 +34,9 @@ let benchmarks: @Sendable () -> Void = {
     // One service, a result every 10 ms of virtual time so that the fine buckets rotate.
     Benchmark(
         "SLO ingest, results per second per core (goal > 10 M/s)",
-        configuration: .init(metrics: [.throughput, .wallClock, .cpuTotal, .mallocCountTotal],
-                             scalingFactor: .mega, maxDuration: .seconds(5), maxIterations: 20)
+        configuration: .init(
+            metrics: [.throughput, .wallClock, .cpuTotal, .mallocCountTotal],
+            scalingFactor: .mega, maxDuration: .seconds(5), maxIterations: 20)
     ) { benchmark in
         var book = SLOBook(policies: policies(1))
         var time = t0
@@ -50,8 +52,9 @@ let benchmarks: @Sendable () -> Void = {
     // Both SLIs of one service over a full 28-day window, a result a minute.
     Benchmark(
         "SLI memory, 28-day window",
-        configuration: .init(metrics: [bytesPerSLI], units: [bytesPerSLI: .count], maxDuration: .seconds(1),
-                             maxIterations: 1)
+        configuration: .init(
+            metrics: [bytesPerSLI], units: [bytesPerSLI: .count], maxDuration: .seconds(1),
+            maxIterations: 1)
     ) { benchmark in
         var book = SLOBook(policies: policies(1))
         var time = t0

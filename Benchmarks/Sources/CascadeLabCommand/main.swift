@@ -54,7 +54,8 @@ guard incidents > 0, services >= 6 else { fail("--incidents must be positive and
 do {
     if let replay {
         guard kinds.count == 1, let kind = kinds.first else { fail("--replay needs exactly one --kind") }
-        guard let outcome = try LabReport.replay(kind: kind, incidentSeed: replay, services: services, log: { print($0) })
+        guard
+            let outcome = try LabReport.replay(kind: kind, incidentSeed: replay, services: services, log: { print($0) })
         else { fail("a \(kind.rawValue) incident does not fit that estate") }
         print(outcome.passed ? "PASSED" : "MISSED", outcome)
         exit(0)
@@ -64,7 +65,8 @@ do {
         incidents: incidents, services: services, seed: seed,
         kinds: kinds.isEmpty ? LabIncidentKind.allCases : kinds)
     print(report.text())
-    print("ran in \(started.duration(to: .now).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
+    print(
+        "ran in \(started.duration(to: .now).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
     if let jsonPath {
         try report.json().write(to: URL(fileURLWithPath: jsonPath))
     }

@@ -5,8 +5,9 @@
 //     probe-load --url http://127.0.0.1:8080/ --probes 5000 --concurrency 8 [--warmup 200] [--timeout 5s]
 import Foundation
 import Probes
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct Options {

@@ -91,7 +91,8 @@ public final class DashboardLoop<T: Terminal> {
     private func drawIfNeeded(now: ContinuousClock.Instant) {
         let size = terminal.size
         if let drawn, drawn.state == state, drawn.size == size, drawn.version == version,
-           let lastFrame, now - lastFrame < Self.tick {
+            let lastFrame, now - lastFrame < Self.tick
+        {
             return
         }
         if drawn?.size != size { state.reconcile(with: snapshot, size: size) }

@@ -28,8 +28,9 @@ public enum DashboardRunner {
     ) async throws(TerminalError) -> Outcome {
         let result: Result<Outcome, TerminalError> = await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: runHere(
-                    feed: feed, useColor: useColor, timeZone: timeZone, onCommand: onCommand))
+                continuation.resume(
+                    returning: runHere(
+                        feed: feed, useColor: useColor, timeZone: timeZone, onCommand: onCommand))
             }
             thread.name = "incidentboard-dashboard"
             thread.stackSize = 8 << 20
@@ -67,7 +68,8 @@ public enum DashboardRunner {
     }
 
     public static func environmentForbidsColor(_ environment: [String: String] = ProcessInfo.processInfo.environment)
-        -> Bool {
+        -> Bool
+    {
         !(environment["NO_COLOR"] ?? "").isEmpty
     }
 }

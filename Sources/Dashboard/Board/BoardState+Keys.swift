@@ -153,8 +153,12 @@ extension BoardState {
         let rows = BoardRows.rows(for: snapshot, state: self)
         guard !rows.isEmpty else { return }
         let current = selected.flatMap { name in rows.firstIndex { snapshot.services[$0.index].name == name } } ?? 0
-        let page = max(1, layout.visibleTableRows > 0 ? layout.visibleTableRows : Table.visibleRowCount(
-            height: layout.table.height))
+        let page = max(
+            1,
+            layout.visibleTableRows > 0
+                ? layout.visibleTableRows
+                : Table.visibleRowCount(
+                    height: layout.table.height))
         let target: Int
         switch key {
         case .up, .char("k"): target = current - 1
@@ -173,7 +177,7 @@ extension BoardState {
 
     private mutating func clampDetailOffset(snapshot: BoardSnapshot?, layout: BoardLayout) {
         guard let area = layout.detail, let snapshot, let name = selected,
-              let service = snapshot.service(named: name)
+            let service = snapshot.service(named: name)
         else {
             detailOffset = 0
             return

@@ -101,9 +101,11 @@ public struct BoardState: Sendable, Hashable {
     public var timelineOffset = 0
 
     /// The state a fresh dashboard starts in.
-    public init(selected: String? = nil, offset: Int = 0, focus: BoardFocus = .table, detailOpen: Bool = false,
-                detailOffset: Int = 0, showsHelp: Bool = false, filter: String = "", isEditingFilter: Bool = false,
-                sort: BoardSortOrder = .tree, cascadeOnly: Bool = false, message: String? = nil) {
+    public init(
+        selected: String? = nil, offset: Int = 0, focus: BoardFocus = .table, detailOpen: Bool = false,
+        detailOffset: Int = 0, showsHelp: Bool = false, filter: String = "", isEditingFilter: Bool = false,
+        sort: BoardSortOrder = .tree, cascadeOnly: Bool = false, message: String? = nil
+    ) {
         self.selected = selected
         self.offset = offset
         self.focus = focus

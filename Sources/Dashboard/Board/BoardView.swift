@@ -32,8 +32,9 @@ public struct BoardView: Sendable {
         renderHeader(snapshot, in: layout.header, on: &screen)
         if let area = layout.banner, let banner = snapshot?.banner {
             let line = Line(banner, style: theme.resolve(Style(foreground: .cyan, attributes: .bold)))
-            screen.put(line.truncated(toWidth: area.width, ellipsis: theme.glyphs.ellipsis), x: area.x, y: area.y,
-                       clip: area)
+            screen.put(
+                line.truncated(toWidth: area.width, ellipsis: theme.glyphs.ellipsis), x: area.x, y: area.y,
+                clip: area)
         }
         switch state.page {
         case .services:
@@ -51,15 +52,23 @@ public struct BoardView: Sendable {
         case .incidents:
             IncidentsView(theme: theme, timeZone: timeZone).render(
                 snapshot: snapshot, state: state, in: layout.body, on: &screen)
-            renderPageFooter(snapshot, hints: [("q", "quit"), ("Esc", "board"), ("Enter", "timeline"),
-                                               ("\(theme.glyphs.upDownKeys)", "move"), ("?", "help")],
-                             in: layout.footer, on: &screen)
+            renderPageFooter(
+                snapshot,
+                hints: [
+                    ("q", "quit"), ("Esc", "board"), ("Enter", "timeline"),
+                    ("\(theme.glyphs.upDownKeys)", "move"), ("?", "help"),
+                ],
+                in: layout.footer, on: &screen)
         case .incident(let id):
             IncidentTimelineView(theme: theme, timeZone: timeZone).render(
                 snapshot?.incident(id: id), id: id, snapshot: snapshot, state: state, in: layout.body, on: &screen)
-            renderPageFooter(snapshot, hints: [("q", "quit"), ("Esc", "incidents"), ("i", "board"),
-                                               ("\(theme.glyphs.upDownKeys)", "scroll"), ("?", "help")],
-                             in: layout.footer, on: &screen)
+            renderPageFooter(
+                snapshot,
+                hints: [
+                    ("q", "quit"), ("Esc", "incidents"), ("i", "board"),
+                    ("\(theme.glyphs.upDownKeys)", "scroll"), ("?", "help"),
+                ],
+                in: layout.footer, on: &screen)
         }
         if state.showsHelp {
             BoardView.helpOverlay(theme: theme).render(in: screen.area, on: &screen)
@@ -97,8 +106,10 @@ public struct BoardView: Sendable {
         if let snapshot {
             if overall == .up, !snapshot.firing.isEmpty {
                 // Everything answers again, but alerts still fire: not OK until they resolve.
-                left.append(Span(glyphs.status(.degraded) + " RECOVERING",
-                                 style: theme.style(for: .degraded).adding(.bold)))
+                left.append(
+                    Span(
+                        glyphs.status(.degraded) + " RECOVERING",
+                        style: theme.style(for: .degraded).adding(.bold)))
             } else {
                 let word = overall == .up ? "OK" : overall.rawValue.uppercased()
                 left.append(Span(glyphs.status(overall) + " " + word, style: theme.style(for: overall).adding(.bold)))
@@ -124,15 +135,18 @@ public struct BoardView: Sendable {
         // Root causes come first; the alert summary takes what they leave, in its longest form that fits.
         let incidents = incidentLine(snapshot, overall: overall, width: .max)
         var alerts = Line("")
-        for candidate in alertSummaries(snapshot) where candidate.displayWidth + 2 + incidents.displayWidth
-            <= second.width {
+        for candidate in alertSummaries(snapshot)
+        where candidate.displayWidth + 2 + incidents.displayWidth
+            <= second.width
+        {
             alerts = candidate
             break
         }
         if alerts.displayWidth > 0 { screen.put(alerts, in: second, y: second.y) }
         let incidentsWidth = max(0, second.width - (alerts.displayWidth > 0 ? alerts.displayWidth + 2 : 0))
-        screen.put(incidentLine(snapshot, overall: overall, width: incidentsWidth), x: second.x, y: second.y,
-                   clip: second)
+        screen.put(
+            incidentLine(snapshot, overall: overall, width: incidentsWidth), x: second.x, y: second.y,
+            clip: second)
     }
 
     /// `prometheus http://127.0.0.1:9090`, then `prometheus 127.0.0.1:9090`, then `prometheus`; none
@@ -161,7 +175,8 @@ public struct BoardView: Sendable {
         let short = Span("\(firing) firing", style: red)
         var forms: [Line] = []
         if suppressed > 0 || quiet > 0 {
-            let parts = ["\(firing - suppressed - quiet) paging"] + (suppressed > 0 ? ["\(suppressed) suppressed"] : [])
+            let parts =
+                ["\(firing - suppressed - quiet) paging"] + (suppressed > 0 ? ["\(suppressed) suppressed"] : [])
                 + (quiet > 0 ? ["\(quiet) quiet"] : [])
             let detail = Span(" (" + parts.joined(separator: ", ") + ")", style: theme.dimStyle)
             forms.append(Line([count, detail], alignment: .right))
@@ -178,7 +193,7 @@ public struct BoardView: Sendable {
         var worst: ProbeStatus?
         for index in snapshot.services.indices {
             guard snapshot.services[index].hasProbe || snapshot.services[index].role == .inferredRootCause,
-                  let status = snapshot.services[index].status
+                let status = snapshot.services[index].status
             else { continue }
             worst = max(worst ?? status, status)
         }
@@ -310,7 +325,8 @@ public struct BoardView: Sendable {
             var spans = [Span(BoardFormat.clock(event.time, timeZone: timeZone) + " ", style: theme.dimStyle)]
             if event.event == .firing {
                 let quiet = event.suppressed || event.isQuiet
-                let style = quiet ? theme.resolve(.fg(.yellow)) : theme.resolve(Style(foreground: .red, attributes: .bold))
+                let style =
+                    quiet ? theme.resolve(.fg(.yellow)) : theme.resolve(Style(foreground: .red, attributes: .bold))
                 spans.append(Span(quiet ? "QUIET    " : "PAGED    ", style: style))
             } else {
                 spans.append(Span("RESOLVED ", style: theme.resolve(.fg(.green))))
@@ -321,28 +337,34 @@ public struct BoardView: Sendable {
                 spans.append(Span(" \(glyphs.causeArrow) \(root)", style: theme.dimStyle))
             }
             if let incident = event.incident { spans.append(Span("  \(incident)", style: theme.resolve(.fg(.cyan)))) }
-            screen.put(Line(spans).truncated(toWidth: area.width, ellipsis: glyphs.ellipsis), x: area.x,
-                       y: top + 1 + slot, clip: area)
+            screen.put(
+                Line(spans).truncated(toWidth: area.width, ellipsis: glyphs.ellipsis), x: area.x,
+                y: top + 1 + slot, clip: area)
         }
     }
 
     // MARK: Footer
 
     /// The footer of the incidents views: key hints.
-    private func renderPageFooter(_ snapshot: BoardSnapshot?, hints: [(String, String)], in area: Rect,
-                                  on screen: inout Screen) {
+    private func renderPageFooter(
+        _ snapshot: BoardSnapshot?, hints: [(String, String)], in area: Rect,
+        on screen: inout Screen
+    ) {
         var spans: [Span] = []
         for (keys, action) in hints {
             if !spans.isEmpty { spans.append(Span("  ")) }
             spans.append(Span(keys, style: theme.headerStyle))
             spans.append(Span(" " + action, style: theme.dimStyle))
         }
-        screen.put(Line(spans).truncated(toWidth: area.width, ellipsis: theme.glyphs.ellipsis), x: area.x, y: area.y,
-                   clip: area)
+        screen.put(
+            Line(spans).truncated(toWidth: area.width, ellipsis: theme.glyphs.ellipsis), x: area.x, y: area.y,
+            clip: area)
     }
 
-    private func renderFooter(_ snapshot: BoardSnapshot?, rows: [BoardRow], state: BoardState, layout: BoardLayout,
-                              on screen: inout Screen) {
+    private func renderFooter(
+        _ snapshot: BoardSnapshot?, rows: [BoardRow], state: BoardState, layout: BoardLayout,
+        on screen: inout Screen
+    ) {
         let area = layout.footer
         let glyphs = theme.glyphs
         let key = theme.headerStyle
@@ -374,9 +396,12 @@ public struct BoardView: Sendable {
             info.append(Span(message, style: theme.resolve(.fg(.cyan))))
         } else if let ending = snapshot.flatMap(Self.silenceEndingSoon) {
             // A silence about to end: whoever set it may want to extend it before the pages resume.
-            let minutes = max(1, Int((ending.endsAt.timeIntervalSince(snapshot?.time ?? ending.endsAt) / 60).rounded(.up)))
-            info.append(Span("silence \(ending.id) on \(ending.service) ends in \(minutes)m",
-                             style: theme.resolve(Style(foreground: .yellow, attributes: .bold))))
+            let minutes = max(
+                1, Int((ending.endsAt.timeIntervalSince(snapshot?.time ?? ending.endsAt) / 60).rounded(.up)))
+            info.append(
+                Span(
+                    "silence \(ending.id) on \(ending.service) ends in \(minutes)m",
+                    style: theme.resolve(Style(foreground: .yellow, attributes: .bold))))
         } else {
             if state.sort != .tree { info.append(Span("sort: \(state.sort.rawValue)", style: theme.dimStyle)) }
             if state.cascadeOnly {
@@ -385,11 +410,15 @@ public struct BoardView: Sendable {
             }
             if !state.filter.isEmpty {
                 if !info.isEmpty { info.append(Span("  ")) }
-                info.append(Span("filter \"\(state.filter)\" \(rows.count)/\(total)", style: theme.resolve(
-                    Style(foreground: .cyan, attributes: .bold))))
+                info.append(
+                    Span(
+                        "filter \"\(state.filter)\" \(rows.count)/\(total)",
+                        style: theme.resolve(
+                            Style(foreground: .cyan, attributes: .bold))))
             }
             if !layout.detailCoversTable, rows.count > layout.visibleTableRows, let selected = state.selected,
-               let index = rows.firstIndex(where: { snapshot?.services[$0.index].name == selected }) {
+                let index = rows.firstIndex(where: { snapshot?.services[$0.index].name == selected })
+            {
                 if !info.isEmpty { info.append(Span("  ")) }
                 info.append(Span("\(index + 1)/\(rows.count)", style: theme.dimStyle))
             }
@@ -423,7 +452,9 @@ public struct BoardView: Sendable {
         func width(_ hints: [(keys: String, action: String, keep: Int)]) -> Int {
             hints.reduce(0) { $0 + $1.keys.displayWidth + 1 + $1.action.displayWidth } + 2 * max(0, hints.count - 1)
         }
-        while hints.count > 1, width(hints) > room, let least = hints.indices.min(by: { hints[$0].keep < hints[$1].keep }) {
+        while hints.count > 1, width(hints) > room,
+            let least = hints.indices.min(by: { hints[$0].keep < hints[$1].keep })
+        {
             hints.remove(at: least)
         }
         var spans: [Span] = []
@@ -448,24 +479,25 @@ public struct BoardView: Sendable {
     static func helpOverlay(theme: Theme) -> HelpOverlay {
         let glyphs = theme.glyphs
         let statuses = [glyphs.up, glyphs.degraded, glyphs.down, glyphs.unknown].joined(separator: " ")
-        return HelpOverlay(entries: [
-            HelpEntry(glyphs.upDownKeys + " j k", "move the selection (scroll the detail pane)"),
-            HelpEntry("PgUp PgDn", "move a page"),
-            HelpEntry("g G", "first / last row"),
-            HelpEntry("Enter", "open or close the detail pane"),
-            HelpEntry("Tab", "switch between table and detail pane"),
-            HelpEntry("/", "filter by name or title (Esc clears)"),
-            HelpEntry("s", "sort: tree, status, name, budget, burn"),
-            HelpEntry("c", "cascade only: root causes and their victims"),
-            HelpEntry("i", "incidents: open, then recent (Enter: timeline)"),
-            HelpEntry("r", "probe the selected service now"),
-            HelpEntry("p", "pause or resume probing"),
-            HelpEntry("m", "silence the selected service for 1h (asks why)"),
-            HelpEntry("q Esc", "quit"),
-            HelpEntry(statuses, "up, degraded, down, no data"),
-            HelpEntry("ROOT \(glyphs.times)5", "root cause; 5 services fail because of it"),
-            HelpEntry("\(glyphs.causeArrow) name", "fails because of the root cause name"),
-        ], title: "IncidentBoard keys", theme: theme)
+        return HelpOverlay(
+            entries: [
+                HelpEntry(glyphs.upDownKeys + " j k", "move the selection (scroll the detail pane)"),
+                HelpEntry("PgUp PgDn", "move a page"),
+                HelpEntry("g G", "first / last row"),
+                HelpEntry("Enter", "open or close the detail pane"),
+                HelpEntry("Tab", "switch between table and detail pane"),
+                HelpEntry("/", "filter by name or title (Esc clears)"),
+                HelpEntry("s", "sort: tree, status, name, budget, burn"),
+                HelpEntry("c", "cascade only: root causes and their victims"),
+                HelpEntry("i", "incidents: open, then recent (Enter: timeline)"),
+                HelpEntry("r", "probe the selected service now"),
+                HelpEntry("p", "pause or resume probing"),
+                HelpEntry("m", "silence the selected service for 1h (asks why)"),
+                HelpEntry("q Esc", "quit"),
+                HelpEntry(statuses, "up, degraded, down, no data"),
+                HelpEntry("ROOT \(glyphs.times)5", "root cause; 5 services fail because of it"),
+                HelpEntry("\(glyphs.causeArrow) name", "fails because of the root cause name"),
+            ], title: "IncidentBoard keys", theme: theme)
     }
 }
 

@@ -20,21 +20,24 @@ extension DetailPane {
         for step in result.steps {
             let isFailure = step.name == failed && !step.isCleanup
             var spans = [
-                Span(isFailure ? " \(marker) " : "   ", style: theme.resolve(Style(foreground: .red, attributes: .bold))),
+                Span(
+                    isFailure ? " \(marker) " : "   ", style: theme.resolve(Style(foreground: .red, attributes: .bold))),
                 stepStatusSpan(step.status),
-                Span(" " + Self.pad(clip(step.name, nameWidth), nameWidth),
-                     style: isFailure ? Style(attributes: .bold) : .plain),
+                Span(
+                    " " + Self.pad(clip(step.name, nameWidth), nameWidth),
+                    style: isFailure ? Style(attributes: .bold) : .plain),
                 Span(Self.pad(step.status == .skipped ? "" : BoardFormat.latency(step.latency), 8, right: true)),
             ]
             var note: [String] = []
             if step.isCleanup { note.append("cleanup") }
             if let error = step.error { note.append(error) }
             if !note.isEmpty {
-                let style: Style = switch step.status {
-                case .down: theme.resolve(.fg(.red))
-                case .degraded: theme.resolve(.fg(.yellow))
-                case .up, .skipped: theme.dimStyle
-                }
+                let style: Style =
+                    switch step.status {
+                    case .down: theme.resolve(.fg(.red))
+                    case .degraded: theme.resolve(.fg(.yellow))
+                    case .up, .skipped: theme.dimStyle
+                    }
                 spans.append(Span("  " + note.joined(separator: ": "), style: style))
             }
             lines.append(Line(spans))

@@ -11,8 +11,10 @@ struct DetailPane {
     /// Rows of the burn-down chart.
     static let chartRows = 4
 
-    func render(service: ServiceSnapshot?, snapshot: BoardSnapshot?, state: BoardState, in area: Rect,
-                on screen: inout Screen) {
+    func render(
+        service: ServiceSnapshot?, snapshot: BoardSnapshot?, state: BoardState, in area: Rect,
+        on screen: inout Screen
+    ) {
         guard !area.isEmpty else { return }
         screen.fill(area)
         let focused = state.focus == .detail
@@ -46,7 +48,9 @@ struct DetailPane {
         guard service.role == .impacted, let own = service.latency5m else { return [] }
         let byName = Dictionary(snapshot.services.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         func figures(_ name: String, _ summary: LatencySummary?) -> [Span] {
-            guard let summary else { return [Span(name, style: theme.headerStyle), Span(" --", style: theme.dimStyle)] }
+            guard let summary else {
+                return [Span(name, style: theme.headerStyle), Span(" --", style: theme.dimStyle)]
+            }
             return [
                 Span(name, style: theme.headerStyle),
                 Span(" p50 ", style: theme.dimStyle), Span(BoardFormat.latency(summary.p50)),
@@ -79,8 +83,11 @@ struct DetailPane {
 
         // State, cause and the last probe.
         var state: [Span] = [table.statusSpan(service), Span(" ")]
-        state.append(Span(BoardFormat.statusWord(service.status), style: service.status.map(theme.style(for:))
-            ?? theme.dimStyle))
+        state.append(
+            Span(
+                BoardFormat.statusWord(service.status),
+                style: service.status.map(theme.style(for:))
+                    ?? theme.dimStyle))
         let cause = table.causeCell(service, primaryRoot: ServicesTableView.primaryRootCauses(snapshot)[service.name])
         if !cause.spans.allSatisfy({ $0.text.isEmpty }) {
             state.append(Span("  "))
@@ -112,8 +119,9 @@ struct DetailPane {
         // Where it sits in the graph.
         let paths = upstreamPaths(of: service, in: snapshot)
         if service.role.isRootCause {
-            lines += labelled("upstream path", [Span("none: this is the root cause", style: theme.dimStyle)],
-                              width: width)
+            lines += labelled(
+                "upstream path", [Span("none: this is the root cause", style: theme.dimStyle)],
+                width: width)
         } else if !paths.isEmpty {
             for (number, path) in paths.enumerated() {
                 var spans: [Span] = []
@@ -135,7 +143,7 @@ struct DetailPane {
         } else {
             for (number, alert) in alerts.enumerated() {
                 var spans = [
-                    Span(alert.alert.rawValue, style: theme.resolve(Style(foreground: .red, attributes: .bold))),
+                    Span(alert.alert.rawValue, style: theme.resolve(Style(foreground: .red, attributes: .bold)))
                 ]
                 if let rule = alert.rule { spans.append(Span(" " + rule)) }
                 spans.append(Span(" " + alert.severity.rawValue, style: theme.dimStyle))
@@ -176,11 +184,12 @@ struct DetailPane {
             }
             lines += labelled("burn rate", pieces: pieces, width: width)
             if let exhaustion = availability.timeToExhaustion {
-                lines.append(Line([
-                    Span(Self.pad("exhausted in", 14), style: label),
-                    Span(BoardFormat.remaining(exhaustion), style: theme.resolve(.fg(.red))),
-                    Span(" at the 1h burn rate", style: theme.dimStyle),
-                ]))
+                lines.append(
+                    Line([
+                        Span(Self.pad("exhausted in", 14), style: label),
+                        Span(BoardFormat.remaining(exhaustion), style: theme.resolve(.fg(.red))),
+                        Span(" at the 1h burn rate", style: theme.dimStyle),
+                    ]))
             }
             if let latency = service.latencySLI {
                 lines.append(sliLine("latency SLI", latency))
@@ -259,8 +268,10 @@ struct DetailPane {
         if counts.total > 0, !status.budgetIsMeaningful {
             spans.append(Span("not yet meaningful", style: theme.dimStyle))
         } else {
-            spans.append(Span(BudgetBar(remaining: counts.total > 0 ? status.budgetRemaining : nil, theme: theme).label,
-                              style: BudgetBar(remaining: status.budgetRemaining, theme: theme).style))
+            spans.append(
+                Span(
+                    BudgetBar(remaining: counts.total > 0 ? status.budgetRemaining : nil, theme: theme).label,
+                    style: BudgetBar(remaining: status.budgetRemaining, theme: theme).style))
         }
         if counts.coverage < 0.999 {
             let percent = Int((max(0, counts.coverage) * 100).rounded(.down))
@@ -273,10 +284,12 @@ struct DetailPane {
     private func burnDown(_ history: [Double], current: Double, width: Int) -> [Line] {
         let minutes = history.count
         let span = minutes >= 120 ? "\(minutes / 60)h" : "\(minutes)m"
-        var lines = [Line([
-            Span("error budget left", style: theme.headerStyle),
-            Span(minutes > 0 ? ", last \(span)" : "", style: theme.dimStyle),
-        ])]
+        var lines = [
+            Line([
+                Span("error budget left", style: theme.headerStyle),
+                Span(minutes > 0 ? ", last \(span)" : "", style: theme.dimStyle),
+            ])
+        ]
         guard minutes > 1 else {
             lines.append(Line(" not enough samples yet (one a minute)", style: theme.dimStyle))
             return lines
@@ -288,8 +301,9 @@ struct DetailPane {
         BurnDownChart(values: history.map { Optional($0) }, range: low...1, style: style, glyphs: theme.glyphs)
             .render(in: Rect(x: 5, y: 0, width: chartWidth, height: Self.chartRows), on: &chart)
         chart.put("100%", x: 0, y: 0, style: theme.dimStyle)
-        chart.put(low < 0 ? BudgetBar(remaining: low, theme: theme).label : "0%", x: 0, y: Self.chartRows - 1,
-                  style: theme.dimStyle)
+        chart.put(
+            low < 0 ? BudgetBar(remaining: low, theme: theme).label : "0%", x: 0, y: Self.chartRows - 1,
+            style: theme.dimStyle)
         for row in 0..<Self.chartRows {
             lines.append(chart.line(row: row))
         }

@@ -26,12 +26,16 @@ struct IncidentTimelineView {
     /// Rows of timeline that fit below the chart in `body`.
     func timelineHeight(in body: Rect) -> Int {
         let inner = Self.inner(body)
-        return max(0, inner.height - Self.linesAboveChart - Self.chartHeight(inner: inner.height)
-            - Self.linesBelowChart)
+        return max(
+            0,
+            inner.height - Self.linesAboveChart - Self.chartHeight(inner: inner.height)
+                - Self.linesBelowChart)
     }
 
-    func render(_ incident: BoardIncident?, id: String, snapshot: BoardSnapshot?, state: BoardState, in area: Rect,
-                on screen: inout Screen) {
+    func render(
+        _ incident: BoardIncident?, id: String, snapshot: BoardSnapshot?, state: BoardState, in area: Rect,
+        on screen: inout Screen
+    ) {
         guard !area.isEmpty else { return }
         screen.fill(area)
         let glyphs = theme.glyphs
@@ -39,28 +43,34 @@ struct IncidentTimelineView {
         if let record = incident?.record {
             title.append(Span(" \(glyphs.separator) " + (record.isOpen ? "open" : "closed"), style: theme.dimStyle))
         }
-        let block = Block(title: Line(title), borderStyle: theme.resolve(Style(foreground: .cyan, attributes: .bold)),
-                          glyphs: glyphs)
+        let block = Block(
+            title: Line(title), borderStyle: theme.resolve(Style(foreground: .cyan, attributes: .bold)),
+            glyphs: glyphs)
         block.render(in: area, on: &screen)
         let inner = Self.inner(area)
         guard !inner.isEmpty else { return }
         guard let incident, let snapshot else {
-            Paragraph("\(id) is no longer listed (Esc goes back)", style: theme.dimStyle,
-                      ellipsis: glyphs.ellipsis).render(in: inner, on: &screen)
+            Paragraph(
+                "\(id) is no longer listed (Esc goes back)", style: theme.dimStyle,
+                ellipsis: glyphs.ellipsis
+            ).render(in: inner, on: &screen)
             return
         }
         let record = incident.record
         var y = inner.y
-        screen.put(summary(record, now: snapshot.time).truncated(toWidth: inner.width, ellipsis: glyphs.ellipsis),
-                   x: inner.x, y: y, clip: inner)
+        screen.put(
+            summary(record, now: snapshot.time).truncated(toWidth: inner.width, ellipsis: glyphs.ellipsis),
+            x: inner.x, y: y, clip: inner)
         y += 1
-        screen.put(times(record).truncated(toWidth: inner.width, ellipsis: glyphs.ellipsis), x: inner.x, y: y,
-                   clip: inner)
+        screen.put(
+            times(record).truncated(toWidth: inner.width, ellipsis: glyphs.ellipsis), x: inner.x, y: y,
+            clip: inner)
         y += 1
         let chartArea = Rect(x: inner.x, y: y, width: inner.width, height: Self.chartHeight(inner: inner.height))
         guard !chartArea.isEmpty else { return }
-        renderChart(incident, threshold: snapshot.service(named: record.root)?.latencyThreshold, now: snapshot.time,
-                    in: chartArea, on: &screen)
+        renderChart(
+            incident, threshold: snapshot.service(named: record.root)?.latencyThreshold, now: snapshot.time,
+            in: chartArea, on: &screen)
         y = chartArea.bottom + 2
         guard y < inner.bottom else { return }
         screen.put(Line("TIMELINE", style: theme.headerStyle), x: inner.x, y: y, clip: inner)
@@ -89,8 +99,11 @@ struct IncidentTimelineView {
         }
         return Line([
             Span("ROOT ", style: stateStyle), Span(record.root, style: theme.headerStyle),
-            Span(" " + (record.isOpen ? record.state.rawValue : "closed"), style: record.isOpen ? stateStyle
-                : theme.dimStyle),
+            Span(
+                " " + (record.isOpen ? record.state.rawValue : "closed"),
+                style: record.isOpen
+                    ? stateStyle
+                    : theme.dimStyle),
             separator, Span(IncidentsReport.duration(record.duration(now: now))),
             separator, Span("\(record.victimNames.count) victim\(record.victimNames.count == 1 ? "" : "s")"),
             separator, Span("\(counts.sent) paged, \(counts.suppressed) suppressed"),
@@ -123,20 +136,25 @@ struct IncidentTimelineView {
     /// The root's latency over the incident: a line of the slowest answer per column, failed
     /// probes as a red mark on the bottom row, the latency threshold dotted, then a row of markers
     /// and one of the times at either end.
-    private func renderChart(_ incident: BoardIncident, threshold: Duration?, now: Date, in area: Rect,
-                             on screen: inout Screen) {
+    private func renderChart(
+        _ incident: BoardIncident, threshold: Duration?, now: Date, in area: Rect,
+        on screen: inout Screen
+    ) {
         let glyphs = theme.glyphs
         let points = incident.trace.points
         let record = incident.record
         guard !points.isEmpty else {
-            Paragraph("no latency in memory for this incident (read back after a restart): "
-                + "`incidentboard report \(record.id)` draws it from the history",
-                      style: theme.dimStyle, ellipsis: glyphs.ellipsis).render(in: area, on: &screen)
+            Paragraph(
+                "no latency in memory for this incident (read back after a restart): "
+                    + "`incidentboard report \(record.id)` draws it from the history",
+                style: theme.dimStyle, ellipsis: glyphs.ellipsis
+            ).render(in: area, on: &screen)
             return
         }
         let axisWidth = 6
-        let plot = Rect(x: area.x + axisWidth + 1, y: area.y, width: max(0, area.width - axisWidth - 1),
-                        height: area.height)
+        let plot = Rect(
+            x: area.x + axisWidth + 1, y: area.y, width: max(0, area.width - axisWidth - 1),
+            height: area.height)
         guard plot.width >= 4, plot.height >= 2 else { return }
         let start = min(points[0].time, record.onset)
         let end = max(points[points.count - 1].time, record.closed ?? now, start.addingTimeInterval(60))
@@ -165,19 +183,25 @@ struct IncidentTimelineView {
         let thresholdMs = threshold.map { $0.milliseconds }
         let top = max(slowest.compactMap { $0 }.max() ?? 1, (thresholdMs ?? 0) * 1.25, 1)
         // Axis: the top value and zero.
-        screen.put(Line(BoardFormat.latency(.milliseconds(Int64(top.rounded()))), style: theme.dimStyle,
-                        alignment: .right), in: Rect(x: area.x, y: area.y, width: axisWidth, height: 1), y: area.y)
-        screen.put(Line("0", style: theme.dimStyle, alignment: .right),
-                   in: Rect(x: area.x, y: plot.bottom - 1, width: axisWidth, height: 1), y: plot.bottom - 1)
+        screen.put(
+            Line(
+                BoardFormat.latency(.milliseconds(Int64(top.rounded()))), style: theme.dimStyle,
+                alignment: .right), in: Rect(x: area.x, y: area.y, width: axisWidth, height: 1), y: area.y)
+        screen.put(
+            Line("0", style: theme.dimStyle, alignment: .right),
+            in: Rect(x: area.x, y: plot.bottom - 1, width: axisWidth, height: 1), y: plot.bottom - 1)
         for row in plot.y..<plot.bottom {
             screen.put(glyphs.vertical, x: plot.x - 1, y: row, style: theme.dimStyle)
         }
         if let thresholdMs, thresholdMs < top {
             let fromBottom = Int((thresholdMs / top * Double(plot.height - 1)).rounded())
             let row = plot.bottom - 1 - fromBottom
-            for x in plot.x..<plot.right { screen.put(glyphs.usesBraille ? "┄" : ".", x: x, y: row, style: theme.dimStyle) }
-            screen.put(Line("slo", style: theme.dimStyle, alignment: .right),
-                       in: Rect(x: area.x, y: row, width: axisWidth, height: 1), y: row)
+            for x in plot.x..<plot.right {
+                screen.put(glyphs.usesBraille ? "┄" : ".", x: x, y: row, style: theme.dimStyle)
+            }
+            screen.put(
+                Line("slo", style: theme.dimStyle, alignment: .right),
+                in: Rect(x: area.x, y: row, width: axisWidth, height: 1), y: row)
         }
         BurnDownChart(values: slowest, range: 0...top, style: theme.resolve(.fg(.yellow)), glyphs: glyphs)
             .render(in: plot, on: &screen)
@@ -186,8 +210,10 @@ struct IncidentTimelineView {
         }
         // Markers under the plot, then the times at either end.
         let markerRow = area.bottom
-        let marks: [(Marker, Date?)] = [(.onset, record.onset), (.recovered, record.rootRecovered),
-                                        (.firstPage, record.firstAlert)]
+        let marks: [(Marker, Date?)] = [
+            (.onset, record.onset), (.recovered, record.rootRecovered),
+            (.firstPage, record.firstAlert),
+        ]
         var taken: Set<Int> = []
         for (kind, time) in marks {
             guard let time, time >= start, time <= end else { continue }
@@ -201,10 +227,13 @@ struct IncidentTimelineView {
         }
         let axis = Rect(x: plot.x, y: markerRow + 1, width: plot.width, height: 1)
         screen.put(Line(BoardFormat.clock(start, timeZone: timeZone), style: theme.dimStyle), in: axis, y: axis.y)
-        screen.put(Line("root latency, slowest per column; \(glyphs.down) failed", style: theme.dimStyle,
-                        alignment: .center), in: axis, y: axis.y)
-        screen.put(Line(BoardFormat.clock(end, timeZone: timeZone), style: theme.dimStyle, alignment: .right),
-                   in: axis, y: axis.y)
+        screen.put(
+            Line(
+                "root latency, slowest per column; \(glyphs.down) failed", style: theme.dimStyle,
+                alignment: .center), in: axis, y: axis.y)
+        screen.put(
+            Line(BoardFormat.clock(end, timeZone: timeZone), style: theme.dimStyle, alignment: .right),
+            in: axis, y: axis.y)
     }
 
     /// `01:23:05  credit-bureau slow: onset`, a line per moment.
@@ -216,13 +245,16 @@ struct IncidentTimelineView {
             } else if moment.text.hasPrefix("alert suppressed") || moment.text.hasPrefix("alert resolved") {
                 style = theme.dimStyle
             } else if moment.text.hasPrefix("closed") || moment.text.hasSuffix("is back")
-                || moment.text.hasSuffix("recovered") {
+                || moment.text.hasSuffix("recovered")
+            {
                 style = theme.resolve(.fg(.green))
             } else {
                 style = .plain
             }
-            return Line([Span(BoardFormat.clock(moment.time, timeZone: timeZone) + "  ", style: theme.dimStyle),
-                         Span(moment.text, style: style)])
+            return Line([
+                Span(BoardFormat.clock(moment.time, timeZone: timeZone) + "  ", style: theme.dimStyle),
+                Span(moment.text, style: style),
+            ])
         }
     }
 }

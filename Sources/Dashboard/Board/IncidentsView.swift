@@ -31,27 +31,32 @@ struct IncidentsView {
         let open = incidents.filter(\.record.isOpen).count
         let title = Line([
             Span("Incidents", style: theme.headerStyle),
-            Span(" \(theme.glyphs.separator) \(open) open \(theme.glyphs.separator) \(incidents.count - open) closed",
-                 style: theme.dimStyle),
+            Span(
+                " \(theme.glyphs.separator) \(open) open \(theme.glyphs.separator) \(incidents.count - open) closed",
+                style: theme.dimStyle),
         ])
-        let block = Block(title: title, borderStyle: theme.resolve(Style(foreground: .cyan, attributes: .bold)),
-                          glyphs: theme.glyphs)
+        let block = Block(
+            title: title, borderStyle: theme.resolve(Style(foreground: .cyan, attributes: .bold)),
+            glyphs: theme.glyphs)
         block.render(in: area, on: &screen)
         let inner = block.inner(area)
         guard !inner.isEmpty, let snapshot else { return }
         let selected = state.selectedIncident.flatMap { id in incidents.firstIndex { $0.record.id == id } }
         let visible = Table.visibleRowCount(height: inner.height)
-        let first = Table.scrollOffset(selected: selected, offset: state.incidentsOffset, visibleRows: visible,
-                                       rowCount: incidents.count)
+        let first = Table.scrollOffset(
+            selected: selected, offset: state.incidentsOffset, visibleRows: visible,
+            rowCount: incidents.count)
         let shown = incidents.isEmpty ? [] : Array(incidents[first..<min(incidents.count, first + visible)])
         var table = Table(columns: Self.columns, rows: shown.map { row($0.record, now: snapshot.time) }, theme: theme)
         table.selected = selected.map { $0 - first }
         table.render(in: inner, on: &screen)
         if incidents.isEmpty {
             let body = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: max(0, inner.height - 1))
-            Paragraph("no incidents since the board started", style: theme.dimStyle, alignment: .center,
-                      ellipsis: theme.glyphs.ellipsis)
-                .render(in: body.centered(width: body.width, height: 1), on: &screen)
+            Paragraph(
+                "no incidents since the board started", style: theme.dimStyle, alignment: .center,
+                ellipsis: theme.glyphs.ellipsis
+            )
+            .render(in: body.centered(width: body.width, height: 1), on: &screen)
         }
     }
 
@@ -60,8 +65,10 @@ struct IncidentsView {
         let stateCell: Line
         if record.isOpen {
             let status: ProbeStatus = record.state == .slow ? .degraded : record.state == .recovered ? .up : .down
-            stateCell = Line([Span(glyphs.status(status) + " ", style: theme.style(for: status)),
-                              Span(record.state.rawValue, style: theme.style(for: status).adding(.bold))])
+            stateCell = Line([
+                Span(glyphs.status(status) + " ", style: theme.style(for: status)),
+                Span(record.state.rawValue, style: theme.style(for: status).adding(.bold)),
+            ])
         } else {
             stateCell = Line([Span(glyphs.up + " ", style: theme.dimStyle), Span("closed", style: theme.dimStyle)])
         }

@@ -23,8 +23,10 @@ struct ServicesTableView {
         case service, availability, p50, p99, sparkline, budget, burn, cause
     }
 
-    func render(snapshot: BoardSnapshot?, rows: [BoardRow], state: BoardState, in area: Rect,
-                on screen: inout Screen) {
+    func render(
+        snapshot: BoardSnapshot?, rows: [BoardRow], state: BoardState, in area: Rect,
+        on screen: inout Screen
+    ) {
         guard !area.isEmpty else { return }
         let columns = Self.columns
         var table = Table(columns: columns, rows: [], theme: theme)
@@ -41,8 +43,9 @@ struct ServicesTableView {
         let primaryRoots = snapshot.map(Self.primaryRootCauses) ?? [:]
         if let snapshot {
             table.rows = shown.map { row in
-                self.row(snapshot.services[row.index], position: row.position, widths: widths,
-                         primaryRoot: primaryRoots[snapshot.services[row.index].name])
+                self.row(
+                    snapshot.services[row.index], position: row.position, widths: widths,
+                    primaryRoot: primaryRoots[snapshot.services[row.index].name])
             }
         }
         table.selected = selectedIndex.map { $0 - first }
@@ -76,8 +79,10 @@ struct ServicesTableView {
         return roots
     }
 
-    private func row(_ service: ServiceSnapshot, position: TreePosition?, widths: [Int?],
-                     primaryRoot: String?) -> TableRow {
+    private func row(
+        _ service: ServiceSnapshot, position: TreePosition?, widths: [Int?],
+        primaryRoot: String?
+    ) -> TableRow {
         let glyphs = theme.glyphs
         var cells = [Line](repeating: Line(""), count: Self.columns.count)
         func width(_ column: Column) -> Int? { widths[column.rawValue] }
@@ -126,7 +131,8 @@ struct ServicesTableView {
 
         if let budgetWidth = width(.budget) {
             if let availability = service.availability, availability.counts.total > 0,
-               !availability.budgetIsMeaningful {
+                !availability.budgetIsMeaningful
+            {
                 // A budget from a sliver of the window reads as a huge overspend; the detail pane says why.
                 cells[Column.budget.rawValue] = Line("too new", style: theme.dimStyle)
             } else if let availability = service.availability, availability.counts.total > 0 {
@@ -190,8 +196,10 @@ struct ServicesTableView {
         case .rootCause:
             return Line("ROOT" + radius, style: red)
         case .slowRootCause:
-            return Line([Span("ROOT" + radius, style: theme.resolve(Style(foreground: .yellow, attributes: .bold))),
-                         Span(" slow", style: yellow)])
+            return Line([
+                Span("ROOT" + radius, style: theme.resolve(Style(foreground: .yellow, attributes: .bold))),
+                Span(" slow", style: yellow),
+            ])
         case .inferredRootCause:
             return Line("inferred" + radius, style: red)
         case .recoveredRootCause:

@@ -77,7 +77,8 @@ enum DisplayWidth {
         // arrow and braille glyphs (none of them emoji, so only a variation selector could widen them).
         if (0xAC00...0xD7A3).contains(value), scalars.count == 1 { return 2 }
         if (0x2190...0x21FF).contains(value) || (0x2500...0x259F).contains(value)
-            || (0x2800...0x28FF).contains(value), scalars.count == 1 {
+            || (0x2800...0x28FF).contains(value), scalars.count == 1
+        {
             return 1
         }
         let properties = first.properties

@@ -53,8 +53,10 @@ public struct Screen: Sendable, Hashable {
             // One glyph per scalar: no grapheme breaking needed (the common case, and the fast one).
             for scalar in text.unicodeScalars {
                 let glyphWidth = DisplayWidth.simpleWidth(scalar.value)
-                guard place(String(Character(scalar)), width: glyphWidth, column: &column, y: y, bounds: bounds,
-                            style: style)
+                guard
+                    place(
+                        String(Character(scalar)), width: glyphWidth, column: &column, y: y, bounds: bounds,
+                        style: style)
                 else { break }
             }
             return column
@@ -78,8 +80,10 @@ public struct Screen: Sendable, Hashable {
 
     /// Draws one glyph at `column` within `bounds` and advances `column`; `false` once the right edge
     /// is reached. Half a wide glyph is never drawn: where one would cross an edge, a space shows.
-    private mutating func place(_ symbol: @autoclosure () -> String, width glyphWidth: Int, column: inout Int, y: Int,
-                                bounds: Rect, style: Style) -> Bool {
+    private mutating func place(
+        _ symbol: @autoclosure () -> String, width glyphWidth: Int, column: inout Int, y: Int,
+        bounds: Rect, style: Style
+    ) -> Bool {
         if column >= bounds.right { return false }
         if column + glyphWidth > bounds.right {
             if column >= bounds.x { setCell(.blank(style), x: column, y: y) }

@@ -1,8 +1,9 @@
 import CNcursesw
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why the terminal could not be taken over.
@@ -78,7 +79,8 @@ public final class NcursesTerminal: Terminal {
             let pair = colorPair(foreground: style.foreground, background: style.background)
             // Without a UTF-8 locale ncurses would print each byte of a Korean title as `M-x` and wreck
             // the layout; a `?` per cell keeps every column where the frame put it.
-            let symbol = isUTF8 || update.cell.symbol.utf8.allSatisfy({ $0 < 0x80 })
+            let symbol =
+                isUTF8 || update.cell.symbol.utf8.allSatisfy({ $0 < 0x80 })
                 ? update.cell.symbol : String(repeating: "?", count: update.cell.width)
             symbol.withCString { text in
                 cncurses_put(Int32(update.y), Int32(update.x), text, Int32(style.attributes.rawValue), pair)
@@ -91,8 +93,11 @@ public final class NcursesTerminal: Terminal {
     /// the next frame a full redraw.
     public func readKey(timeout: Duration) -> Key? {
         guard isActive else { return nil }
-        let milliseconds = Int32(clamping: max(0, timeout.components.seconds * 1000
-            + timeout.components.attoseconds / 1_000_000_000_000_000))
+        let milliseconds = Int32(
+            clamping: max(
+                0,
+                timeout.components.seconds * 1000
+                    + timeout.components.attoseconds / 1_000_000_000_000_000))
         var value: UInt32 = 0
         let kind = cncurses_read(milliseconds, &value)
         let key: Key?
@@ -138,7 +143,7 @@ public final class NcursesTerminal: Terminal {
         if let pair = colorPairs[key] { return pair }
         let pair = Int32(colorPairs.count + 1)
         guard pair < cncurses_color_pairs(),
-              cncurses_init_pair(pair, Int32(foreground.rawValue), Int32(background.rawValue)) == OK
+            cncurses_init_pair(pair, Int32(foreground.rawValue), Int32(background.rawValue)) == OK
         else { return 0 }
         colorPairs[key] = pair
         return pair

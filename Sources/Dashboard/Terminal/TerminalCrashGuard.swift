@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Gives the terminal back even when the process crashes while ncurses owns it.
@@ -34,9 +34,9 @@ enum TerminalCrashGuard {
         for signalNumber in signals where signalNumber < 32 {
             var action = sigaction()
             #if canImport(Glibc)
-            action.__sigaction_handler.sa_handler = TerminalCrashGuard.handle
+                action.__sigaction_handler.sa_handler = TerminalCrashGuard.handle
             #else
-            action.__sigaction_u.__sa_handler = TerminalCrashGuard.handle
+                action.__sigaction_u.__sa_handler = TerminalCrashGuard.handle
             #endif
             sigemptyset(&action.sa_mask)
             action.sa_flags = 0

@@ -12,8 +12,10 @@ public struct BudgetBar: Sendable, Hashable {
     public var criticalBelow: Double
 
     /// Creates a bar.
-    public init(remaining: Double?, theme: Theme = .standard, warningBelow: Double = 0.5,
-                criticalBelow: Double = 0.25) {
+    public init(
+        remaining: Double?, theme: Theme = .standard, warningBelow: Double = 0.5,
+        criticalBelow: Double = 0.25
+    ) {
         self.remaining = remaining
         self.theme = theme
         self.warningBelow = warningBelow

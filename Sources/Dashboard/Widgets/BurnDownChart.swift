@@ -11,8 +11,10 @@ public struct BurnDownChart: Sendable, Hashable {
     public var glyphs: Glyphs
 
     /// Creates a chart; the default range suits a budget fraction (0 spent, 1 untouched).
-    public init(values: [Double?], range: ClosedRange<Double> = 0...1, style: Style = .plain,
-                glyphs: Glyphs = .unicode) {
+    public init(
+        values: [Double?], range: ClosedRange<Double> = 0...1, style: Style = .plain,
+        glyphs: Glyphs = .unicode
+    ) {
         self.values = values
         self.range = range
         self.style = style

@@ -24,8 +24,10 @@ public struct HelpOverlay: Sendable, Hashable {
     public var theme: Theme
 
     /// Creates an overlay.
-    public init(entries: [HelpEntry], title: String = "Help", footer: String? = "? or Esc closes",
-                theme: Theme = .standard) {
+    public init(
+        entries: [HelpEntry], title: String = "Help", footer: String? = "? or Esc closes",
+        theme: Theme = .standard
+    ) {
         self.entries = entries
         self.title = title
         self.footer = footer

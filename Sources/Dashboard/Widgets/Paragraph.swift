@@ -15,8 +15,10 @@ public struct Paragraph: Sendable, Hashable {
     }
 
     /// Creates a paragraph from text; newlines start new lines.
-    public init(_ text: String, style: Style = .plain, alignment: Alignment = .left, ellipsis: String? = nil,
-                wraps: Bool = false) {
+    public init(
+        _ text: String, style: Style = .plain, alignment: Alignment = .left, ellipsis: String? = nil,
+        wraps: Bool = false
+    ) {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
             Line(String($0), style: style, alignment: alignment)
         }

@@ -32,10 +32,12 @@ public struct Sparkline: Sendable, Hashable {
     public func render(in area: Rect, on screen: inout Screen) {
         guard !area.isEmpty, !glyphs.sparkLevels.isEmpty else { return }
         let shown = values.suffix(area.width)
-        let top = maximum ?? shown.reduce(0) { current, value in
-            guard let value, value.isFinite else { return current }
-            return max(current, value)
-        }
+        let top =
+            maximum
+            ?? shown.reduce(0) { current, value in
+                guard let value, value.isFinite else { return current }
+                return max(current, value)
+            }
         var x = area.right - shown.count
         for value in shown {
             if let level = Sparkline.level(of: value, maximum: top, levels: glyphs.sparkLevels.count) {

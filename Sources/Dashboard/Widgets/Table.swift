@@ -12,8 +12,10 @@ public struct TableColumn: Sendable, Hashable {
     public var alignment: Alignment
 
     /// Creates a column.
-    public init(_ header: String, minWidth: Int, maxWidth: Int? = nil, priority: Int = 0,
-                alignment: Alignment = .left) {
+    public init(
+        _ header: String, minWidth: Int, maxWidth: Int? = nil, priority: Int = 0,
+        alignment: Alignment = .left
+    ) {
         self.header = header
         self.minWidth = max(0, minWidth)
         self.maxWidth = maxWidth.map { max($0, max(0, minWidth)) }
@@ -55,8 +57,10 @@ public struct Table: Sendable, Hashable {
     public var columnSpacing: Int
 
     /// Creates a table.
-    public init(columns: [TableColumn], rows: [TableRow], selected: Int? = nil, offset: Int = 0,
-                theme: Theme = .standard, columnSpacing: Int = 1) {
+    public init(
+        columns: [TableColumn], rows: [TableRow], selected: Int? = nil, offset: Int = 0,
+        theme: Theme = .standard, columnSpacing: Int = 1
+    ) {
         self.columns = columns
         self.rows = rows
         self.selected = selected

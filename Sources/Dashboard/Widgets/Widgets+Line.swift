@@ -27,10 +27,12 @@ extension Sparkline {
     public func line(width: Int) -> Line {
         guard width > 0, !glyphs.sparkLevels.isEmpty else { return Line("") }
         let shown = values.suffix(width)
-        let top = maximum ?? shown.reduce(0) { current, value in
-            guard let value, value.isFinite else { return current }
-            return max(current, value)
-        }
+        let top =
+            maximum
+            ?? shown.reduce(0) { current, value in
+                guard let value, value.isFinite else { return current }
+                return max(current, value)
+            }
         var text = String(repeating: " ", count: width - shown.count)
         for value in shown {
             if let level = Sparkline.level(of: value, maximum: top, levels: glyphs.sparkLevels.count) {

@@ -35,8 +35,9 @@ extension EstateLayout {
             }
             let paths = server.routes.filter { $0.node == service.name }.map(\.path)
             if !paths.contains(http.url.path) {
-                notes.append("\(service.name) probes \(http.url.path); the estate serves it at "
-                    + paths.joined(separator: ", "))
+                notes.append(
+                    "\(service.name) probes \(http.url.path); the estate serves it at "
+                        + paths.joined(separator: ", "))
             }
         }
         return (layout, notes)
@@ -52,8 +53,9 @@ extension EstateLayout {
             guard let url = URL(string: sample), let port = url.port,
                 ["127.0.0.1", "localhost"].contains(url.host ?? "")
             else {
-                notes.append("\(service) step \"\(step.name)\" is not sent to http://127.0.0.1:<port>; "
-                    + "the estate cannot answer it")
+                notes.append(
+                    "\(service) step \"\(step.name)\" is not sent to http://127.0.0.1:<port>; "
+                        + "the estate cannot answer it")
                 continue
             }
             guard let index = layout.servers.firstIndex(where: { $0.routes.contains { $0.path == url.path } }) else {
@@ -61,8 +63,9 @@ extension EstateLayout {
                 continue
             }
             if layout.servers[index].port != port, layout.servers[index].port != servers[index].port {
-                notes.append("\(service) step \"\(step.name)\" calls port \(port) but \(layout.servers[index].name) "
-                    + "already moved to \(layout.servers[index].port)")
+                notes.append(
+                    "\(service) step \"\(step.name)\" calls port \(port) but \(layout.servers[index].name) "
+                        + "already moved to \(layout.servers[index].port)")
             } else {
                 layout.servers[index].port = port
             }

@@ -51,9 +51,12 @@ final class GiftShop: Sendable {
             if state.carts.count > Self.kept, let oldest = state.carts.keys.sorted().first { state.carts[oldest] = nil }
             return cart
         }
-        return EstateResponse(.ok, JSONBody([
-            ("cart", .string(cart)), ("item", .string(request.item ?? "coffee-voucher")), ("amount", .int(Self.price)),
-        ]))
+        return EstateResponse(
+            .ok,
+            JSONBody([
+                ("cart", .string(cart)), ("item", .string(request.item ?? "coffee-voucher")),
+                ("amount", .int(Self.price)),
+            ]))
     }
 
     /// Pays a cart with the card network's answer: paid when it approved, charged as it says.
@@ -71,9 +74,11 @@ final class GiftShop: Sendable {
             if state.orderIDs.count > Self.kept { state.orders[state.orderIDs.removeFirst()] = nil }
             return id
         }
-        return EstateResponse(.ok, JSONBody([
-            ("order", .string(id)), ("paid", .bool(approved)), ("amount", .int(Self.price)),
-        ]))
+        return EstateResponse(
+            .ok,
+            JSONBody([
+                ("order", .string(id)), ("paid", .bool(approved)), ("amount", .int(Self.price)),
+            ]))
     }
 
     func order(_ request: GiftShopRequest) -> EstateResponse {
@@ -81,10 +86,12 @@ final class GiftShop: Sendable {
         guard let id = request.order, let order = state.withLock({ $0.orders[id] }) else {
             return EstateResponse(.notFound, JSONBody([("error", .string("no such order"))]))
         }
-        return EstateResponse(.ok, JSONBody([
-            ("order", .string(id)), ("paid", .bool(order.paid)), ("charged", .bool(order.charged)),
-            ("cancelled", .bool(order.cancelled)),
-        ]))
+        return EstateResponse(
+            .ok,
+            JSONBody([
+                ("order", .string(id)), ("paid", .bool(order.paid)), ("charged", .bool(order.charged)),
+                ("cancelled", .bool(order.cancelled)),
+            ]))
     }
 
     func cancel(_ request: GiftShopRequest) -> EstateResponse {

@@ -16,8 +16,10 @@ final class Router: Sendable {
     /// The message of incident 4: inbound transfers refused "for reasons of the receiving bank".
     static let refusedTransferMessage = "수취 은행의 사유로 이체할 수 없다"
 
-    init(layout: EstateLayout, nodes: [String: SimulatedNode], ports: PortBook, caller: UpstreamCaller,
-         timeout: Duration) {
+    init(
+        layout: EstateLayout, nodes: [String: SimulatedNode], ports: PortBook, caller: UpstreamCaller,
+        timeout: Duration
+    ) {
         var routes: [String: [EstateLayout.Route]] = [:]
         for server in layout.servers { routes[server.name, default: []] += server.routes }
         self.routes = routes
@@ -48,14 +50,18 @@ final class Router: Sendable {
             return answer ?? .dropped
         case .overloaded:
             let load = node.gate.load
-            return EstateResponse(.serviceUnavailable, JSONBody([
-                ("status", .string("DOWN")),
-                ("detail", .string("overloaded: \(load.busy) busy, \(load.queued) waiting; request turned away")),
-            ]))
+            return EstateResponse(
+                .serviceUnavailable,
+                JSONBody([
+                    ("status", .string("DOWN")),
+                    ("detail", .string("overloaded: \(load.busy) busy, \(load.queued) waiting; request turned away")),
+                ]))
         case .failed:
-            return EstateResponse(.internalServerError, JSONBody([
-                ("status", .string("DOWN")), ("detail", .string("internal error")),
-            ]))
+            return EstateResponse(
+                .internalServerError,
+                JSONBody([
+                    ("status", .string("DOWN")), ("detail", .string("internal error")),
+                ]))
         case .cancelled:
             return .dropped
         }
@@ -72,9 +78,11 @@ final class Router: Sendable {
         case .authorize:
             // Incident 5: the network says 200 OK and "charged", yet nothing was approved.
             if profile.wrongAnswer {
-                return EstateResponse(.ok, JSONBody([
-                    ("approved", .bool(false)), ("charged", .bool(true)), ("cashReceipt", .string("issued")),
-                ]))
+                return EstateResponse(
+                    .ok,
+                    JSONBody([
+                        ("approved", .bool(false)), ("charged", .bool(true)), ("cashReceipt", .string("issued")),
+                    ]))
             }
             return EstateResponse(.ok, JSONBody([("approved", .bool(true)), ("charged", .bool(true))]))
         case .serviceHealth(let calls):
@@ -100,10 +108,12 @@ final class Router: Sendable {
         if problems.isEmpty {
             return EstateResponse(.ok, JSONBody([("status", .string("UP")), ("upstreams", .object(upstreams))]))
         }
-        return EstateResponse(.serviceUnavailable, JSONBody([
-            ("status", .string("DOWN")), ("detail", .string(problems.joined(separator: "; "))),
-            ("upstreams", .object(upstreams)),
-        ]))
+        return EstateResponse(
+            .serviceUnavailable,
+            JSONBody([
+                ("status", .string("DOWN")), ("detail", .string(problems.joined(separator: "; "))),
+                ("upstreams", .object(upstreams)),
+            ]))
     }
 
     /// The service answers while certificate login works; inbound transfers need the receiver
@@ -113,44 +123,56 @@ final class Router: Sendable {
         certificate: EstateLayout.UpstreamCall, receiver: EstateLayout.UpstreamCall
     ) async -> EstateResponse {
         let outcomes = await callAll([certificate, receiver])
-        let upstreams = JSONBody([(certificate.node, .string(outcomes[0].verdict)),
-                                  (receiver.node, .string(outcomes[1].verdict))])
+        let upstreams = JSONBody([
+            (certificate.node, .string(outcomes[0].verdict)),
+            (receiver.node, .string(outcomes[1].verdict)),
+        ])
         guard outcomes[0].isSuccess else {
-            return EstateResponse(.serviceUnavailable, JSONBody([
-                ("status", .string("DOWN")), ("detail", .string("\(certificate.node): \(outcomes[0].verdict)")),
-                ("upstreams", .object(upstreams)),
-            ]))
+            return EstateResponse(
+                .serviceUnavailable,
+                JSONBody([
+                    ("status", .string("DOWN")), ("detail", .string("\(certificate.node): \(outcomes[0].verdict)")),
+                    ("upstreams", .object(upstreams)),
+                ]))
         }
         guard outcomes[1].isSuccess else {
-            return EstateResponse(.ok, JSONBody([
-                ("status", .string("UP")), ("inbound", .string("refused")),
-                ("message", .string(Self.refusedTransferMessage)), ("upstreams", .object(upstreams)),
-            ]))
+            return EstateResponse(
+                .ok,
+                JSONBody([
+                    ("status", .string("UP")), ("inbound", .string("refused")),
+                    ("message", .string(Self.refusedTransferMessage)), ("upstreams", .object(upstreams)),
+                ]))
         }
-        return EstateResponse(.ok, JSONBody([
-            ("status", .string("UP")), ("inbound", .string("accepted")), ("message", .string("이체 가능")),
-            ("upstreams", .object(upstreams)),
-        ]))
+        return EstateResponse(
+            .ok,
+            JSONBody([
+                ("status", .string("UP")), ("inbound", .string("accepted")), ("message", .string("이체 가능")),
+                ("upstreams", .object(upstreams)),
+            ]))
     }
 
     /// A synthetic gift purchase: paid when the network approved, charged as the network says.
     private func giftPayment(_ call: EstateLayout.UpstreamCall) async -> EstateResponse {
         let outcome = await callAll([call])[0]
         guard case .answered(let status, let body) = outcome, (200..<300).contains(status) else {
-            return EstateResponse(.badGateway, JSONBody([
-                ("paid", .bool(false)), ("charged", .bool(false)),
-                ("error", .string("\(call.node): \(outcome.verdict)")),
-            ]))
+            return EstateResponse(
+                .badGateway,
+                JSONBody([
+                    ("paid", .bool(false)), ("charged", .bool(false)),
+                    ("error", .string("\(call.node): \(outcome.verdict)")),
+                ]))
         }
         struct Authorization: Decodable {
             var approved: Bool?
             var charged: Bool?
         }
         let authorization = try? JSONDecoder().decode(Authorization.self, from: Data(body.utf8))
-        return EstateResponse(.ok, JSONBody([
-            ("item", .string("coffee-voucher")), ("paid", .bool(authorization?.approved ?? false)),
-            ("charged", .bool(authorization?.charged ?? false)),
-        ]))
+        return EstateResponse(
+            .ok,
+            JSONBody([
+                ("item", .string("coffee-voucher")), ("paid", .bool(authorization?.approved ?? false)),
+                ("charged", .bool(authorization?.charged ?? false)),
+            ]))
     }
 
     /// One call of the gift shop's API; paying asks the card network first.
@@ -174,8 +196,9 @@ final class Router: Sendable {
                 var charged: Bool?
             }
             let authorization = try? JSONDecoder().decode(Authorization.self, from: Data(answer.utf8))
-            return shop.pay(request, approved: authorization?.approved ?? false,
-                                charged: authorization?.charged ?? false)
+            return shop.pay(
+                request, approved: authorization?.approved ?? false,
+                charged: authorization?.charged ?? false)
         }
     }
 

@@ -1,8 +1,8 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import ServerGate
 import Probes
+import ServerGate
 import Synchronization
 
 /// One loopback HTTP listener of the estate, on raw SwiftNIO. It can be closed and reopened on
@@ -117,8 +117,11 @@ final class EndpointServer: Sendable {
         headers.add(name: "content-type", value: "application/json; charset=utf-8")
         headers.add(name: "content-length", value: String(body.readableBytes))
         if !request.isKeepAlive { headers.add(name: "connection", value: "close") }
-        try await outbound.write(.head(HTTPResponseHead(version: request.version, status: response.status,
-                                                        headers: headers)))
+        try await outbound.write(
+            .head(
+                HTTPResponseHead(
+                    version: request.version, status: response.status,
+                    headers: headers)))
         try await outbound.write(.body(.byteBuffer(body)))
         try await outbound.write(.end(nil))
     }

@@ -20,18 +20,24 @@ extension Scenario {
         root: "point-portal",
         steps: [
             Step(at: .zero, "portal open, ordinary traffic"),
-            Step(at: .seconds(12), "11:00 launch: 20 customers per 4 workers, the line grows (p50 0.4 s)",
-                 faults: ["point-portal": Layout.pointPortal.with(crowd: 20)]),
-            Step(at: .seconds(16), "28 customers: the line is nearly full (p50 0.6 s)",
-                 faults: ["point-portal": Layout.pointPortal.with(crowd: 28)]),
-            Step(at: .seconds(26), "the crowd overflows the line: customers get 503",
-                 faults: ["point-portal": Layout.pointPortal.with(crowd: 80)]),
-            Step(at: .seconds(60), "flaky: about half get through, in one browser and not another",
-                 faults: ["point-portal": Layout.pointPortal.with(crowd: 32)]),
-            Step(at: .seconds(68), "another wave: 503 again",
-                 faults: ["point-portal": Layout.pointPortal.with(crowd: 80)]),
-            Step(at: .seconds(86), "flaky again",
-                 faults: ["point-portal": Layout.pointPortal.with(crowd: 32)]),
+            Step(
+                at: .seconds(12), "11:00 launch: 20 customers per 4 workers, the line grows (p50 0.4 s)",
+                faults: ["point-portal": Layout.pointPortal.with(crowd: 20)]),
+            Step(
+                at: .seconds(16), "28 customers: the line is nearly full (p50 0.6 s)",
+                faults: ["point-portal": Layout.pointPortal.with(crowd: 28)]),
+            Step(
+                at: .seconds(26), "the crowd overflows the line: customers get 503",
+                faults: ["point-portal": Layout.pointPortal.with(crowd: 80)]),
+            Step(
+                at: .seconds(60), "flaky: about half get through, in one browser and not another",
+                faults: ["point-portal": Layout.pointPortal.with(crowd: 32)]),
+            Step(
+                at: .seconds(68), "another wave: 503 again",
+                faults: ["point-portal": Layout.pointPortal.with(crowd: 80)]),
+            Step(
+                at: .seconds(86), "flaky again",
+                faults: ["point-portal": Layout.pointPortal.with(crowd: 32)]),
             Step(at: .seconds(92), "the crowd thins out; the portal recovers"),
         ],
         length: .seconds(125))
@@ -44,10 +50,12 @@ extension Scenario {
         root: "deposit-event",
         steps: [
             Step(at: .zero, "deposit event announced, ordinary traffic"),
-            Step(at: .seconds(10), "10:00 the event opens: everyone taps at once; the deposit service stalls",
-                 faults: ["deposit-event": Layout.depositEvent.with(crowd: 300)]),
-            Step(at: .seconds(70), "sold out (100억원 cap); the crowd thins",
-                 faults: ["deposit-event": Layout.depositEvent.with(crowd: 16)]),
+            Step(
+                at: .seconds(10), "10:00 the event opens: everyone taps at once; the deposit service stalls",
+                faults: ["deposit-event": Layout.depositEvent.with(crowd: 300)]),
+            Step(
+                at: .seconds(70), "sold out (100억원 cap); the crowd thins",
+                faults: ["deposit-event": Layout.depositEvent.with(crowd: 16)]),
             Step(at: .seconds(78), "traffic back to ordinary"),
         ],
         length: .seconds(110))
@@ -59,12 +67,15 @@ extension Scenario {
         root: "credit-bureau",
         steps: [
             Step(at: .zero, "launch morning, all healthy"),
-            Step(at: .seconds(10), "07:00 sign-ups surge: credit bureau slowing (\(slowing.latency))",
-                 faults: ["credit-bureau": slowing]),
-            Step(at: .seconds(20), "credit bureau slowing (\(crawling.latency)): calls to it time out",
-                 faults: ["credit-bureau": crawling]),
-            Step(at: .seconds(45), "credit bureau stops answering (connection refused)",
-                 faults: ["credit-bureau": Layout.creditBureau.down()]),
+            Step(
+                at: .seconds(10), "07:00 sign-ups surge: credit bureau slowing (\(slowing.latency))",
+                faults: ["credit-bureau": slowing]),
+            Step(
+                at: .seconds(20), "credit bureau slowing (\(crawling.latency)): calls to it time out",
+                faults: ["credit-bureau": crawling]),
+            Step(
+                at: .seconds(45), "credit bureau stops answering (connection refused)",
+                faults: ["credit-bureau": Layout.creditBureau.down()]),
             Step(at: .seconds(75), "credit bureau back"),
         ],
         length: .seconds(110))
@@ -80,10 +91,12 @@ extension Scenario {
         root: "auth-vendor",
         steps: [
             Step(at: .zero, "cut-over finished, branches re-open"),
-            Step(at: .seconds(10), "re-registrations pile up: SMS verification slowing (\(smsSlowing.latency))",
-                 faults: ["auth-vendor": smsSlowing]),
-            Step(at: .seconds(18), "every customer re-registers by SMS at once: the SMS path is overwhelmed",
-                 faults: ["auth-vendor": smsSlowing.with(crowd: 200)]),
+            Step(
+                at: .seconds(10), "re-registrations pile up: SMS verification slowing (\(smsSlowing.latency))",
+                faults: ["auth-vendor": smsSlowing]),
+            Step(
+                at: .seconds(18), "every customer re-registers by SMS at once: the SMS path is overwhelmed",
+                faults: ["auth-vendor": smsSlowing.with(crowd: 200)]),
             Step(at: .seconds(70), "the re-registration wave passes; SMS verification works again"),
         ],
         length: .seconds(100))
@@ -100,8 +113,9 @@ extension Scenario {
         root: "card-network",
         steps: [
             Step(at: .zero, "gift shop selling"),
-            Step(at: .seconds(10), "the card network charges for vouchers it never approved (200 OK)",
-                 faults: ["card-network": Layout.cardNetwork.answeringWrongly()]),
+            Step(
+                at: .seconds(10), "the card network charges for vouchers it never approved (200 OK)",
+                faults: ["card-network": Layout.cardNetwork.answeringWrongly()]),
             Step(at: .seconds(70), "the cash-receipt fix is deployed; charges match payments again"),
         ],
         length: .seconds(100))

@@ -32,8 +32,10 @@ public struct ScenarioPlayer<C: Clock>: Sendable where C.Duration == Duration {
         case .single(let scenario):
             guard await play(scenario, tour: nil) else { return }
             report("scenario \(scenario.name): over; the estate stays healthy (Ctrl-C to stop)")
-            progress(ScenarioProgress(scenario: scenario.name, step: scenario.steps.count,
-                                      steps: scenario.steps.count, note: "over; the estate stays healthy"))
+            progress(
+                ScenarioProgress(
+                    scenario: scenario.name, step: scenario.steps.count,
+                    steps: scenario.steps.count, note: "over; the estate stays healthy"))
         case .tour(let scenarios):
             guard !scenarios.isEmpty else { return }
             var round = 1
@@ -63,8 +65,10 @@ public struct ScenarioPlayer<C: Clock>: Sendable where C.Duration == Duration {
             }
             await apply(step.faults)
             report("scenario \(scenario.name): \(step.note)")
-            progress(ScenarioProgress(scenario: scenario.name, step: index + 1, steps: scenario.steps.count,
-                                      note: step.note, tour: tour))
+            progress(
+                ScenarioProgress(
+                    scenario: scenario.name, step: index + 1, steps: scenario.steps.count,
+                    note: step.note, tour: tour))
         }
         do {
             try await clock.sleep(until: start.advanced(by: scenario.length / pace), tolerance: nil)

@@ -49,8 +49,10 @@ public struct AlertEngine: Sendable {
     /// Evaluates every alert of a result's service after the result was recorded.
     ///
     /// - Important: record `result` in `slo` and `latency` first; this only reads them.
-    public mutating func evaluate(after result: ProbeResult, now: Date, slo: inout SLOBook,
-                                  latency: LatencyBook) -> [AlertEvent] {
+    public mutating func evaluate(
+        after result: ProbeResult, now: Date, slo: inout SLOBook,
+        latency: LatencyBook
+    ) -> [AlertEvent] {
         guard let index = slo.index(of: result.service) else { return [] }
         let policy = slo.entries[index].policy
         var events: [AlertEvent] = []
@@ -58,8 +60,9 @@ public struct AlertEngine: Sendable {
         let had = !alerts.isEmpty
         evaluateDown(result, policy: policy, now: now, alerts: &alerts, into: &events)
         if policy.alerts.latencyAlert {
-            evaluateLatency(service: result.service, policy: policy, now: now, latency: latency, alerts: &alerts,
-                            into: &events)
+            evaluateLatency(
+                service: result.service, policy: policy, now: now, latency: latency, alerts: &alerts,
+                into: &events)
         }
         evaluateBurnRates(at: index, now: now, slo: &slo, alerts: &alerts, into: &events)
         if had || !alerts.isEmpty { services[result.service] = alerts.isEmpty ? nil : alerts }
@@ -88,8 +91,10 @@ public struct AlertEngine: Sendable {
         return events
     }
 
-    private mutating func evaluateBurnRates(at index: Int, now: Date, slo: inout SLOBook,
-                                            into events: inout [AlertEvent]) {
+    private mutating func evaluateBurnRates(
+        at index: Int, now: Date, slo: inout SLOBook,
+        into events: inout [AlertEvent]
+    ) {
         let service = slo.entries[index].name
         // Most services have nothing to remember; skip hashing their names when no one does.
         var alerts = services.isEmpty ? ServiceAlerts() : services[service] ?? ServiceAlerts()
@@ -98,14 +103,20 @@ public struct AlertEngine: Sendable {
         if had || !alerts.isEmpty { services[service] = alerts.isEmpty ? nil : alerts }
     }
 
-    private func evaluateDown(_ result: ProbeResult, policy: SLOPolicy, now: Date, alerts: inout ServiceAlerts,
-                              into events: inout [AlertEvent]) {
+    private func evaluateDown(
+        _ result: ProbeResult, policy: SLOPolicy, now: Date, alerts: inout ServiceAlerts,
+        into events: inout [AlertEvent]
+    ) {
         let failed = !result.status.isAvailable
         guard failed || alerts.down != nil else { return }
-        var state = alerts.down ?? AlertState(key: AlertKey(service: result.service, kind: .down), severity: .critical,
-                                              since: now)
-        let transition = state.evaluate(holds: failed, now: now, fireAfter: policy.alerts.downAfter,
-                                        resolveAfter: policy.alerts.resolveAfter)
+        var state =
+            alerts.down
+            ?? AlertState(
+                key: AlertKey(service: result.service, kind: .down), severity: .critical,
+                since: now)
+        let transition = state.evaluate(
+            holds: failed, now: now, fireAfter: policy.alerts.downAfter,
+            resolveAfter: policy.alerts.resolveAfter)
         if failed { state.observed = Double(state.badStreak) }
         if let transition {
             let summary: String
@@ -117,24 +128,32 @@ public struct AlertEngine: Sendable {
                 let downFor = state.firedAt.map { " after \(Self.format(seconds: now.timeIntervalSince($0))) down" }
                 summary = "\(result.service) up again\(downFor ?? "")"
             }
-            events.append(AlertEvent(time: now, event: transition, alert: .down, service: result.service,
-                                     severity: .critical, observed: state.observed, summary: summary))
+            events.append(
+                AlertEvent(
+                    time: now, event: transition, alert: .down, service: result.service,
+                    severity: .critical, observed: state.observed, summary: summary))
         }
         alerts.down = Self.kept(state)
     }
 
-    private func evaluateLatency(service: String, policy: SLOPolicy, now: Date, latency: LatencyBook,
-                                 alerts: inout ServiceAlerts, into events: inout [AlertEvent]) {
+    private func evaluateLatency(
+        service: String, policy: SLOPolicy, now: Date, latency: LatencyBook,
+        alerts: inout ServiceAlerts, into events: inout [AlertEvent]
+    ) {
         let summary = latency.summary(service: service, window: Self.latencyWindow, now: now)
         let threshold = policy.latency.threshold
         let holds = summary.map { $0.p99 > threshold } ?? false
         guard holds || alerts.latency != nil else { return }
-        var state = alerts.latency ?? AlertState(key: AlertKey(service: service, kind: .latency), severity: .warning,
-                                                 since: now)
+        var state =
+            alerts.latency
+            ?? AlertState(
+                key: AlertKey(service: service, kind: .latency), severity: .warning,
+                since: now)
         let p99 = summary.map { $0.p99.milliseconds }
         if holds || state.phase == .firing { state.observed = p99.map(Self.round2) }
-        let transition = state.evaluate(holds: holds, now: now, fireAfter: policy.alerts.downAfter,
-                                        resolveAfter: policy.alerts.resolveAfter)
+        let transition = state.evaluate(
+            holds: holds, now: now, fireAfter: policy.alerts.downAfter,
+            resolveAfter: policy.alerts.resolveAfter)
         if let transition {
             let limit = Self.format(milliseconds: threshold.milliseconds)
             let window = SLIWindow.label(Self.latencyWindow)
@@ -146,14 +165,18 @@ public struct AlertEngine: Sendable {
                 let current = p99.map { ": \(Self.format(milliseconds: $0))" } ?? ": no good probes"
                 text = "\(service) p99 latency back under \(limit) (\(window))\(current)"
             }
-            events.append(AlertEvent(time: now, event: transition, alert: .latency, service: service,
-                                     severity: .warning, observed: p99.map(Self.round2), summary: text))
+            events.append(
+                AlertEvent(
+                    time: now, event: transition, alert: .latency, service: service,
+                    severity: .warning, observed: p99.map(Self.round2), summary: text))
         }
         alerts.latency = Self.kept(state)
     }
 
-    private func evaluateBurnRates(at index: Int, now: Date, slo: inout SLOBook, alerts: inout ServiceAlerts,
-                                   into events: inout [AlertEvent]) {
+    private func evaluateBurnRates(
+        at index: Int, now: Date, slo: inout SLOBook, alerts: inout ServiceAlerts,
+        into events: inout [AlertEvent]
+    ) {
         let t = SLIWindow.seconds(now)
         slo.withEntry(index) { entry in
             let plans = entry.rulePlans
@@ -165,9 +188,14 @@ public struct AlertEngine: Sendable {
                 // Nothing bad inside any rule's long window and nothing to remember: every burn
                 // rate is zero, so the healthy majority costs a comparison, not a window sum.
                 if entry.counters.lastBadSeconds(sli) < t - quietAfter
-                    && !alerts.burn.contains(where: { $0.key.sli == sli }) { continue }
-                withUnsafeTemporaryAllocation(of: WindowCounts.self,
-                                              capacity: entry.counters.layout.windows.count) { counts in
+                    && !alerts.burn.contains(where: { $0.key.sli == sli })
+                {
+                    continue
+                }
+                withUnsafeTemporaryAllocation(
+                    of: WindowCounts.self,
+                    capacity: entry.counters.layout.windows.count
+                ) { counts in
                     entry.counters.keptCounts(now: t, sli: sli, into: counts)
                     for r in plans.indices {
                         let check = BurnRateCheck(
@@ -180,21 +208,26 @@ public struct AlertEngine: Sendable {
                         }
                         // The common case, nothing burning and nothing to remember, costs nothing more.
                         guard check.isActive || existing != nil else { continue }
-                        Self.update(burnRate: check, rule: plans[r].rule, sli: sli, service: service,
-                                    existing: existing, resolveAfter: resolveAfter, now: now,
-                                    alerts: &alerts, into: &events)
+                        Self.update(
+                            burnRate: check, rule: plans[r].rule, sli: sli, service: service,
+                            existing: existing, resolveAfter: resolveAfter, now: now,
+                            alerts: &alerts, into: &events)
                     }
                 }
             }
         }
     }
 
-    private static func update(burnRate check: BurnRateCheck, rule: BurnRateRule, sli: SLIKind, service: String,
-                               existing: Int?, resolveAfter: Int, now: Date, alerts: inout ServiceAlerts,
-                               into events: inout [AlertEvent]) {
-        var state = existing.map { alerts.burn[$0] }
-            ?? AlertState(key: AlertKey(service: service, kind: .burnRate, rule: rule.name, sli: sli),
-                          severity: rule.severity, since: now)
+    private static func update(
+        burnRate check: BurnRateCheck, rule: BurnRateRule, sli: SLIKind, service: String,
+        existing: Int?, resolveAfter: Int, now: Date, alerts: inout ServiceAlerts,
+        into events: inout [AlertEvent]
+    ) {
+        var state =
+            existing.map { alerts.burn[$0] }
+            ?? AlertState(
+                key: AlertKey(service: service, kind: .burnRate, rule: rule.name, sli: sli),
+                severity: rule.severity, since: now)
         if state.phase != .firing {
             state.severity = rule.severity
             state.burnRate = round6(check.threshold)
@@ -203,8 +236,10 @@ public struct AlertEngine: Sendable {
         state.observed = round2(check.longBurnRate)
         let transition = state.evaluate(holds: check.isActive, now: now, fireAfter: 1, resolveAfter: resolveAfter)
         if let transition {
-            events.append(burnRateEvent(state: state, transition: transition, check: check, rule: rule, sli: sli,
-                                        now: now))
+            events.append(
+                burnRateEvent(
+                    state: state, transition: transition, check: check, rule: rule, sli: sli,
+                    now: now))
         }
         switch (existing, kept(state)) {
         case (let i?, let kept?): alerts.burn[i] = kept
@@ -214,18 +249,22 @@ public struct AlertEngine: Sendable {
         }
     }
 
-    private static func burnRateEvent(state: AlertState, transition: AlertTransition, check: BurnRateCheck,
-                                      rule: BurnRateRule, sli: SLIKind, now: Date) -> AlertEvent {
+    private static func burnRateEvent(
+        state: AlertState, transition: AlertTransition, check: BurnRateCheck,
+        rule: BurnRateRule, sli: SLIKind, now: Date
+    ) -> AlertEvent {
         let what = sli == .availability ? "error budget" : "latency budget"
         let rate = format(rate: check.longBurnRate)
         let limit = format(rate: check.threshold)
         let text: String
         switch transition {
         case .firing:
-            text = "\(state.key.service) \(what) burning at \(rate)× over \(check.windowLabel) "
+            text =
+                "\(state.key.service) \(what) burning at \(rate)× over \(check.windowLabel) "
                 + "(\(rule.name) ≥ \(limit)×)"
         case .resolved:
-            text = "\(state.key.service) \(what) burn back under \(limit)× over \(check.windowLabel) "
+            text =
+                "\(state.key.service) \(what) burn back under \(limit)× over \(check.windowLabel) "
                 + "(\(rule.name)): \(rate)×"
         }
         return AlertEvent(
@@ -337,16 +376,21 @@ public struct BurnRateCheck: Sendable, Equatable {
     public var hasEnoughData: Bool
 
     /// Checks a rule on an SLI's window counts.
-    public init(rule: BurnRateRule, sloWindow: Duration, objective: Double, long: WindowCounts,
-                short: WindowCounts) {
-        self.init(threshold: rule.burnRate(sloWindow: sloWindow), longWindow: rule.longWindow,
-                  shortWindow: rule.shortWindow, longSeconds: rule.longWindow.seconds,
-                  shortSeconds: rule.shortWindow.seconds, objective: objective, long: long, short: short)
+    public init(
+        rule: BurnRateRule, sloWindow: Duration, objective: Double, long: WindowCounts,
+        short: WindowCounts
+    ) {
+        self.init(
+            threshold: rule.burnRate(sloWindow: sloWindow), longWindow: rule.longWindow,
+            shortWindow: rule.shortWindow, longSeconds: rule.longWindow.seconds,
+            shortSeconds: rule.shortWindow.seconds, objective: objective, long: long, short: short)
     }
 
     /// Checks a rule whose factor and window lengths are already worked out.
-    init(threshold: Double, longWindow: Duration, shortWindow: Duration, longSeconds: Double, shortSeconds: Double,
-         objective: Double, long: WindowCounts, short: WindowCounts) {
+    init(
+        threshold: Double, longWindow: Duration, shortWindow: Duration, longSeconds: Double, shortSeconds: Double,
+        objective: Double, long: WindowCounts, short: WindowCounts
+    ) {
         self.threshold = threshold
         longBurnRate = ErrorBudget.burnRate(long, objective: objective)
         shortBurnRate = ErrorBudget.burnRate(short, objective: objective)

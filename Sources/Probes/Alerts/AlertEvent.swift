@@ -91,7 +91,7 @@ public struct AlertEvent: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case time, event, alert, service, severity, rule, sli, window, burnRate, observed, summary, rootCause,
-             suppressed, incident, site, maintenance, silence
+            suppressed, incident, site, maintenance, silence
     }
 
     /// Decodes what ``encode(to:)`` writes; a `site-dark` line's `"service": null` reads as empty.

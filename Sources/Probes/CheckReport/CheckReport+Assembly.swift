@@ -3,8 +3,10 @@ import Foundation
 extension CheckReport {
     /// Builds the report for the selected entries from their probe results and the cascade
     /// analysis of those results.
-    public static func assemble(config: ProbesConfig, selected names: [String], results: [String: ProbeResult],
-                                checkedAt: Date) -> CheckReport {
+    public static func assemble(
+        config: ProbesConfig, selected names: [String], results: [String: ProbeResult],
+        checkedAt: Date
+    ) -> CheckReport {
         let redactor = config.redactor
         // One lookup table: a scan of the config per name copies every entry it passes, which at
         // thousands of services was an eighth of a whole `check`.
@@ -50,22 +52,26 @@ extension CheckReport {
                 error = "failing as seen by " + seenBy.joined(separator: ", ")
                 journeyRoot = true
             }
-            entries.append(Entry(
-                name: name, title: service.title, status: status,
-                latencyMs: result.map { $0.latency.milliseconds },
-                error: error,
-                rootCauses: status == .up && !journeyRoot ? [] : assessment.rootCauses(of: name),
-                probed: service.probe != nil,
-                warnMs: service.slo.latency.threshold.milliseconds,
-                critMs: (service.probe?.timeout ?? .zero).milliseconds,
-                steps: result?.steps ?? []))
-            if service.maintenance.contains(where: { $0.contains(checkedAt) }) { entries[entries.count - 1].maintenance = true }
+            entries.append(
+                Entry(
+                    name: name, title: service.title, status: status,
+                    latencyMs: result.map { $0.latency.milliseconds },
+                    error: error,
+                    rootCauses: status == .up && !journeyRoot ? [] : assessment.rootCauses(of: name),
+                    probed: service.probe != nil,
+                    warnMs: service.slo.latency.threshold.milliseconds,
+                    critMs: (service.probe?.timeout ?? .zero).milliseconds,
+                    steps: result?.steps ?? []))
+            if service.maintenance.contains(where: { $0.contains(checkedAt) }) {
+                entries[entries.count - 1].maintenance = true
+            }
         }
         let incidents = assessment.incidents
             .filter { selected.contains($0.rootCause) }
             .map {
-                Incident(rootCause: $0.rootCause, impacted: $0.impacted.filter(selected.contains), inferred: $0.inferred,
-                         state: Incident.state(of: $0.cause))
+                Incident(
+                    rootCause: $0.rootCause, impacted: $0.impacted.filter(selected.contains), inferred: $0.inferred,
+                    state: Incident.state(of: $0.cause))
             }
         return CheckReport(checkedAt: checkedAt, entries: entries, incidents: incidents)
     }

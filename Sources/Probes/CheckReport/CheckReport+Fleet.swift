@@ -3,8 +3,10 @@ import Foundation
 extension CheckReport {
     /// The report of `check --source`: one poll of the fleet, judged as a local check would judge
     /// the worst site's state of each service, with every site's state beside it.
-    public static func fleet(config: ProbesConfig, selected names: [String], reading: FleetReading, source: String,
-                             checkedAt: Date) -> CheckReport {
+    public static func fleet(
+        config: ProbesConfig, selected names: [String], reading: FleetReading, source: String,
+        checkedAt: Date
+    ) -> CheckReport {
         let results = reading.results(config: config, at: checkedAt)
         var report = assemble(config: config, selected: names, results: results, checkedAt: checkedAt)
         report.source = source
@@ -20,7 +22,8 @@ extension CheckReport {
             report.entries[index].fleetBudgetMeaningful = fleet.budgetMeaningful
             if report.entries[index].probed, results[name] == nil {
                 let dark = fleet.sites.filter { !$0.reporting }
-                report.entries[index].error = dark.isEmpty
+                report.entries[index].error =
+                    dark.isEmpty
                     ? "no series from any site"
                     : "no reporting site: " + dark.map { Self.darkText($0) }.joined(separator: ", ")
             }
@@ -74,8 +77,10 @@ extension CheckReport {
         sites.map { site in
             guard site.reporting else {
                 let since = site.darkSince.map { " since \(Self.timestamp($0))" } ?? ""
-                return " dark     " + "@\(site.site)".padding(toLength: max(nameWidth, site.site.count + 1),
-                                                                withPad: " ", startingAt: 0) + "  DARK\(since)"
+                return " dark     "
+                    + "@\(site.site)".padding(
+                        toLength: max(nameWidth, site.site.count + 1),
+                        withPad: " ", startingAt: 0) + "  DARK\(since)"
             }
             let latency = site.latency.map { "\(Self.ms($0.milliseconds)) ms" } ?? "-"
             var detail: [String] = []
@@ -86,7 +91,8 @@ extension CheckReport {
             func pad(_ text: String, _ width: Int) -> String {
                 text + String(repeating: " ", count: max(0, width - text.count))
             }
-            let line = " " + pad(site.status.rawValue, 9) + pad("@" + site.site, nameWidth) + "  "
+            let line =
+                " " + pad(site.status.rawValue, 9) + pad("@" + site.site, nameWidth) + "  "
                 + String(repeating: " ", count: max(0, 7 - latency.count)) + latency + "  "
                 + detail.joined(separator: "  ")
             return String(line.reversed().drop { $0 == " " }.reversed())

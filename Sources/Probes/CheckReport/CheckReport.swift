@@ -56,8 +56,10 @@ public struct CheckReport: Sendable {
         /// In a maintenance window at the time of the check (`"maintenance": true` in JSON).
         public var maintenance = false
 
-        public init(name: String, title: String?, status: ProbeStatus, latencyMs: Double?, error: String?,
-                    rootCauses: [String], probed: Bool, warnMs: Double, critMs: Double, steps: [StepResult] = []) {
+        public init(
+            name: String, title: String?, status: ProbeStatus, latencyMs: Double?, error: String?,
+            rootCauses: [String], probed: Bool, warnMs: Double, critMs: Double, steps: [StepResult] = []
+        ) {
             self.steps = steps
             self.name = name
             self.title = title
@@ -222,8 +224,10 @@ public struct CheckReport: Sendable {
         let perf = entries.filter { $0.latencyMs != nil }.map { e in
             "'\(e.name)_latency'=\(Self.ms(e.latencyMs ?? 0))ms;\(Self.ms(e.warnMs));\(Self.ms(e.critMs));0;"
         }
-        var lines = ["INCIDENTBOARD \(status.rawValue.uppercased()) - \(summary)"
-            + (perf.isEmpty ? "" : " | " + perf.joined(separator: " "))]
+        var lines = [
+            "INCIDENTBOARD \(status.rawValue.uppercased()) - \(summary)"
+                + (perf.isEmpty ? "" : " | " + perf.joined(separator: " "))
+        ]
         for e in entries {
             lines.append(entryLine(e) + Self.sitesSuffix(e.sites))
         }
@@ -237,8 +241,11 @@ public struct CheckReport: Sendable {
         let degraded = counted.filter { $0.status == .degraded }
         let unknown = counted.filter { $0.status == .unknown }
         // A fleet view with a blind spot says so in the line a pager shows.
-        let dark = darkSites.isEmpty ? "" : "; site" + (darkSites.count == 1 ? " " : "s ")
-            + darkSites.joined(separator: ", ") + " DARK"
+        let dark =
+            darkSites.isEmpty
+            ? ""
+            : "; site" + (darkSites.count == 1 ? " " : "s ")
+                + darkSites.joined(separator: ", ") + " DARK"
         if down.isEmpty && degraded.isEmpty && unknown.isEmpty {
             return "\(counted.count) of \(counted.count) up" + dark
         }
@@ -294,20 +301,24 @@ public struct CheckReport: Sendable {
 
     /// A table for people: state line, then one row per entry with its cause.
     public func text() -> String {
-        var lines = ["\(status.rawValue.uppercased()): \(summary)  (\(Self.timestamp(checkedAt)))"
-            + (source.map { "  from \($0)" } ?? "")]
+        var lines = [
+            "\(status.rawValue.uppercased()): \(summary)  (\(Self.timestamp(checkedAt)))"
+                + (source.map { "  from \($0)" } ?? "")
+        ]
         let nameWidth = max(7, entries.map(\.name.count).max() ?? 0)
         func latencyText(_ e: Entry) -> String { e.latencyMs.map { "\(Self.ms($0)) ms" } ?? "-" }
         // Right-aligned in a column as wide as its widest value (`1234.5 ms`), so DETAIL lines up.
         let latencyWidth = max(7, entries.map { latencyText($0).count }.max() ?? 0)
-        lines.append("STATUS    " + "SERVICE".padding(toLength: nameWidth, withPad: " ", startingAt: 0)
-            + "  " + String(repeating: " ", count: latencyWidth - 7) + "LATENCY  DETAIL")
+        lines.append(
+            "STATUS    " + "SERVICE".padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+                + "  " + String(repeating: " ", count: latencyWidth - 7) + "LATENCY  DETAIL")
         for e in entries {
             let latency = latencyText(e)
             var detail = e.error ?? (e.probed ? "" : "no probe")
             if !e.partialSites.isEmpty { detail = Self.partialText(e) + (detail.isEmpty ? "" : "  " + detail) }
             if source != nil, let budget = e.fleetBudget {
-                detail += (detail.isEmpty ? "" : "  ")
+                detail +=
+                    (detail.isEmpty ? "" : "  ")
                     + "fleet budget " + (e.fleetBudgetMeaningful ? Self.percent(budget) : "not yet meaningful")
             }
             if e.rootCauses == [e.name] {
@@ -315,11 +326,13 @@ public struct CheckReport: Sendable {
                 detail += (detail.isEmpty ? "" : "  ") + (radius > 0 ? "ROOT CAUSE ×\(radius)" : "ROOT CAUSE")
             } else if !e.rootCauses.isEmpty {
                 let chain = latencyChain(e)
-                detail += (detail.isEmpty ? "" : "  ")
+                detail +=
+                    (detail.isEmpty ? "" : "  ")
                     + (chain.isEmpty ? "← " + e.rootCauses.joined(separator: ", ") : String(chain.dropFirst()))
             }
             if e.maintenance { detail += (detail.isEmpty ? "" : "  ") + "MAINT" }
-            let row = e.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+            let row =
+                e.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
                 + e.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  "
                 + String(repeating: " ", count: max(0, latencyWidth - latency.count)) + latency + "  " + detail
             lines.append(String(row.reversed().drop { $0 == " " }.reversed()))
@@ -327,9 +340,10 @@ public struct CheckReport: Sendable {
         }
         for incident in incidents {
             let root = incident.rootCause + (incident.inferred ? " (inferred)" : "")
-            lines.append(incident.impacted.isEmpty
-                ? "incident: \(root), affecting nothing else"
-                : "incident: \(root) → " + incident.impacted.joined(separator: ", "))
+            lines.append(
+                incident.impacted.isEmpty
+                    ? "incident: \(root), affecting nothing else"
+                    : "incident: \(root) → " + incident.impacted.joined(separator: ", "))
         }
         return lines.joined(separator: "\n")
     }

@@ -11,9 +11,10 @@ public enum OneShotCheck {
         let unknown = names.filter { !known.contains($0) }
         guard unknown.isEmpty else {
             let all = config.services.map(\.name)
-            return .failure(UnknownServices(
-                names: unknown,
-                hints: unknown.map { ConfigSpelling.hint(for: $0, among: all) }))
+            return .failure(
+                UnknownServices(
+                    names: unknown,
+                    hints: unknown.map { ConfigSpelling.hint(for: $0, among: all) }))
         }
         let services = Dictionary(config.services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var wanted = Set<String>()
@@ -38,9 +39,11 @@ public enum OneShotCheck {
     /// The bound is what keeps a one-shot check small: every probe in flight holds a task, a
     /// connection and its buffers, and 3,000 of them at once took ~100 MB for a report of a few
     /// kilobytes (the watch loop's default bound is the same).
-    public static func probe(_ names: [String], in config: ProbesConfig, runner: any ProbeRunner,
-                             concurrency: Int = defaultConcurrency,
-                             now: @escaping @Sendable () -> Date = { Date() }) async -> [String: ProbeResult] {
+    public static func probe(
+        _ names: [String], in config: ProbesConfig, runner: any ProbeRunner,
+        concurrency: Int = defaultConcurrency,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) async -> [String: ProbeResult] {
         let table = Dictionary(config.services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let services = names.compactMap { name in table[name].flatMap { $0.probe == nil ? nil : $0 } }
         let limit = max(1, concurrency)

@@ -34,8 +34,10 @@ public final class HTTPChecker: Sendable {
         public var trustRootsFile: String?
 
         /// Options with the defaults: a fresh connection per probe, the system's trust roots.
-        public init(reuseConnections: Bool = false, userAgent: String = "IncidentBoard",
-                    connectTimeout: Duration = .seconds(30), trustRootsFile: String? = nil) {
+        public init(
+            reuseConnections: Bool = false, userAgent: String = "IncidentBoard",
+            connectTimeout: Duration = .seconds(30), trustRootsFile: String? = nil
+        ) {
             self.reuseConnections = reuseConnections
             self.userAgent = userAgent
             self.connectTimeout = connectTimeout
@@ -46,7 +48,8 @@ public final class HTTPChecker: Sendable {
         /// name none and the variable is set and not empty.
         public func applying(environment: [String: String]) -> Options {
             var options = self
-            if options.trustRootsFile == nil, let file = environment[HTTPChecker.trustRootsFileVariable], !file.isEmpty {
+            if options.trustRootsFile == nil, let file = environment[HTTPChecker.trustRootsFileVariable], !file.isEmpty
+            {
                 options.trustRootsFile = file
             }
             return options
@@ -94,8 +97,9 @@ public final class HTTPChecker: Sendable {
     ) async -> ProbeResult {
         // `any()`: the loop this task already runs on, if it runs on one of the group's loops
         // (then the probe starts inline, without waking another thread).
-        let run = HTTPProbeRun(checker: self, probe: probe, conditions: conditions, timeout: timeout,
-                               service: service, startedAt: startedAt, loop: group.any())
+        let run = HTTPProbeRun(
+            checker: self, probe: probe, conditions: conditions, timeout: timeout,
+            service: service, startedAt: startedAt, loop: group.any())
         return await withTaskCancellationHandler {
             run.begin()
             // The run's timer always completes the future, so this cannot fail or hang.
@@ -133,8 +137,10 @@ final class HTTPProbeRun: @unchecked Sendable {
     private var visited: Set<String>
     private var certificateNotValidAfter: Int?
 
-    init(checker: HTTPChecker, probe: HTTPProbe, conditions: [Condition], timeout: Duration, service: String,
-         startedAt: Date, loop: any EventLoop) {
+    init(
+        checker: HTTPChecker, probe: HTTPProbe, conditions: [Condition], timeout: Duration, service: String,
+        startedAt: Date, loop: any EventLoop
+    ) {
         self.checker = checker
         self.probe = probe
         self.conditions = conditions
@@ -237,7 +243,8 @@ final class HTTPProbeRun: @unchecked Sendable {
                     exchange.begin(request, report: report)
                 }
             }
-        let connected = target.address.map { bootstrap.connect(to: $0) }
+        let connected =
+            target.address.map { bootstrap.connect(to: $0) }
             ?? bootstrap.connect(host: target.host, port: target.port)
         connected.whenComplete { [self] result in
             switch result {
@@ -274,8 +281,9 @@ final class HTTPProbeRun: @unchecked Sendable {
                 headers.add(name: "Content-Length", value: String(buffer?.readableBytes ?? 0))
             }
         }
-        let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: target.uri,
-                                   headers: headers)
+        let head = HTTPRequestHead(
+            version: .http1_1, method: HTTPMethod(rawValue: method), uri: target.uri,
+            headers: headers)
         return ProbeRequest(
             head: head, body: buffer, maxBodyBytes: probe.maxBodyBytes,
             keepBody: conditions.contains { $0.usesBody }, followsRedirects: probe.followRedirects,
@@ -313,8 +321,10 @@ final class HTTPProbeRun: @unchecked Sendable {
             Duration.milliseconds(
                 Int64((Date(timeIntervalSince1970: TimeInterval(notValidAfter)).timeIntervalSinceNow * 1000).rounded()))
         }
-        finish(.answer(status: response.status, body: response.body, latency: ContinuousClock.now - start,
-                       certificateExpiration: expiry))
+        finish(
+            .answer(
+                status: response.status, body: response.body, latency: ContinuousClock.now - start,
+                certificateExpiration: expiry))
     }
 
     private func followRedirect(status: Int, location: String) throws {
@@ -373,17 +383,20 @@ final class HTTPProbeRun: @unchecked Sendable {
         case .failure(let failure):
             promise.succeed(failureResult(failure, latency: ContinuousClock.now - start))
         case .answer(let status, let body, let latency, let certificateExpiration):
-            let verdict = judge(status: status, body: body, latency: latency,
-                                certificateExpiration: certificateExpiration)
-            promise.succeed(ProbeResult(
-                service: service, startedAt: startedAt, status: verdict.status, latency: latency,
-                error: verdict.message, failure: verdict.status == .up ? nil : .condition, httpStatus: status))
+            let verdict = judge(
+                status: status, body: body, latency: latency,
+                certificateExpiration: certificateExpiration)
+            promise.succeed(
+                ProbeResult(
+                    service: service, startedAt: startedAt, status: verdict.status, latency: latency,
+                    error: verdict.message, failure: verdict.status == .up ? nil : .condition, httpStatus: status))
         }
     }
 
     private func failureResult(_ failure: ProbeFailure, latency: Duration) -> ProbeResult {
-        ProbeResult(service: service, startedAt: startedAt, status: .down, latency: latency,
-                    error: failure.message, failure: failure.kind)
+        ProbeResult(
+            service: service, startedAt: startedAt, status: .down, latency: latency,
+            error: failure.message, failure: failure.kind)
     }
 
     private func judge(status: Int, body: [UInt8], latency: Duration, certificateExpiration: Duration?)

@@ -53,17 +53,20 @@ public final class LiveProbeRunner: ProbeRunner {
     /// Probes `service` once. A service without a probe is `unknown` ("no probe").
     public func run(_ service: ServiceConfig, startedAt: Date) async -> ProbeResult {
         guard let probe = service.probe else {
-            return ProbeResult(service: service.name, startedAt: startedAt, status: .unknown, latency: .zero,
-                               error: "no probe")
+            return ProbeResult(
+                service: service.name, startedAt: startedAt, status: .unknown, latency: .zero,
+                error: "no probe")
         }
         var result: ProbeResult
         switch probe.kind {
         case .http(let http):
-            result = await self.http.check(http, conditions: probe.conditions, timeout: probe.timeout,
-                                           service: service.name, startedAt: startedAt)
+            result = await self.http.check(
+                http, conditions: probe.conditions, timeout: probe.timeout,
+                service: service.name, startedAt: startedAt)
         case .tcp(let tcp):
-            result = await self.tcp.check(tcp, conditions: probe.conditions, timeout: probe.timeout,
-                                          service: service.name, startedAt: startedAt)
+            result = await self.tcp.check(
+                tcp, conditions: probe.conditions, timeout: probe.timeout,
+                service: service.name, startedAt: startedAt)
         case .command(let command):
             result = await runCommand(command, service: service.name, timeout: probe.timeout, startedAt: startedAt)
         case .transaction(let transaction):
@@ -73,7 +76,8 @@ public final class LiveProbeRunner: ProbeRunner {
         let threshold = service.slo.latency.threshold
         if result.status == .up, LatencySLO.isSlow(result.latency, threshold: threshold) {
             result.status = .degraded
-            result.error = "slow: \(Self.wholeMilliseconds(result.latency)) ms over "
+            result.error =
+                "slow: \(Self.wholeMilliseconds(result.latency)) ms over "
                 + "\(Self.wholeMilliseconds(threshold)) ms threshold"
         }
         result.error = result.error.map(redactor.redact)
@@ -92,8 +96,9 @@ public final class LiveProbeRunner: ProbeRunner {
             await CommandChecker.check(command, service: service, timeout: timeout, startedAt: startedAt)
         } onTimeout: {
             let failure = ProbeFailure.timeout(timeout)
-            return ProbeResult(service: service, startedAt: startedAt, status: .down, latency: clock.now - start,
-                               error: failure.message, failure: failure.kind)
+            return ProbeResult(
+                service: service, startedAt: startedAt, status: .down, latency: clock.now - start,
+                error: failure.message, failure: failure.kind)
         }
     }
 

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// One request on a probe channel, and how its answer is to be read.
 struct ProbeRequest: Sendable {
@@ -122,15 +123,17 @@ final class ProbeExchangeHandler: ChannelInboundHandler {
             // Interim answers (100 Continue, 103 Early Hints) precede the real one.
             if (100..<200).contains(status), status != 101 { return }
             let location = head.headers.first(name: "location")
-            let followed = location != nil && ProbeResponse.redirectStatuses.contains(status)
+            let followed =
+                location != nil && ProbeResponse.redirectStatuses.contains(status)
                 && request?.followsRedirects == true
             keepBody = request?.keepBody == true && !followed
             var notValidAfter: Int?
             if request?.wantsCertificate == true, let certificate = tls?.peerCertificate {
                 notValidAfter = Int(certificate.notValidAfter)
             }
-            response = ProbeResponse(status: status, location: location, body: [], keepAlive: head.isKeepAlive,
-                                     certificateNotValidAfter: notValidAfter)
+            response = ProbeResponse(
+                status: status, location: location, body: [], keepAlive: head.isKeepAlive,
+                certificateNotValidAfter: notValidAfter)
         case .body(let chunk):
             guard response != nil else { return }
             do {

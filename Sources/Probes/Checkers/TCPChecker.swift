@@ -22,8 +22,9 @@ public final class TCPChecker: Sendable {
         let start = clock.now
         // NIO traps on a port outside UInt16; the config validator should have caught it already.
         guard (1...65_535).contains(probe.port) else {
-            return ProbeResult(service: service, startedAt: startedAt, status: .down, latency: .zero,
-                               error: "invalid port \(probe.port)", failure: .other)
+            return ProbeResult(
+                service: service, startedAt: startedAt, status: .down, latency: .zero,
+                error: "invalid port \(probe.port)", failure: .other)
         }
         let group = self.group
         let outcome: Result<Duration, ProbeFailure> = await ProbeDeadline.race(until: start + timeout) {
@@ -43,13 +44,15 @@ public final class TCPChecker: Sendable {
         }
         switch outcome {
         case .failure(let failure):
-            return ProbeResult(service: service, startedAt: startedAt, status: .down, latency: clock.now - start,
-                               error: failure.message, failure: failure.kind)
+            return ProbeResult(
+                service: service, startedAt: startedAt, status: .down, latency: clock.now - start,
+                error: failure.message, failure: failure.kind)
         case .success(let latency):
             let context = ConditionContext(responseTimeMs: latency.milliseconds, connected: true)
             let verdict = ConditionVerdict.judge(conditions, context)
-            return ProbeResult(service: service, startedAt: startedAt, status: verdict.status, latency: latency,
-                               error: verdict.message, failure: verdict.status == .up ? nil : .condition)
+            return ProbeResult(
+                service: service, startedAt: startedAt, status: verdict.status, latency: latency,
+                error: verdict.message, failure: verdict.status == .up ? nil : .condition)
         }
     }
 }

@@ -23,16 +23,19 @@ struct TransactionChecker: Sendable {
         var firstFailure: StepResult?
         for step in transaction.steps {
             if firstFailure != nil {
-                steps.append(StepResult(name: step.name, status: .skipped, latency: .zero,
-                                        error: "not run: an earlier step failed", upstream: step.upstream))
+                steps.append(
+                    StepResult(
+                        name: step.name, status: .skipped, latency: .zero,
+                        error: "not run: an earlier step failed", upstream: step.upstream))
                 continue
             }
             let left = deadline - clock.now
             guard left > .zero else {
                 let failure = ProbeFailure.timeout(timeout)
-                let result = StepResult(name: step.name, status: .down, latency: .zero,
-                                        error: "transaction " + failure.message, failure: .timeout,
-                                        upstream: step.upstream)
+                let result = StepResult(
+                    name: step.name, status: .down, latency: .zero,
+                    error: "transaction " + failure.message, failure: .timeout,
+                    upstream: step.upstream)
                 steps.append(result)
                 firstFailure = result
                 continue
@@ -51,18 +54,22 @@ struct TransactionChecker: Sendable {
         for step in transaction.cleanup {
             let missing = step.contextNames.filter { run.values[$0] == nil }
             if let name = missing.first {
-                steps.append(StepResult(name: step.name, status: .skipped, latency: .zero,
-                                        error: "not run: [CONTEXT].\(name) was not stored", upstream: step.upstream,
-                                        isCleanup: true))
+                steps.append(
+                    StepResult(
+                        name: step.name, status: .skipped, latency: .zero,
+                        error: "not run: [CONTEXT].\(name) was not stored", upstream: step.upstream,
+                        isCleanup: true))
                 continue
             }
-            let result = await runStep(step, timeout: step.timeout ?? timeout, service: service, run: &run,
-                                       isCleanup: true)
+            let result = await runStep(
+                step, timeout: step.timeout ?? timeout, service: service, run: &run,
+                isCleanup: true)
             steps.append(result)
             if result.status == .down, cleanupFailure == nil { cleanupFailure = result }
         }
-        return Self.outcome(steps: steps, firstFailure: firstFailure, cleanupFailure: cleanupFailure,
-                            latency: stepsLatency, service: service, startedAt: startedAt, redactor: run.redactor)
+        return Self.outcome(
+            steps: steps, firstFailure: firstFailure, cleanupFailure: cleanupFailure,
+            latency: stepsLatency, service: service, startedAt: startedAt, redactor: run.redactor)
     }
 
     private static func outcome(
@@ -92,8 +99,9 @@ struct TransactionChecker: Sendable {
                 error = text
             }
         }
-        var result = ProbeResult(service: service, startedAt: startedAt, status: status, latency: latency,
-                                 error: error.map(redactor.redact), failure: failure, httpStatus: httpStatus)
+        var result = ProbeResult(
+            service: service, startedAt: startedAt, status: status, latency: latency,
+            error: error.map(redactor.redact), failure: failure, httpStatus: httpStatus)
         result.steps = steps.map { step in
             var masked = step
             masked.error = step.error.map(redactor.redact)
@@ -111,10 +119,13 @@ struct TransactionChecker: Sendable {
     private func runStep(
         _ step: TransactionStep, timeout: Duration, service: String, run: inout TransactionRun, isCleanup: Bool
     ) async -> StepResult {
-        func failed(_ message: String, _ kind: FailureKind = .other, latency: Duration = .zero,
-                    httpStatus: Int? = nil) -> StepResult {
-            StepResult(name: step.name, status: .down, latency: latency, error: message, failure: kind,
-                       httpStatus: httpStatus, upstream: step.upstream, isCleanup: isCleanup)
+        func failed(
+            _ message: String, _ kind: FailureKind = .other, latency: Duration = .zero,
+            httpStatus: Int? = nil
+        ) -> StepResult {
+            StepResult(
+                name: step.name, status: .down, latency: latency, error: message, failure: kind,
+                httpStatus: httpStatus, upstream: step.upstream, isCleanup: isCleanup)
         }
         let values = run.values
         var missing: String?
@@ -148,16 +159,21 @@ struct TransactionChecker: Sendable {
             }
             body = filled
         }
-        let needsBody = step.conditions.contains(where: \.usesBody)
+        let needsBody =
+            step.conditions.contains(where: \.usesBody)
             || step.store.contains { if case .body = $0.source { true } else { false } }
-        let capture = ConditionCapture(wantsBody: needsBody, wantsCertificate: step.conditions.contains(where: \.usesCertificate))
-        let probe = HTTPProbe(url: url, method: step.method, headers: headers, body: body,
-                              maxBodyBytes: step.maxBodyBytes)
-        let answer = await http.check(probe, conditions: [Condition(capturingInto: capture)], timeout: timeout,
-                                      service: service, startedAt: Date())
+        let capture = ConditionCapture(
+            wantsBody: needsBody, wantsCertificate: step.conditions.contains(where: \.usesCertificate))
+        let probe = HTTPProbe(
+            url: url, method: step.method, headers: headers, body: body,
+            maxBodyBytes: step.maxBodyBytes)
+        let answer = await http.check(
+            probe, conditions: [Condition(capturingInto: capture)], timeout: timeout,
+            service: service, startedAt: Date())
         guard var context = capture.observed, answer.status != .down || answer.failure == .condition else {
-            return failed(answer.error ?? "no answer", answer.failure ?? .other, latency: answer.latency,
-                          httpStatus: answer.httpStatus)
+            return failed(
+                answer.error ?? "no answer", answer.failure ?? .other, latency: answer.latency,
+                httpStatus: answer.httpStatus)
         }
         context.variables = values
         let verdict = Self.judge(step.conditions, context, redactor: run.redactor)
@@ -166,15 +182,17 @@ struct TransactionChecker: Sendable {
         }
         for rule in step.store {
             guard let stored = Self.extract(rule, from: context) else {
-                return failed("cannot store \(rule.name): \(rule.written) not found", .condition,
-                              latency: answer.latency, httpStatus: context.status)
+                return failed(
+                    "cannot store \(rule.name): \(rule.written) not found", .condition,
+                    latency: answer.latency, httpStatus: context.status)
             }
             run.values[rule.name] = stored
             if !step.isPublic(rule.name) { run.redactor.add(stored) }
         }
-        return StepResult(name: step.name, status: verdict.status == .up ? .up : .degraded, latency: answer.latency,
-                          error: verdict.message, failure: verdict.status == .up ? nil : .condition,
-                          httpStatus: context.status, upstream: step.upstream, isCleanup: isCleanup)
+        return StepResult(
+            name: step.name, status: verdict.status == .up ? .up : .degraded, latency: answer.latency,
+            error: verdict.message, failure: verdict.status == .up ? nil : .condition,
+            httpStatus: context.status, upstream: step.upstream, isCleanup: isCleanup)
     }
 
     /// The step's verdict: without conditions 2xx is up; otherwise as ``ConditionVerdict/judge(_:_:)``,
@@ -191,8 +209,9 @@ struct TransactionChecker: Sendable {
         for condition in conditions {
             let outcome = condition.evaluate(context)
             guard !outcome.passed else { continue }
-            let message = scrubbed(outcome.message ?? "condition \(condition.source) failed", condition: condition,
-                                   redactor: redactor)
+            let message = scrubbed(
+                outcome.message ?? "condition \(condition.source) failed", condition: condition,
+                redactor: redactor)
             switch condition.severity {
             case .critical: return ConditionVerdict(status: .down, message: message)
             case .warning: firstWarning = firstWarning ?? message

@@ -9,24 +9,31 @@ extension Condition {
         if !expression.comparator.isOrdering {
             // Gatus compares two values as integers when both read as integers in Go's syntax, and
             // as text otherwise: `1.0 == 1` fails there.
-            if literals.contains(where: { !$0.quoted && $0.number != nil && ConditionNumber.goInteger($0.text) == nil
-                && ConditionNumber.durationMilliseconds($0.text) == nil }) {
-                differences.append("compares a decimal number by value (1.0 equals 1 here); Gatus compares it "
-                    + "as text unless both sides are integers")
+            if literals.contains(where: {
+                !$0.quoted && $0.number != nil && ConditionNumber.goInteger($0.text) == nil
+                    && ConditionNumber.durationMilliseconds($0.text) == nil
+            }) {
+                differences.append(
+                    "compares a decimal number by value (1.0 equals 1 here); Gatus compares it "
+                        + "as text unless both sides are integers")
             }
             return differences
         }
-        if literals.contains(where: { !$0.quoted && ConditionNumber.goInteger($0.text) == nil
-            && ConditionNumber.parse($0.text).map { $0 != $0.rounded(.towardZero) } == true }) {
+        if literals.contains(where: {
+            !$0.quoted && ConditionNumber.goInteger($0.text) == nil
+                && ConditionNumber.parse($0.text).map { $0 != $0.rounded(.towardZero) } == true
+        }) {
             differences.append("orders against a fraction exactly; Gatus cuts it to an integer first")
         }
         // Gatus reads a value that is not a number as 0: where 0 passes, it passes for any word.
         if expression.readsBody, let bound = literals.first?.number,
-           expression.literalIsRight
-               ? ConditionExpression.order(0, expression.comparator, bound)
-               : ConditionExpression.order(bound, expression.comparator, 0) {
-            differences.append("passes for 0, so in Gatus it also passes when the body's value is not a number "
-                + "(read as 0); here that fails")
+            expression.literalIsRight
+                ? ConditionExpression.order(0, expression.comparator, bound)
+                : ConditionExpression.order(bound, expression.comparator, 0)
+        {
+            differences.append(
+                "passes for 0, so in Gatus it also passes when the body's value is not a number "
+                    + "(read as 0); here that fails")
         }
         return differences
     }

@@ -74,8 +74,10 @@ public struct ConditionContext: Sendable {
     /// `[CONTEXT].name`: values stored by earlier steps of a transaction.
     public var variables: [String: String] = [:]
 
-    public init(status: Int? = nil, responseTimeMs: Double = 0, body: [UInt8] = [], connected: Bool = false,
-                certificateExpiration: Duration? = nil) {
+    public init(
+        status: Int? = nil, responseTimeMs: Double = 0, body: [UInt8] = [], connected: Bool = false,
+        certificateExpiration: Duration? = nil
+    ) {
         self.status = status
         self.responseTimeMs = responseTimeMs
         self.body = body

@@ -178,8 +178,10 @@ extension ConditionExpression {
         case unavailable(String)
     }
 
-    private func resolve(_ operand: ConditionOperand, _ context: ConditionContext,
-                         _ body: inout ConditionBody) -> Resolution {
+    private func resolve(
+        _ operand: ConditionOperand, _ context: ConditionContext,
+        _ body: inout ConditionBody
+    ) -> Resolution {
         switch operand {
         case .literal(let literal):
             return .value(.literal(literal))
@@ -192,8 +194,10 @@ extension ConditionExpression {
         }
     }
 
-    private func resolveValue(_ reference: ConditionPlaceholderReference, _ context: ConditionContext,
-                              _ body: inout ConditionBody) -> Resolution {
+    private func resolveValue(
+        _ reference: ConditionPlaceholderReference, _ context: ConditionContext,
+        _ body: inout ConditionBody
+    ) -> Resolution {
         switch reference.placeholder {
         case .status:
             guard let status = context.status else { return .unavailable("no HTTP status") }
@@ -222,8 +226,10 @@ extension ConditionExpression {
         }
     }
 
-    private func resolveLength(_ reference: ConditionPlaceholderReference, _ context: ConditionContext,
-                               _ body: inout ConditionBody) -> Resolution {
+    private func resolveLength(
+        _ reference: ConditionPlaceholderReference, _ context: ConditionContext,
+        _ body: inout ConditionBody
+    ) -> Resolution {
         guard reference.placeholder == .body else {
             switch resolveValue(reference, context, &body) {
             case .value(let value): return .value(.integer(value.text.count))
@@ -247,8 +253,10 @@ extension ConditionExpression {
     }
 
     /// `has()`: Gatus treats a JSON `null` as absent, so do we.
-    private func isPresent(_ reference: ConditionPlaceholderReference, _ context: ConditionContext,
-                           _ body: inout ConditionBody) -> Bool {
+    private func isPresent(
+        _ reference: ConditionPlaceholderReference, _ context: ConditionContext,
+        _ body: inout ConditionBody
+    ) -> Bool {
         switch reference.placeholder {
         case .status: return context.status != nil
         case .certificateExpiration: return context.certificateExpiration != nil
@@ -301,7 +309,8 @@ struct ConditionBody {
     /// `[BODY]`: the body as text, surrounding whitespace removed as Gatus does; bad UTF-8 is repaired.
     var trimmedText: String {
         guard let first = bytes.firstIndex(where: { !ConditionJSON.isWhitespace($0) }),
-              let last = bytes.lastIndex(where: { !ConditionJSON.isWhitespace($0) }) else { return "" }
+            let last = bytes.lastIndex(where: { !ConditionJSON.isWhitespace($0) })
+        else { return "" }
         return String(decoding: bytes[first...last], as: UTF8.self)
     }
 }

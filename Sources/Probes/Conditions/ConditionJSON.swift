@@ -279,7 +279,8 @@ extension ConditionJSON {
                     }
                     expectingValue = true
                 } else if (next == closeBrace && container == openBrace)
-                    || (next == closeBracket && container == openBracket) {
+                    || (next == closeBracket && container == openBracket)
+                {
                     open.removeLast()
                     index += 1
                 } else {
@@ -375,8 +376,9 @@ extension ConditionJSON {
                 index += 4
                 var scalar = Unicode.Scalar(unit)
                 if (0xD800...0xDBFF).contains(unit), raw.count >= 2,
-                   index + 1 < raw.endIndex, raw[index] == backslash, raw[index + 1] == UInt8(ascii: "u"),
-                   let low = hexValue(raw, index + 2), (0xDC00...0xDFFF).contains(low) {
+                    index + 1 < raw.endIndex, raw[index] == backslash, raw[index + 1] == UInt8(ascii: "u"),
+                    let low = hexValue(raw, index + 2), (0xDC00...0xDFFF).contains(low)
+                {
                     scalar = Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
                     index += 6
                 }

@@ -31,8 +31,10 @@ struct ConditionParser {
         return try combine(left, comparator, right)
     }
 
-    private func combine(_ left: Side, _ comparator: ConditionComparator,
-                         _ right: Side) throws(ConditionSyntaxError) -> ConditionExpression {
+    private func combine(
+        _ left: Side, _ comparator: ConditionComparator,
+        _ right: Side
+    ) throws(ConditionSyntaxError) -> ConditionExpression {
         let expression: ConditionExpression
         switch (left, right) {
         case (.operand(let lhs), .operand(let rhs)):
@@ -53,8 +55,10 @@ struct ConditionParser {
         return expression
     }
 
-    private func checkOrderable(_ operand: ConditionOperand,
-                                _ comparator: ConditionComparator) throws(ConditionSyntaxError) {
+    private func checkOrderable(
+        _ operand: ConditionOperand,
+        _ comparator: ConditionComparator
+    ) throws(ConditionSyntaxError) {
         switch operand {
         case .literal(let literal) where literal.number == nil:
             let shown = literal.quoted ? "\"\(literal.text)\"" : literal.text
@@ -132,8 +136,10 @@ struct ConditionParser {
         return (comparator, index..<end)
     }
 
-    private static func unknownComparator(_ text: String, _ column: Int,
-                                          suggestion: String?) -> ConditionSyntaxError {
+    private static func unknownComparator(
+        _ text: String, _ column: Int,
+        suggestion: String?
+    ) -> ConditionSyntaxError {
         let hint = suggestion.map { " (did you mean \($0)?)" } ?? " (expected one of == != < <= > >=)"
         return error("unknown comparator \(text) at column \(column)\(hint)")
     }
@@ -323,7 +329,8 @@ struct ConditionParser {
 
     private static func unknownFunction(_ name: String, column: Int) -> ConditionSyntaxError {
         let lowered = name.lowercased()
-        let suggestion = functions.first { $0 == lowered }
+        let suggestion =
+            functions.first { $0 == lowered }
             ?? functionAliases[lowered]
             ?? functions.first { lowered.hasPrefix($0) }
             ?? ConditionSpellingDistance.closest(to: lowered, among: functions, within: 1)
@@ -374,8 +381,9 @@ struct ConditionParser {
                 let content = text((index + 1)..<indexClose)
                 guard !content.isEmpty else { throw Self.error("\(badPath): empty index [] at column \(index + 1)") }
                 guard content.unicodeScalars.allSatisfy(Self.isDigit), let number = Int(content) else {
-                    throw Self.error("\(badPath): [\(Self.clipped(content))] at column \(index + 1) is not "
-                        + "an array index (write .key for object keys)")
+                    throw Self.error(
+                        "\(badPath): [\(Self.clipped(content))] at column \(index + 1) is not "
+                            + "an array index (write .key for object keys)")
                 }
                 reference.path.append(.index(number))
                 index = indexClose + 1
@@ -387,7 +395,7 @@ struct ConditionParser {
         try rejectTrailing(index..<upper, after: open..<index)
         if placeholder == .context {
             guard reference.path.count == 1, case .key(let key)? = reference.path.first,
-                  ContextTemplate.isName(key)
+                ContextTemplate.isName(key)
             else {
                 throw Self.error("[CONTEXT] takes one stored name, e.g. [CONTEXT].token")
             }

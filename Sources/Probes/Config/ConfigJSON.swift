@@ -160,9 +160,10 @@ struct ConfigJSONParser {
             if let firstOffset = firstSeen[key] {
                 let here = position(of: keyOffset)
                 let first = position(of: firstOffset)
-                duplicates.append(ConfigJSONDuplicateKey(
-                    objectPath: ConfigPath.join(path), key: key, line: here.line, column: here.column,
-                    firstLine: first.line, firstColumn: first.column))
+                duplicates.append(
+                    ConfigJSONDuplicateKey(
+                        objectPath: ConfigPath.join(path), key: key, line: here.line, column: here.column,
+                        firstLine: first.line, firstColumn: first.column))
             } else {
                 firstSeen[key] = keyOffset
             }
@@ -240,9 +241,10 @@ struct ConfigJSONParser {
                 let scalar = try parseEscape()
                 out.append(contentsOf: Array(String(Character(scalar)).utf8))
             case 0x00..<0x20:
-                throw error(byte == 0x0A
-                    ? "line break inside a string (write it as \\n)"
-                    : "control character inside a string (escape it)")
+                throw error(
+                    byte == 0x0A
+                        ? "line break inside a string (write it as \\n)"
+                        : "control character inside a string (escape it)")
             case 0x00..<0x80:
                 out.append(byte)
                 index += 1
@@ -267,7 +269,8 @@ struct ConfigJSONParser {
             let high = try parseHex4()
             if (0xD800..<0xDC00).contains(high) {
                 guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
-                      bytes[index + 1] == UInt8(ascii: "u") else {
+                    bytes[index + 1] == UInt8(ascii: "u")
+                else {
                     throw error("unpaired surrogate \\u\(hex(high)) in a string", at: escapeStart)
                 }
                 index += 2
@@ -339,12 +342,13 @@ struct ConfigJSONParser {
             (index, isInteger) = try JSONLexis.scanNumber(bytes, from: start)
         } catch {
             index = error.offset
-            let message = switch error.rule {
-            case .digitAfterMinus: "expected a digit after '-'"
-            case .leadingZero: "numbers must not have leading zeros"
-            case .digitAfterPoint: "expected a digit after '.'"
-            case .digitInExponent: "expected a digit in the exponent"
-            }
+            let message =
+                switch error.rule {
+                case .digitAfterMinus: "expected a digit after '-'"
+                case .leadingZero: "numbers must not have leading zeros"
+                case .digitAfterPoint: "expected a digit after '.'"
+                case .digitInExponent: "expected a digit in the exponent"
+                }
             throw self.error(message)
         }
         if index < bytes.count, isIdentifierByte(bytes[index]) {
@@ -372,7 +376,7 @@ struct ConfigJSONParser {
     private func isIdentifierByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"):
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"):
             true
         default:
             false
@@ -425,10 +429,12 @@ struct ConfigJSONParser {
 enum ConfigPath {
     /// A member path component: `.name`, or `["odd key"]` when the key is not a plain identifier.
     static func key(_ key: String) -> String {
-        let isPlain = !key.isEmpty && key.unicodeScalars.enumerated().allSatisfy { offset, scalar in
-            scalar == "_" || scalar == "$" || (scalar.isASCII && scalar.properties.isAlphabetic)
-                || (offset > 0 && scalar.isASCII && ("0"..."9").contains(scalar))
-        }
+        let isPlain =
+            !key.isEmpty
+            && key.unicodeScalars.enumerated().allSatisfy { offset, scalar in
+                scalar == "_" || scalar == "$" || (scalar.isASCII && scalar.properties.isAlphabetic)
+                    || (offset > 0 && scalar.isASCII && ("0"..."9").contains(scalar))
+            }
         if isPlain { return "." + key }
         var escaped = ""
         for scalar in key.unicodeScalars {

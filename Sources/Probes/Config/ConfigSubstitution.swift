@@ -59,8 +59,9 @@ enum ConfigSubstitution {
             let name = String(String.UnicodeScalarView(scalars[(i + 2)..<close]))
             i = close + 1
             guard isVariableName(name) else {
-                failures.append("\(ConfigQuote.quoted("${" + name + "}")) is not a valid environment variable "
-                    + "reference (names use letters, digits and _; write $${ for a literal ${)")
+                failures.append(
+                    "\(ConfigQuote.quoted("${" + name + "}")) is not a valid environment variable "
+                        + "reference (names use letters, digits and _; write $${ for a literal ${)")
                 continue
             }
             guard let replacement = value(name) else {
@@ -75,7 +76,11 @@ enum ConfigSubstitution {
     private static func isVariableName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
         else { return false }
-        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic
-            || ("0"..."9").contains($0))) }
+        return name.unicodeScalars.allSatisfy {
+            $0 == "_"
+                || ($0.isASCII
+                    && ($0.properties.isAlphabetic
+                        || ("0"..."9").contains($0)))
+        }
     }
 }

@@ -3,8 +3,13 @@ import Foundation
 extension ConfigValidator {
     static let commonProbeKeys = ["type", "interval", "timeout", "conditions"]
     static let probeTypes: [(name: String, article: String, keys: [String])] = [
-        ("http", "an", ["url", "method", "headers", "body", "followRedirects", "maxRedirects", "insecureSkipVerify",
-                        "maxBodyBytes"]),
+        (
+            "http", "an",
+            [
+                "url", "method", "headers", "body", "followRedirects", "maxRedirects", "insecureSkipVerify",
+                "maxBodyBytes",
+            ]
+        ),
         ("tcp", "a", ["host", "port"]),
         ("command", "a", ["argv"]),
         ("transaction", "a", ["steps", "cleanup"]),
@@ -18,18 +23,22 @@ extension ConfigValidator {
         let typeNames = Self.probeTypes.map(\.name)
         var type: (name: String, article: String, keys: [String])?
         if let typeValue = required(fields, "type", " (http, tcp, command or transaction)"),
-           let typeText = text(typeValue, at: fields.path("type")) {
+            let typeText = text(typeValue, at: fields.path("type"))
+        {
             type = Self.probeTypes.first { $0.name == typeText.value }
             if type == nil {
-                report(fields.path("type"), "\(typeText.quoted) is not a probe type (http, tcp, command or transaction)"
-                    + ConfigSpelling.hint(for: typeText.value, among: typeNames))
+                report(
+                    fields.path("type"),
+                    "\(typeText.quoted) is not a probe type (http, tcp, command or transaction)"
+                        + ConfigSpelling.hint(for: typeText.value, among: typeNames))
             }
         }
         if let type {
             var foreign: [String: String] = [:]
             for other in Self.probeTypes where other.name != type.name {
                 for key in other.keys where !type.keys.contains(key) {
-                    foreign[key] = "\(ConfigQuote.quoted(key)) is not a field of \(type.article) \(type.name) probe "
+                    foreign[key] =
+                        "\(ConfigQuote.quoted(key)) is not a field of \(type.article) \(type.name) probe "
                         + "(it belongs to \(other.name) probes)"
                 }
             }
@@ -65,8 +74,10 @@ extension ConfigValidator {
         guard let interval = duration(fields, "interval") else { return nil }
         let minimum = SLILayout.minimumProbeInterval
         guard interval.value >= minimum else {
-            report(fields.path("interval"), "\(ConfigQuote.quoted(interval.shown)) is shorter than the minimum "
-                + "interval of \(minimum.configString) (the SLO counters are sized for a probe a second)")
+            report(
+                fields.path("interval"),
+                "\(ConfigQuote.quoted(interval.shown)) is shorter than the minimum "
+                    + "interval of \(minimum.configString) (the SLO counters are sized for a probe a second)")
             return nil
         }
         return interval
@@ -83,8 +94,9 @@ extension ConfigValidator {
         let effectiveInterval = interval ?? defaults.interval
         let effectiveTimeout = timeout ?? defaults.timeout
         if (interval != nil || timeout != nil) && effectiveTimeout.value >= effectiveInterval.value {
-            report(fields.path(timeout != nil ? "timeout" : "interval"),
-                   timeoutMessage(effectiveTimeout, effectiveInterval))
+            report(
+                fields.path(timeout != nil ? "timeout" : "interval"),
+                timeoutMessage(effectiveTimeout, effectiveInterval))
             return nil
         }
         return (effectiveInterval.value, effectiveTimeout.value)
@@ -103,9 +115,11 @@ extension ConfigValidator {
             if Self.httpMethods.contains(method.value) {
                 probe.method = method.value
             } else {
-                report(fields.path("method"), "\(method.quoted) is not a supported method ("
-                    + Self.httpMethods.joined(separator: ", ") + ")"
-                    + ConfigSpelling.hint(for: method.value, among: Self.httpMethods))
+                report(
+                    fields.path("method"),
+                    "\(method.quoted) is not a supported method ("
+                        + Self.httpMethods.joined(separator: ", ") + ")"
+                        + ConfigSpelling.hint(for: method.value, among: Self.httpMethods))
             }
         }
         if let value = fields["headers"] { probe.headers = headers(value, at: fields.path("headers")) }
@@ -120,9 +134,9 @@ extension ConfigValidator {
     /// An absolute http or https URL with a host.
     static func httpURL(_ text: String) -> URL? {
         guard !text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 }),
-              let url = URL(string: text), let scheme = url.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty,
-              text.lowercased().hasPrefix(scheme + "://")
+            let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty,
+            text.lowercased().hasPrefix(scheme + "://")
         else { return nil }
         return url
     }
@@ -157,10 +171,12 @@ extension ConfigValidator {
 
     /// An RFC 9110 token.
     static func isHeaderName(_ name: String) -> Bool {
-        !name.isEmpty && name.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
-                || "!#$%&'*+-.^_`|~".unicodeScalars.contains(scalar))
-        }
+        !name.isEmpty
+            && name.unicodeScalars.allSatisfy { scalar in
+                scalar.isASCII
+                    && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                        || "!#$%&'*+-.^_`|~".unicodeScalars.contains(scalar))
+            }
     }
 
     private mutating func tcpProbe(_ fields: ConfigFields) -> TCPProbe? {
@@ -226,14 +242,18 @@ extension ConfigValidator {
                     if let parsed = ConditionSeverity(rawValue: written.value) {
                         severity = parsed
                     } else {
-                        report(fields.path("severity"), "\(written.quoted) is not a condition severity "
-                            + "(critical or warning)"
-                            + ConfigSpelling.hint(for: written.value, among: ["critical", "warning"]))
+                        report(
+                            fields.path("severity"),
+                            "\(written.quoted) is not a condition severity "
+                                + "(critical or warning)"
+                                + ConfigSpelling.hint(for: written.value, among: ["critical", "warning"]))
                     }
                 }
             default:
-                report(itemPath, "must be a condition string or an object with \"condition\" and \"severity\", "
-                    + "not \(item.typeDescription)")
+                report(
+                    itemPath,
+                    "must be a condition string or an object with \"condition\" and \"severity\", "
+                        + "not \(item.typeDescription)")
                 continue
             }
             guard let source else { continue }

@@ -50,13 +50,18 @@ extension ConfigValidator {
         let windowShown = window?.shown ?? policy.window.configString
         if let rules {
             for draft in rules where draft.rule.longWindow > policy.window {
-                report(ConfigPath.child(draft.path, "longWindow"), "long window \(draft.longWindowShown) must not be "
-                    + "longer than the SLO window \(windowShown)")
+                report(
+                    ConfigPath.child(draft.path, "longWindow"),
+                    "long window \(draft.longWindowShown) must not be "
+                        + "longer than the SLO window \(windowShown)")
             }
         } else if let window {
             for rule in policy.alerts.burnRateRules where rule.longWindow > policy.window {
-                report(window.path ?? fields.path("window"), "the SLO window \(window.shown) is shorter than the "
-                    + "long window \(rule.longWindow.configString) of burn-rate rule \(ConfigQuote.quoted(rule.name))")
+                report(
+                    window.path ?? fields.path("window"),
+                    "the SLO window \(window.shown) is shorter than the "
+                        + "long window \(rule.longWindow.configString) of burn-rate rule \(ConfigQuote.quoted(rule.name))"
+                )
             }
         }
     }
@@ -88,24 +93,30 @@ extension ConfigValidator {
             if let text = text(fields, "severity", required: true) {
                 severity = AlertSeverity(rawValue: text.value)
                 if severity == nil {
-                    report(fields.path("severity"), "\(text.quoted) is not an alert severity ("
-                        + severities.joined(separator: ", ") + ")"
-                        + ConfigSpelling.hint(for: text.value, among: severities))
+                    report(
+                        fields.path("severity"),
+                        "\(text.quoted) is not an alert severity ("
+                            + severities.joined(separator: ", ") + ")"
+                            + ConfigSpelling.hint(for: text.value, among: severities))
                 }
             }
             let long = duration(fields, "longWindow", required: true)
             var short = duration(fields, "shortWindow", required: true)
             if let longWindow = long, let shortWindow = short, shortWindow.value >= longWindow.value {
-                report(fields.path("shortWindow"), "short window \(shortWindow.shown) must be shorter than the long "
-                    + "window \(longWindow.shown)")
+                report(
+                    fields.path("shortWindow"),
+                    "short window \(shortWindow.shown) must be shorter than the long "
+                        + "window \(longWindow.shown)")
                 short = nil
             }
             let budget = percentage(fields, "budgetConsumed", allowHundred: true, required: true)
             guard let name, let severity, let long, let short, let budget else { continue }
-            drafts.append(BurnRateDraft(
-                rule: BurnRateRule(name: name, severity: severity, longWindow: long.value, shortWindow: short.value,
-                                   budgetConsumed: budget),
-                path: rulePath, longWindowShown: long.shown))
+            drafts.append(
+                BurnRateDraft(
+                    rule: BurnRateRule(
+                        name: name, severity: severity, longWindow: long.value, shortWindow: short.value,
+                        budgetConsumed: budget),
+                    path: rulePath, longWindowShown: long.shown))
         }
         return drafts
     }

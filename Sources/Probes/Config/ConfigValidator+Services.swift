@@ -41,8 +41,9 @@ extension ConfigValidator {
             var draft = service(fields, index: index, defaults: defaults, slo: slo)
             if let name = draft.name {
                 if let first = firstIndexByName[name] {
-                    report(fields.path("name"),
-                           "\(ConfigQuote.quoted(name)) is already used by \(ConfigPath.child(path, first))")
+                    report(
+                        fields.path("name"),
+                        "\(ConfigQuote.quoted(name)) is already used by \(ConfigPath.child(path, first))")
                     draft.name = nil
                 } else {
                     firstIndexByName[name] = index
@@ -54,8 +55,10 @@ extension ConfigValidator {
         for i in drafts.indices {
             checkUpstreams(drafts[i].upstreams, of: drafts[i].name, allNames: allNames)
             // A transaction depends on what its steps exercise, listed or not.
-            for upstream in drafts[i].upstreams where upstream.name != drafts[i].name
-                && firstIndexByName[upstream.name] != nil && !drafts[i].dependsOn.contains(where: { $0.name == upstream.name })
+            for upstream in drafts[i].upstreams
+            where upstream.name != drafts[i].name
+                && firstIndexByName[upstream.name] != nil
+                && !drafts[i].dependsOn.contains(where: { $0.name == upstream.name })
             {
                 drafts[i].dependsOn.append((upstream.name, upstream.path))
             }
@@ -82,8 +85,10 @@ extension ConfigValidator {
             if Self.isValidName(name.value) {
                 draft.name = name.value
             } else {
-                report(fields.path("name"), "\(name.quoted) is not a valid name (use lowercase letters, digits, "
-                    + "'.', '_' and '-', starting with a letter or digit)")
+                report(
+                    fields.path("name"),
+                    "\(name.quoted) is not a valid name (use lowercase letters, digits, "
+                        + "'.', '_' and '-', starting with a letter or digit)")
                 // Still known, so its dependents are not also told it does not exist.
                 draft.name = name.value
             }
@@ -141,20 +146,24 @@ extension ConfigValidator {
             var seen: [String: String] = [:]
             for dependency in draft.dependsOn {
                 if let earlier = seen[dependency.name] {
-                    report(dependency.path,
-                           "\(ConfigQuote.quoted(dependency.name)) is listed twice (also at \(earlier))")
+                    report(
+                        dependency.path,
+                        "\(ConfigQuote.quoted(dependency.name)) is listed twice (also at \(earlier))")
                     continue
                 }
                 seen[dependency.name] = dependency.path
                 if dependency.name == draft.name {
-                    report(ConfigPath.child(draft.path, "dependsOn"),
-                           "dependency cycle: \(dependency.name) → \(dependency.name) "
+                    report(
+                        ConfigPath.child(draft.path, "dependsOn"),
+                        "dependency cycle: \(dependency.name) → \(dependency.name) "
                             + "(a service cannot depend on itself)")
                     continue
                 }
                 guard let target = firstIndexByName[dependency.name] else {
-                    report(dependency.path, "unknown service \(ConfigQuote.quoted(dependency.name))"
-                        + ConfigSpelling.hint(for: dependency.name, among: allNames))
+                    report(
+                        dependency.path,
+                        "unknown service \(ConfigQuote.quoted(dependency.name))"
+                            + ConfigSpelling.hint(for: dependency.name, among: allNames))
                     continue
                 }
                 if draft.name != nil { edges[draft.index, default: []].append(target) }
@@ -163,14 +172,16 @@ extension ConfigValidator {
         let pathByIndex = Dictionary(uniqueKeysWithValues: drafts.map { ($0.index, $0.path) })
         let nameByIndex = Dictionary(uniqueKeysWithValues: firstIndexByName.map { ($0.value, $0.key) })
         // Self-dependencies were reported above and are not edges, so the graph's cycles are the rest.
-        let graph = DependencyGraph(nodes: drafts.compactMap { draft in
-            draft.name.map { ($0, (edges[draft.index] ?? []).compactMap { nameByIndex[$0] }) }
-        })
+        let graph = DependencyGraph(
+            nodes: drafts.compactMap { draft in
+                draft.name.map { ($0, (edges[draft.index] ?? []).compactMap { nameByIndex[$0] }) }
+            })
         for cycle in graph.cycles() {
             guard let first = cycle.first, let index = firstIndexByName[first], let path = pathByIndex[index] else {
                 continue
             }
-            report(ConfigPath.child(path, "dependsOn"), "dependency cycle: " + (cycle + [first]).joined(separator: " → "))
+            report(
+                ConfigPath.child(path, "dependsOn"), "dependency cycle: " + (cycle + [first]).joined(separator: " → "))
         }
     }
 }

@@ -17,19 +17,23 @@ extension ConfigValidator {
     /// check across entries.
     mutating func transactionProbe(_ fields: ConfigFields, upstreams: inout [UpstreamReference]) -> TransactionProbe? {
         if fields["conditions"] != nil {
-            report(fields.path("conditions"), "a transaction has no conditions of its own; give each step its "
-                + "\"conditions\"")
+            report(
+                fields.path("conditions"),
+                "a transaction has no conditions of its own; give each step its "
+                    + "\"conditions\"")
         }
         guard let stepsValue = required(fields, "steps", " (the requests of the journey, in order)") else { return nil }
         var stepNames: [String: String] = [:]
         var stored: Set<String> = []
         var ok = true
-        let steps = stepList(stepsValue, at: fields.path("steps"), allowEmpty: false, isCleanup: false,
-                             names: &stepNames, stored: &stored, upstreams: &upstreams, ok: &ok)
+        let steps = stepList(
+            stepsValue, at: fields.path("steps"), allowEmpty: false, isCleanup: false,
+            names: &stepNames, stored: &stored, upstreams: &upstreams, ok: &ok)
         var cleanup: [TransactionStep] = []
         if let value = fields["cleanup"] {
-            cleanup = stepList(value, at: fields.path("cleanup"), allowEmpty: true, isCleanup: true,
-                               names: &stepNames, stored: &stored, upstreams: &upstreams, ok: &ok)
+            cleanup = stepList(
+                value, at: fields.path("cleanup"), allowEmpty: true, isCleanup: true,
+                names: &stepNames, stored: &stored, upstreams: &upstreams, ok: &ok)
         }
         return ok ? TransactionProbe(steps: steps, cleanup: cleanup) : nil
     }
@@ -50,8 +54,10 @@ extension ConfigValidator {
         var steps: [TransactionStep] = []
         for (j, item) in items.enumerated() {
             let stepPath = ConfigPath.child(path, j)
-            guard let step = transactionStep(item, at: stepPath, isCleanup: isCleanup, names: &names,
-                                             stored: &stored, upstreams: &upstreams)
+            guard
+                let step = transactionStep(
+                    item, at: stepPath, isCleanup: isCleanup, names: &names,
+                    stored: &stored, upstreams: &upstreams)
             else {
                 ok = false
                 continue
@@ -85,11 +91,13 @@ extension ConfigValidator {
                 if used.isEmpty || !ContextTemplate.isName(used) {
                     report(usePath, "[CONTEXT]. must be followed by a stored name, e.g. [CONTEXT].token")
                 } else if !stored.contains(used) {
-                    report(usePath, isCleanup
-                        ? "[CONTEXT].\(used) is used by a cleanup step but no step stores it"
-                            + ConfigSpelling.hint(for: used, among: stored.sorted())
-                        : "[CONTEXT].\(used) is used before any earlier step stores it"
-                            + ConfigSpelling.hint(for: used, among: stored.sorted()))
+                    report(
+                        usePath,
+                        isCleanup
+                            ? "[CONTEXT].\(used) is used by a cleanup step but no step stores it"
+                                + ConfigSpelling.hint(for: used, among: stored.sorted())
+                            : "[CONTEXT].\(used) is used before any earlier step stores it"
+                                + ConfigSpelling.hint(for: used, among: stored.sorted()))
                 }
             }
         }
@@ -108,17 +116,20 @@ extension ConfigValidator {
             if Self.httpMethods.contains(written.value) {
                 method = written.value
             } else {
-                report(fields.path("method"), "\(written.quoted) is not a supported method ("
-                    + Self.httpMethods.joined(separator: ", ") + ")"
-                    + ConfigSpelling.hint(for: written.value, among: Self.httpMethods))
+                report(
+                    fields.path("method"),
+                    "\(written.quoted) is not a supported method ("
+                        + Self.httpMethods.joined(separator: ", ") + ")"
+                        + ConfigSpelling.hint(for: written.value, among: Self.httpMethods))
             }
         }
         var headers: [HTTPHeader] = []
         if let value = fields["headers"] {
             headers = self.headers(value, at: fields.path("headers"))
             for header in headers {
-                checkNames(ContextTemplate.names(in: header.value),
-                           at: ConfigPath.child(fields.path("headers"), header.name))
+                checkNames(
+                    ContextTemplate.names(in: header.value),
+                    at: ConfigPath.child(fields.path("headers"), header.name))
             }
         }
         let body = text(fields, "body")?.value
@@ -152,12 +163,15 @@ extension ConfigValidator {
                 if store.contains(where: { $0.name == text.value }) {
                     publicNames.append(text.value)
                 } else {
-                    report(itemPath, "\(text.quoted) is not stored by this step"
-                        + ConfigSpelling.hint(for: text.value, among: store.map(\.name)))
+                    report(
+                        itemPath,
+                        "\(text.quoted) is not stored by this step"
+                            + ConfigSpelling.hint(for: text.value, among: store.map(\.name)))
                 }
             }
         case let other?:
-            report(fields.path("public"), "must be true, false or an array of stored names, not \(other.typeDescription)")
+            report(
+                fields.path("public"), "must be true, false or an array of stored names, not \(other.typeDescription)")
         }
         guard issues.count == before, let name, let url else { return nil }
         var step = TransactionStep(
@@ -174,8 +188,10 @@ extension ConfigValidator {
         for member in fields.members {
             let entryPath = fields.path(member.key)
             guard ContextTemplate.isName(member.key) else {
-                report(entryPath, "\(ConfigQuote.quoted(member.key)) is not a valid stored name (letters, digits "
-                    + "and _, starting with a letter or _)")
+                report(
+                    entryPath,
+                    "\(ConfigQuote.quoted(member.key)) is not a valid stored name (letters, digits "
+                        + "and _, starting with a letter or _)")
                 continue
             }
             guard let written = text(member.value, at: entryPath) else { continue }
@@ -186,7 +202,8 @@ extension ConfigValidator {
                 guard case .value(let found) = expression.left else { throw ConditionSyntaxError("") }
                 reference = found
             } catch {
-                report(entryPath, "\(written.quoted) is not a value to store (use [BODY], [BODY].json.path or [STATUS])")
+                report(
+                    entryPath, "\(written.quoted) is not a value to store (use [BODY], [BODY].json.path or [STATUS])")
                 continue
             }
             switch reference.placeholder {
@@ -195,7 +212,8 @@ extension ConfigValidator {
             case .body:
                 entries.append(TransactionStore(name: member.key, source: .body(reference.path), written: source))
             default:
-                report(entryPath, "\(written.quoted) is not a value to store (use [BODY], [BODY].json.path or [STATUS])")
+                report(
+                    entryPath, "\(written.quoted) is not a value to store (use [BODY], [BODY].json.path or [STATUS])")
             }
         }
         return entries
@@ -206,11 +224,15 @@ extension ConfigValidator {
         let known = Set(allNames)
         for reference in references {
             if reference.name == service {
-                report(reference.path, "a step cannot name its own transaction \(ConfigQuote.quoted(reference.name)) "
-                    + "as its upstream")
+                report(
+                    reference.path,
+                    "a step cannot name its own transaction \(ConfigQuote.quoted(reference.name)) "
+                        + "as its upstream")
             } else if !known.contains(reference.name) {
-                report(reference.path, "unknown upstream \(ConfigQuote.quoted(reference.name)) (not an entry of "
-                    + "services)" + ConfigSpelling.hint(for: reference.name, among: allNames))
+                report(
+                    reference.path,
+                    "unknown upstream \(ConfigQuote.quoted(reference.name)) (not an entry of "
+                        + "services)" + ConfigSpelling.hint(for: reference.name, among: allNames))
             }
         }
     }

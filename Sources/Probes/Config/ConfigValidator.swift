@@ -61,9 +61,11 @@ struct ConfigValidator {
     /// Validates the document; returns the config only when no issue was found.
     mutating func validate(_ document: ConfigJSONDocument) -> ProbesConfig? {
         for duplicate in document.duplicateKeys {
-            report(duplicate.objectPath, "duplicate key \(ConfigQuote.quoted(duplicate.key)) "
-                + "at line \(duplicate.line), column \(duplicate.column) "
-                + "(first at line \(duplicate.firstLine), column \(duplicate.firstColumn))")
+            report(
+                duplicate.objectPath,
+                "duplicate key \(ConfigQuote.quoted(duplicate.key)) "
+                    + "at line \(duplicate.line), column \(duplicate.column) "
+                    + "(first at line \(duplicate.firstLine), column \(duplicate.firstColumn))")
         }
         guard case .object(let members) = document.root else {
             report("", "the file must contain a JSON object with \"services\", not \(document.root.typeDescription)")
@@ -122,8 +124,9 @@ struct ConfigValidator {
         }
         let givenButInvalid = fields["interval"] != nil && interval == nil || fields["timeout"] != nil && timeout == nil
         if !givenButInvalid && (interval != nil || timeout != nil) && result.timeout.value >= result.interval.value {
-            report(fields.path(timeout != nil ? "timeout" : "interval"),
-                   timeoutMessage(result.timeout, result.interval))
+            report(
+                fields.path(timeout != nil ? "timeout" : "interval"),
+                timeoutMessage(result.timeout, result.interval))
         }
         if interval != nil { result.interval.shown += " (from defaults)" }
         if timeout != nil { result.timeout.shown += " (from defaults)" }
@@ -170,7 +173,8 @@ struct ConfigValidator {
                 report(fields.path, message)
                 continue
             }
-            let hint = ConfigSpelling.suggestion(for: member.key, among: allowed)
+            let hint =
+                ConfigSpelling.suggestion(for: member.key, among: allowed)
                 .map { "; did you mean \(ConfigQuote.quoted($0))?" }
                 ?? " (allowed: \(allowed.joined(separator: ", ")))"
             report(fields.path, "unknown key \(ConfigQuote.quoted(member.key))\(hint)")

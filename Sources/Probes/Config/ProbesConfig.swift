@@ -234,12 +234,15 @@ public struct AlertPolicy: Sendable, Equatable {
     /// The SRE Workbook's table 5-8, as budget shares (scaled to any SLO window).
     public static let standard = AlertPolicy(
         burnRateRules: [
-            BurnRateRule(name: "page-1h", severity: .page, longWindow: .seconds(3600), shortWindow: .seconds(300),
-                         budgetConsumed: 2),
-            BurnRateRule(name: "page-6h", severity: .page, longWindow: .seconds(6 * 3600),
-                         shortWindow: .seconds(1800), budgetConsumed: 5),
-            BurnRateRule(name: "ticket-3d", severity: .ticket, longWindow: .seconds(3 * 86_400),
-                         shortWindow: .seconds(6 * 3600), budgetConsumed: 10),
+            BurnRateRule(
+                name: "page-1h", severity: .page, longWindow: .seconds(3600), shortWindow: .seconds(300),
+                budgetConsumed: 2),
+            BurnRateRule(
+                name: "page-6h", severity: .page, longWindow: .seconds(6 * 3600),
+                shortWindow: .seconds(1800), budgetConsumed: 5),
+            BurnRateRule(
+                name: "ticket-3d", severity: .ticket, longWindow: .seconds(3 * 86_400),
+                shortWindow: .seconds(6 * 3600), budgetConsumed: 10),
         ],
         downAfter: 2, resolveAfter: 2, latencyAlert: true)
 
@@ -267,8 +270,10 @@ public struct BurnRateRule: Sendable, Equatable {
     /// fires (2 for the Workbook's fast page).
     public var budgetConsumed: Double
 
-    public init(name: String, severity: AlertSeverity, longWindow: Duration, shortWindow: Duration,
-                budgetConsumed: Double) {
+    public init(
+        name: String, severity: AlertSeverity, longWindow: Duration, shortWindow: Duration,
+        budgetConsumed: Double
+    ) {
         self.name = name
         self.severity = severity
         self.longWindow = longWindow

@@ -31,14 +31,15 @@ public enum EngineLifecycle {
     ///   start: a screen started beside this must have them ignored first (the group ignores the
     ///   signals it watches and reads them through dispatch sources).
     public static func run(_ services: [any Service], stopOn signals: [StopSignal]) async {
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: services.map {
-                ServiceGroupConfiguration.ServiceConfiguration(
-                    service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
-                    failureTerminationBehavior: .gracefullyShutdownGroup)
-            },
-            gracefulShutdownSignals: signals.map(\.unixSignal),
-            logger: Logger(label: "incidentboard", factory: { _ in SwiftLogNoOpLogHandler() })))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services.map {
+                    ServiceGroupConfiguration.ServiceConfiguration(
+                        service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
+                        failureTerminationBehavior: .gracefullyShutdownGroup)
+                },
+                gracefulShutdownSignals: signals.map(\.unixSignal),
+                logger: Logger(label: "incidentboard", factory: { _ in SwiftLogNoOpLogHandler() })))
         // The services here do not throw; an error of the group itself (signals it could not watch)
         // leaves nothing to undo once every service has returned.
         try? await group.run()

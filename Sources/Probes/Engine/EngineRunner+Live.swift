@@ -5,7 +5,8 @@ extension EngineRunner where Source == LocalProbes<ContinuousClock>, State == Mo
     /// alerts it restores go to `outputs.onEvents` at once), live probes on the wall clock, and the
     /// history written once a second.
     public static func live(config: ProbesConfig, store: HistoryStore?, concurrency: Int, outputs: EngineOutputs)
-        -> EngineRunner {
+        -> EngineRunner
+    {
         var monitor = Monitor(config: config)
         if let store {
             do {
@@ -25,8 +26,10 @@ extension EngineRunner where Source == LocalProbes<ContinuousClock>, State == Mo
 extension EngineRunner where Source == MetricsPolling<ContinuousClock>, State == FleetView, C == ContinuousClock {
     /// The fleet view: `source` polled every `interval` on the wall clock, feeding a ``FleetView``
     /// of `config`; nothing is written to a history.
-    public static func fleet(config: ProbesConfig, source: any MetricsSource, interval: Duration = .seconds(5),
-                             outputs: EngineOutputs) -> EngineRunner {
+    public static func fleet(
+        config: ProbesConfig, source: any MetricsSource, interval: Duration = .seconds(5),
+        outputs: EngineOutputs
+    ) -> EngineRunner {
         EngineRunner(
             source: MetricsPolling(source: source, clock: ContinuousClock(), interval: interval),
             state: FleetView(config: config, source: source.description), clock: ContinuousClock(),

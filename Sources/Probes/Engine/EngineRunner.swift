@@ -73,8 +73,10 @@ where State.Input == Source.Output, C.Duration == Duration {
     ///   - now: the engine's wall time (a start date plus clock time in tests).
     ///   - store: the history to write once a tick, or `nil` to keep nothing.
     ///   - tick: how often burn rates, held alerts, history writes and boards are processed.
-    public init(source: Source, state: consuming State, clock: C, now: @escaping @Sendable () -> Date,
-                store: HistoryStore? = nil, tick: Duration = .seconds(1), outputs: EngineOutputs) {
+    public init(
+        source: Source, state: consuming State, clock: C, now: @escaping @Sendable () -> Date,
+        store: HistoryStore? = nil, tick: Duration = .seconds(1), outputs: EngineOutputs
+    ) {
         self.source = source
         self.clock = clock
         self.now = now
@@ -104,10 +106,12 @@ where State.Input == Source.Output, C.Duration == Duration {
     /// Runs until the task is cancelled or a graceful shutdown is triggered; then writes what is
     /// left to the history and releases the source.
     public func run() async {
-        guard started.withLock({ started in
-            defer { started = true }
-            return !started
-        }) else { return }
+        guard
+            started.withLock({ started in
+                defer { started = true }
+                return !started
+            })
+        else { return }
         await cancelWhenGracefulShutdown { [self] in
             guard let state = slot.withLock({ $0.take() }) else { return }
             // `consume`: without it this binding keeps the state's first copy alive for the whole
@@ -179,8 +183,9 @@ where State.Input == Source.Output, C.Duration == Duration {
             for notice in flush(&state, backlog: &backlog) { outputs.onNotice(notice) }
             historyBehind.withLock { $0 = backlog.isFailing }
             if backlog.isFailing {
-                outputs.onNotice("history still cannot be written at exit: \(backlog.pendingProbes) probe results "
-                    + "kept in memory are lost")
+                outputs.onNotice(
+                    "history still cannot be written at exit: \(backlog.pendingProbes) probe results "
+                        + "kept in memory are lost")
             }
         }
         store?.checkpoint()

@@ -11,7 +11,7 @@ public enum WallClock {
 
     static let offset: TimeInterval = {
         guard let text = ProcessInfo.processInfo.environment[offsetVariable], let seconds = TimeInterval(text),
-              seconds.isFinite, abs(seconds) < 10 * 365 * 86_400
+            seconds.isFinite, abs(seconds) < 10 * 365 * 86_400
         else { return 0 }
         return seconds
     }()

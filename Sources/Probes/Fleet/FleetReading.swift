@@ -29,8 +29,10 @@ public struct SiteReading: Sendable, Equatable {
     public var errors: Double?
 
     /// A reading; without burn rates or objective unless given.
-    public init(state: SiteState, isRootCause: Bool = false, objective: Double? = nil,
-                burnRates: [String: Double] = [:]) {
+    public init(
+        state: SiteState, isRootCause: Bool = false, objective: Double? = nil,
+        burnRates: [String: Double] = [:]
+    ) {
         self.state = state
         self.isRootCause = isRootCause
         self.objective = objective
@@ -73,7 +75,8 @@ public struct FleetReading: Sendable, Equatable {
     /// A reading of these services, with the sites that went dark.
     public init(services: [String: [SiteReading]], dark: [DarkSite] = []) {
         let darkNames = Set(dark.map(\.site))
-        self.services = services
+        self.services =
+            services
             .mapValues { $0.filter { !darkNames.contains($0.state.site) }.sorted { $0.state.site < $1.state.site } }
             .filter { !$0.value.isEmpty }
         sites = Set(self.services.values.flatMap { $0.map(\.state.site) }).sorted()
@@ -117,9 +120,10 @@ public struct FleetReading: Sendable, Equatable {
         // Worst first; the `required`-th worst is the worst status that many sites share.
         let ordered = known.sorted { $0.state.status > $1.state.status }
         let status = ordered[required - 1].state.status
-        let speaking = known.filter { $0.state.status == status }.max {
-            ($0.state.latency ?? .zero) < ($1.state.latency ?? .zero)
-        } ?? ordered[required - 1]
+        let speaking =
+            known.filter { $0.state.status == status }.max {
+                ($0.state.latency ?? .zero) < ($1.state.latency ?? .zero)
+            } ?? ordered[required - 1]
         let partial = known.filter { $0.state.status > status && $0.state.status != .up }.map(\.state.site)
         return Verdict(reading: speaking, partialSites: partial.sorted())
     }
@@ -155,8 +159,9 @@ public struct FleetReading: Sendable, Equatable {
         let state = worst.state
         let latency = state.latency ?? .zero
         guard state.status != .up else {
-            return ProbeResult(service: service, startedAt: time, status: .up, latency: latency,
-                               httpStatus: state.httpStatus)
+            return ProbeResult(
+                service: service, startedAt: time, status: .up, latency: latency,
+                httpStatus: state.httpStatus)
         }
         let sites = (services[service] ?? []).filter { $0.state.status == state.status }.map(\.state.site)
         var error = "\(state.status.rawValue) at \(sites.joined(separator: ", "))"
@@ -168,7 +173,8 @@ public struct FleetReading: Sendable, Equatable {
             case .up, .degraded: nil
             case .down, .unknown: latency >= timeout * 0.95 ? .timeout : state.httpStatus != nil ? .condition : .other
             }
-        return ProbeResult(service: service, startedAt: time, status: state.status, latency: latency, error: error,
-                           failure: failure, httpStatus: state.httpStatus)
+        return ProbeResult(
+            service: service, startedAt: time, status: state.status, latency: latency, error: error,
+            failure: failure, httpStatus: state.httpStatus)
     }
 }

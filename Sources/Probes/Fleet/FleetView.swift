@@ -43,8 +43,9 @@ public struct FleetView: Sendable {
             if !reading.livenessKnown, let previous = self.reading {
                 // Not knowing is not news: sites dark before stay dark until they report again.
                 let reporting = Set(reading.sites)
-                reading = FleetReading(services: reading.services,
-                                       dark: previous.dark.filter { !reporting.contains($0.site) })
+                reading = FleetReading(
+                    services: reading.services,
+                    dark: previous.dark.filter { !reporting.contains($0.site) })
                 reading.livenessKnown = false
             }
             self.reading = reading
@@ -94,7 +95,7 @@ public struct FleetView: Sendable {
             lastBudgetMinute = minute
             for service in monitor.config.services {
                 guard let sites = reading.services[service.name],
-                      let budget = reading.fleet(of: service).budget ?? sites.compactMap(\.state.budgetRemaining).min()
+                    let budget = reading.fleet(of: service).budget ?? sites.compactMap(\.state.budgetRemaining).min()
                 else { continue }
                 let service = service.name
                 var ring = budgetHistory[service] ?? Deque(minimumCapacity: Monitor.budgetSamplesKept)
@@ -114,8 +115,9 @@ public struct FleetView: Sendable {
         snapshot.sourceProblem = problemText(now: now)
         guard let reading else { return snapshot }
         snapshot.darkSites = reading.dark
-        let services = Dictionary(monitor.config.services.map { ($0.name, $0) },
-                                  uniquingKeysWith: { first, _ in first })
+        let services = Dictionary(
+            monitor.config.services.map { ($0.name, $0) },
+            uniquingKeysWith: { first, _ in first })
         for index in snapshot.services.indices {
             let name = snapshot.services[index].name
             guard let sites = reading.services[name], let service = services[name] else {

@@ -37,8 +37,10 @@ public struct IncidentLog: Sendable {
     /// victims joining and leaving, and closes incidents whose roots are gone from it.
     /// - Parameter counts: whether an incident of the analysis counts yet (an inferred root only
     ///   once its inference has held); one that does not is not opened. An open one always counts.
-    public mutating func observe(_ assessment: CascadeAssessment, now: Date,
-                                 counts: (CascadeIncident) -> Bool = { _ in true }) {
+    public mutating func observe(
+        _ assessment: CascadeAssessment, now: Date,
+        counts: (CascadeIncident) -> Bool = { _ in true }
+    ) {
         var seen: Set<String> = []
         for incident in assessment.incidents where open[incident.rootCause] != nil || counts(incident) {
             let root = incident.rootCause
@@ -106,7 +108,8 @@ public struct IncidentLog: Sendable {
                 changed.insert(root)
             case .resolved:
                 if let root = open.first(where: { $0.value.hasUnresolvedFiring(like: event) })?.key,
-                   var record = open[root] {
+                    var record = open[root]
+                {
                     events[index].incident = record.id
                     record.add(Self.note(event))
                     open[root] = record
@@ -129,8 +132,9 @@ public struct IncidentLog: Sendable {
     }
 
     private static func note(_ event: AlertEvent) -> IncidentRecord.AlertNote {
-        .init(time: event.time, event: event.event, alert: event.alert, service: event.service, rule: event.rule,
-              sli: event.sli, suppressed: event.suppressed)
+        .init(
+            time: event.time, event: event.event, alert: event.alert, service: event.service, rule: event.rule,
+            sli: event.sli, suppressed: event.suppressed)
     }
 
     /// The records that changed since the last call (open ones as they are now, and those that
@@ -192,7 +196,9 @@ public struct IncidentLog: Sendable {
     /// traces: what the board's incidents view lists.
     public var boardIncidents: [BoardIncident] {
         let opened = open.values.sorted { ($0.onset, $0.id) > ($1.onset, $1.id) }
-        return (opened + recentClosed.reversed()).map { BoardIncident(record: $0, trace: traces[$0.id] ?? IncidentTrace()) }
+        return (opened + recentClosed.reversed()).map {
+            BoardIncident(record: $0, trace: traces[$0.id] ?? IncidentTrace())
+        }
     }
 
     private static func updateVictims(_ record: inout IncidentRecord, current: Set<String>, now: Date) -> Bool {

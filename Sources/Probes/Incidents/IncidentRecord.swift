@@ -84,8 +84,10 @@ public struct IncidentRecord: Sendable, Equatable, Codable {
     /// Entries left out of the lists to keep them within ``entriesKept``.
     public var omittedEntries = 0
 
-    init(id: String, root: String, inferred: Bool, onset: Date, states: [StateChange], victims: [VictimSpell],
-         alerts: [AlertNote], firstAlert: Date? = nil, rootRecovered: Date? = nil, closed: Date? = nil) {
+    init(
+        id: String, root: String, inferred: Bool, onset: Date, states: [StateChange], victims: [VictimSpell],
+        alerts: [AlertNote], firstAlert: Date? = nil, rootRecovered: Date? = nil, closed: Date? = nil
+    ) {
         self.id = id
         self.root = root
         self.inferred = inferred
@@ -173,17 +175,27 @@ public struct IncidentRecord: Sendable, Equatable, Codable {
     public var moments: [(time: Date, text: String)] {
         var out: [(time: Date, order: Int, text: String)] = []
         for (index, change) in states.enumerated() {
-            out.append((change.time, 0, index == 0 ? "\(root) \(change.state.rawValue): onset"
-                : "\(root) \(change.state.rawValue)"))
+            out.append(
+                (
+                    change.time, 0,
+                    index == 0
+                        ? "\(root) \(change.state.rawValue): onset"
+                        : "\(root) \(change.state.rawValue)"
+                ))
         }
         for victim in victims {
             out.append((victim.joined, 1, "\(victim.service) falls with \(root)"))
             if let left = victim.left { out.append((left, 1, "\(victim.service) is back")) }
         }
         for alert in alerts {
-            let what = alert.event == .firing ? (alert.suppressed ? "alert suppressed" : "alert sent") : "alert resolved"
-            out.append((alert.time, 2, "\(what): \(alert.service) \(alert.alert.rawValue)"
-                + (alert.rule.map { " \($0)" } ?? "")))
+            let what =
+                alert.event == .firing ? (alert.suppressed ? "alert suppressed" : "alert sent") : "alert resolved"
+            out.append(
+                (
+                    alert.time, 2,
+                    "\(what): \(alert.service) \(alert.alert.rawValue)"
+                        + (alert.rule.map { " \($0)" } ?? "")
+                ))
         }
         if let closed { out.append((closed, 3, "closed: \(root) and every victim back")) }
         return out.sorted { ($0.time, $0.order) < ($1.time, $1.order) }.map { ($0.time, $0.text) }

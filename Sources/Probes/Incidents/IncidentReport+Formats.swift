@@ -19,26 +19,33 @@ extension IncidentReport {
         }
         parts.append(how + ".")
         let victims = r.victimNames
-        parts.append(victims.isEmpty ? "No other service fell with it."
-            : "It took \(victims.count) service\(victims.count == 1 ? "" : "s") with it (\(victims.joined(separator: ", "))).")
+        parts.append(
+            victims.isEmpty
+                ? "No other service fell with it."
+                : "It took \(victims.count) service\(victims.count == 1 ? "" : "s") with it (\(victims.joined(separator: ", ")))."
+        )
         let counts = r.alertCounts
         if let page = r.firstAlert {
-            parts.append("On-call was paged at \(time(page)), \(Self.span(page.timeIntervalSince(r.onset))) after onset "
-                + "(\(counts.sent) alert\(counts.sent == 1 ? "" : "s") sent, \(counts.suppressed) suppressed as its victims').")
+            parts.append(
+                "On-call was paged at \(time(page)), \(Self.span(page.timeIntervalSince(r.onset))) after onset "
+                    + "(\(counts.sent) alert\(counts.sent == 1 ? "" : "s") sent, \(counts.suppressed) suppressed as its victims')."
+            )
         } else {
             parts.append("No alert paged (\(counts.suppressed) suppressed).")
         }
         if let closed = r.closed {
-            parts.append((r.rootRecovered.map { "The root recovered at \(time($0)); " } ?? "")
-                + "the incident closed at \(time(closed)), after \(Self.span(r.duration(now: closed))).")
+            parts.append(
+                (r.rootRecovered.map { "The root recovered at \(time($0)); " } ?? "")
+                    + "the incident closed at \(time(closed)), after \(Self.span(r.duration(now: closed))).")
         } else {
             parts.append("It is still open after \(Self.span(r.duration(now: generatedAt))).")
         }
         let costly = impacts.compactMap { impact in impact.budgetCost.map { (impact.service, $0) } }
             .filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }
         if !costly.isEmpty {
-            parts.append("It cost " + costly.prefix(4).map { "\($0.0) \(Self.percent($0.1))" }.joined(separator: ", ")
-                + " of their availability budgets.")
+            parts.append(
+                "It cost " + costly.prefix(4).map { "\($0.0) \(Self.percent($0.1))" }.joined(separator: ", ")
+                    + " of their availability budgets.")
         }
         return parts.joined(separator: " ")
     }
@@ -47,8 +54,13 @@ extension IncidentReport {
     var timeline: [(time: Date, what: String)] {
         var rows: [(Date, Int, String)] = []
         for (index, change) in record.states.enumerated() {
-            rows.append((change.time, 0, index == 0 ? "onset: \(record.root) \(change.state.rawValue)"
-                : "\(record.root) \(change.state.rawValue)"))
+            rows.append(
+                (
+                    change.time, 0,
+                    index == 0
+                        ? "onset: \(record.root) \(change.state.rawValue)"
+                        : "\(record.root) \(change.state.rawValue)"
+                ))
         }
         for victim in record.victims {
             rows.append((victim.joined, 1, "\(victim.service) falls with \(record.root)"))
@@ -66,20 +78,25 @@ extension IncidentReport {
         var lines = [
             "# Incident \(record.id): \(record.root)", "",
             summary, "",
-            "Times are in \(SVGChart.zoneName(timeZone, at: record.onset)). Report made \(time(generatedAt, date: true)).", "",
+            "Times are in \(SVGChart.zoneName(timeZone, at: record.onset)). Report made \(time(generatedAt, date: true)).",
+            "",
             "## Timeline", "",
             "| time | what |", "|---|---|",
         ]
         lines += timeline.map { "| \(time($0.time)) | \(Self.cell($0.what)) |" }
-        lines += ["", "## Impact", "",
-                  "| service | role | minutes with failures | minutes slow | availability budget charged to \(record.root) |",
-                  "|---|---|---:|---:|---:|"]
+        lines += [
+            "", "## Impact", "",
+            "| service | role | minutes with failures | minutes slow | availability budget charged to \(record.root) |",
+            "|---|---|---:|---:|---:|",
+        ]
         lines += impacts.map { impact in
             "| \(impact.service) | \(impact.role) | \(impact.downMinutes) | \(impact.slowMinutes) | "
                 + (impact.budgetCost.map(Self.percent) ?? "-") + " |"
         }
-        lines += ["", "## Alerts", "",
-                  "| time | event | alert | service | paged |", "|---|---|---|---|---|"]
+        lines += [
+            "", "## Alerts", "",
+            "| time | event | alert | service | paged |", "|---|---|---|---|---|",
+        ]
         lines += record.alerts.map { alert in
             "| \(time(alert.time)) | \(alert.event.rawValue) | \(alert.alert.rawValue)\(alert.rule.map { " \($0)" } ?? "") "
                 + "| \(alert.service) | \(alert.event == .resolved ? "-" : alert.suppressed ? "suppressed" : "sent") |"
@@ -103,16 +120,20 @@ extension IncidentReport {
             "<h2>Timeline</h2>", "<table><tr><th>time</th><th>what</th></tr>",
         ]
         body += timeline.map { "<tr><td>\(time($0.time))</td><td>\(escape($0.what))</td></tr>" }
-        body += ["</table>", "<h2>Impact</h2>",
-                 "<table><tr><th>service</th><th>role</th><th>minutes with failures</th><th>minutes slow</th>"
-                    + "<th>availability budget charged to \(escape(record.root))</th></tr>"]
+        body += [
+            "</table>", "<h2>Impact</h2>",
+            "<table><tr><th>service</th><th>role</th><th>minutes with failures</th><th>minutes slow</th>"
+                + "<th>availability budget charged to \(escape(record.root))</th></tr>",
+        ]
         body += impacts.map { impact in
             "<tr><td>\(escape(impact.service))</td><td>\(impact.role)</td><td class=\"n\">\(impact.downMinutes)</td>"
                 + "<td class=\"n\">\(impact.slowMinutes)</td><td class=\"n\">"
                 + (impact.budgetCost.map(Self.percent) ?? "-") + "</td></tr>"
         }
-        body += ["</table>", "<h2>Alerts</h2>",
-                 "<table><tr><th>time</th><th>event</th><th>alert</th><th>service</th><th>paged</th></tr>"]
+        body += [
+            "</table>", "<h2>Alerts</h2>",
+            "<table><tr><th>time</th><th>event</th><th>alert</th><th>service</th><th>paged</th></tr>",
+        ]
         body += record.alerts.map { alert in
             "<tr><td>\(time(alert.time))</td><td>\(alert.event.rawValue)</td><td>\(alert.alert.rawValue)"
                 + "\(alert.rule.map { " " + escape($0) } ?? "")</td><td>\(escape(alert.service))</td><td>"
@@ -138,20 +159,27 @@ extension IncidentReport {
     /// The record (as `incidents ID --format json` gives it), the summary and the impact table.
     public func json() -> String {
         var o = JSONText()
-        o.add("incident", raw: IncidentsReport.json(record, now: generatedAt,
-                                                    cost: Dictionary(impacts.compactMap { impact in
-                                                        impact.budgetCost.map { (impact.service, $0) }
-                                                    }, uniquingKeysWith: { a, _ in a })))
+        o.add(
+            "incident",
+            raw: IncidentsReport.json(
+                record, now: generatedAt,
+                cost: Dictionary(
+                    impacts.compactMap { impact in
+                        impact.budgetCost.map { (impact.service, $0) }
+                    }, uniquingKeysWith: { a, _ in a })))
         o.add("summary", summary)
-        o.add("impact", raw: "[" + impacts.map { impact in
-            var i = JSONText()
-            i.add("service", impact.service)
-            i.add("role", impact.role)
-            i.add("downMinutes", impact.downMinutes)
-            i.add("slowMinutes", impact.slowMinutes)
-            i.add("budgetCost", impact.budgetCost.map { SLOReport.round($0, 6) })
-            return i.text
-        }.joined(separator: ",") + "]")
+        o.add(
+            "impact",
+            raw: "["
+                + impacts.map { impact in
+                    var i = JSONText()
+                    i.add("service", impact.service)
+                    i.add("role", impact.role)
+                    i.add("downMinutes", impact.downMinutes)
+                    i.add("slowMinutes", impact.slowMinutes)
+                    i.add("budgetCost", impact.budgetCost.map { SLOReport.round($0, 6) })
+                    return i.text
+                }.joined(separator: ",") + "]")
         o.add("charts", strings: charts.map(\.fileName))
         return o.text
     }

@@ -39,8 +39,10 @@ public struct IncidentReport: Sendable {
     /// - Parameters:
     ///   - aggregates: the history's minute counts since the SLO window before the chart starts.
     ///   - results: raw results per service (the history keeps the last few hundred).
-    public init(record: IncidentRecord, config: ProbesConfig, aggregates: [String: [MinuteAggregate]],
-                results: [String: [ProbeResult]], now: Date, timeZone: TimeZone = .current) {
+    public init(
+        record: IncidentRecord, config: ProbesConfig, aggregates: [String: [MinuteAggregate]],
+        results: [String: [ProbeResult]], now: Date, timeZone: TimeZone = .current
+    ) {
         self.record = record
         generatedAt = now
         self.timeZone = timeZone
@@ -48,8 +50,9 @@ public struct IncidentReport: Sendable {
         let end = record.closed ?? now
         let involved = [record.root] + record.victimNames.filter { $0 != record.root }
 
-        let costs = BudgetLedger.availabilityCosts(of: [record], config: config, aggregates: aggregates, now: now)[
-            record.id] ?? [:]
+        let costs =
+            BudgetLedger.availabilityCosts(of: [record], config: config, aggregates: aggregates, now: now)[
+                record.id] ?? [:]
         let first = MinuteAggregate.minute(of: record.onset)
         let last = MinuteAggregate.minute(of: end)
         impacts = involved.map { service in
@@ -64,7 +67,9 @@ public struct IncidentReport: Sendable {
         let chartEnd = end.addingTimeInterval(Self.margin)
         var markers = [SVGChart.Marker(time: record.onset, label: "onset", color: "#d62728")]
         if let page = record.firstAlert { markers.append(.init(time: page, label: "first page", color: "#ff7f0e")) }
-        if let back = record.rootRecovered { markers.append(.init(time: back, label: "root recovered", color: "#2ca02c")) }
+        if let back = record.rootRecovered {
+            markers.append(.init(time: back, label: "root recovered", color: "#2ca02c"))
+        }
         let charted = Array(involved.prefix(Self.servicesCharted))
         func color(_ index: Int) -> String { Self.palette[index % Self.palette.count] }
 
@@ -72,37 +77,53 @@ public struct IncidentReport: Sendable {
         for (index, service) in charted.enumerated() {
             let buckets = Self.latencyByMinute(results[service] ?? [], from: start, to: chartEnd)
             latency.append(.init(name: service, color: color(index), points: buckets.map { ($0.time, $0.p99) }))
-            latency.append(.init(name: "", color: color(index), points: buckets.map { ($0.time, $0.p50) }, dashed: true))
+            latency.append(
+                .init(name: "", color: color(index), points: buckets.map { ($0.time, $0.p50) }, dashed: true))
         }
         let availability = charted.enumerated().map { index, service in
-            SVGChart.Series(name: service, color: color(index), points: Self.minutes(from: start, to: chartEnd).map { minute in
-                let aggregate = aggregates[service]?.first { $0.minute == minute }
-                return (Date(timeIntervalSince1970: Double(minute) * 60 + 30), aggregate.flatMap { a in
-                    a.availabilityTotal > 0 ? 100 * Double(a.availabilityGood) / Double(a.availabilityTotal) : nil
+            SVGChart.Series(
+                name: service, color: color(index),
+                points: Self.minutes(from: start, to: chartEnd).map { minute in
+                    let aggregate = aggregates[service]?.first { $0.minute == minute }
+                    return (
+                        Date(timeIntervalSince1970: Double(minute) * 60 + 30),
+                        aggregate.flatMap { a in
+                            a.availabilityTotal > 0
+                                ? 100 * Double(a.availabilityGood) / Double(a.availabilityTotal) : nil
+                        }
+                    )
                 })
-            })
         }
         let budget = charted.enumerated().map { index, service in
-            SVGChart.Series(name: service, color: color(index), points: Self.budgetRemaining(
-                aggregates[service] ?? [], objective: services[service]?.slo.objective ?? 99.9,
-                window: services[service]?.slo.window.seconds ?? 28 * 86_400, from: start, to: chartEnd))
+            SVGChart.Series(
+                name: service, color: color(index),
+                points: Self.budgetRemaining(
+                    aggregates[service] ?? [], objective: services[service]?.slo.objective ?? 99.9,
+                    window: services[service]?.slo.window.seconds ?? 28 * 86_400, from: start, to: chartEnd))
         }
         // Zoomed to what the budget did: a percent or two of burn is the story, not the 0–100 scale.
         let lowest = budget.flatMap { $0.points.compactMap(\.value) }.min() ?? 0
         let budgetRange = min(99, (lowest - 1).rounded(.down))...100
         let stem = record.id
         charts = [
-            Chart(name: "latency", chart: SVGChart(
-                title: "Latency, p99 (solid) and p50 (dashed), per minute", yLabel: "latency (ms)", series: latency,
-                markers: markers, start: start, end: chartEnd, timeZone: timeZone), fileName: "\(stem)-latency.svg"),
-            Chart(name: "availability", chart: SVGChart(
-                title: "Availability per minute", yLabel: "good probes (%)", series: availability, markers: markers,
-                start: start, end: chartEnd, yRange: 0...100, timeZone: timeZone),
-                  fileName: "\(stem)-availability.svg"),
-            Chart(name: "budget", chart: SVGChart(
-                title: "Error budget remaining (availability, SLO window)", yLabel: "budget remaining (%)",
-                series: budget, markers: markers, start: start, end: chartEnd, yRange: budgetRange, timeZone: timeZone),
-                  fileName: "\(stem)-budget.svg"),
+            Chart(
+                name: "latency",
+                chart: SVGChart(
+                    title: "Latency, p99 (solid) and p50 (dashed), per minute", yLabel: "latency (ms)", series: latency,
+                    markers: markers, start: start, end: chartEnd, timeZone: timeZone), fileName: "\(stem)-latency.svg"),
+            Chart(
+                name: "availability",
+                chart: SVGChart(
+                    title: "Availability per minute", yLabel: "good probes (%)", series: availability, markers: markers,
+                    start: start, end: chartEnd, yRange: 0...100, timeZone: timeZone),
+                fileName: "\(stem)-availability.svg"),
+            Chart(
+                name: "budget",
+                chart: SVGChart(
+                    title: "Error budget remaining (availability, SLO window)", yLabel: "budget remaining (%)",
+                    series: budget, markers: markers, start: start, end: chartEnd, yRange: budgetRange,
+                    timeZone: timeZone),
+                fileName: "\(stem)-budget.svg"),
         ]
     }
 
@@ -114,7 +135,8 @@ public struct IncidentReport: Sendable {
 
     /// p50 and p99 of the available probes started in each minute; `nil` for a minute without any.
     static func latencyByMinute(_ results: [ProbeResult], from start: Date, to end: Date)
-        -> [(time: Date, p50: Double?, p99: Double?)] {
+        -> [(time: Date, p50: Double?, p99: Double?)]
+    {
         var byMinute: [Int64: [Double]] = [:]
         for result in results where result.startedAt >= start && result.startedAt <= end && result.status.isAvailable {
             byMinute[MinuteAggregate.minute(of: result.startedAt), default: []].append(result.latencyMilliseconds)
@@ -130,8 +152,10 @@ public struct IncidentReport: Sendable {
     }
 
     /// Budget remaining (%) at the end of each minute, over the SLO window ending there.
-    static func budgetRemaining(_ aggregates: [MinuteAggregate], objective: Double, window: TimeInterval,
-                                from start: Date, to end: Date) -> [(time: Date, value: Double?)] {
+    static func budgetRemaining(
+        _ aggregates: [MinuteAggregate], objective: Double, window: TimeInterval,
+        from start: Date, to end: Date
+    ) -> [(time: Date, value: Double?)] {
         let windowMinutes = Int64(window / 60)
         let sorted = aggregates.sorted { $0.minute < $1.minute }
         return minutes(from: start, to: end).map { minute in

@@ -23,9 +23,10 @@ public struct IncidentTrace: Sendable, Equatable {
         }
 
         init(_ result: ProbeResult) {
-            self.init(time: result.startedAt,
-                      latencyMilliseconds: result.status.isAvailable ? Float(result.latencyMilliseconds) : nil,
-                      status: result.status)
+            self.init(
+                time: result.startedAt,
+                latencyMilliseconds: result.status.isAvailable ? Float(result.latencyMilliseconds) : nil,
+                status: result.status)
         }
     }
 

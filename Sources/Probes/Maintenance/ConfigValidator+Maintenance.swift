@@ -1,7 +1,9 @@
 import Foundation
 
 extension ConfigValidator {
-    static let maintenanceKeys = ["from", "to", "every", "days", "start", "end", "timeZone", "reason", "excludeFromSLO"]
+    static let maintenanceKeys = [
+        "from", "to", "every", "days", "start", "end", "timeZone", "reason", "excludeFromSLO",
+    ]
     static let groupMaintenanceKeys = ["group"] + maintenanceKeys
     static let weekdayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
 
@@ -14,9 +16,12 @@ extension ConfigValidator {
         return items.enumerated().compactMap { index, item in
             let itemPath = ConfigPath.child(path, index)
             guard let fields = fields(item, at: itemPath) else { return nil }
-            checkKeys(fields, allowed: Self.maintenanceKeys,
-                      foreign: ["group": "\"group\" belongs in the top-level \"maintenance\"; "
-                                + "a service's own windows apply to it alone"])
+            checkKeys(
+                fields, allowed: Self.maintenanceKeys,
+                foreign: [
+                    "group": "\"group\" belongs in the top-level \"maintenance\"; "
+                        + "a service's own windows apply to it alone"
+                ])
             return maintenanceWindow(fields)
         }
     }
@@ -37,9 +42,11 @@ extension ConfigValidator {
             let window = maintenanceWindow(fields)
             guard let group else { continue }
             guard groups.contains(group.value) else {
-                let hint = ConfigSpelling.suggestion(for: group.value, among: groups)
+                let hint =
+                    ConfigSpelling.suggestion(for: group.value, among: groups)
                     .map { "; did you mean \(ConfigQuote.quoted($0))?" }
-                    ?? (groups.isEmpty ? " (no service has a \"group\")"
+                    ?? (groups.isEmpty
+                        ? " (no service has a \"group\")"
                         : " (groups: \(groups.joined(separator: ", ")))")
                 report(fields.path("group"), "unknown group \(group.quoted)\(hint)")
                 continue
@@ -55,16 +62,21 @@ extension ConfigValidator {
         let exclude = bool(fields, "excludeFromSLO") ?? false
         let zone = timeZone(fields)
         let oneOff = fields["from"] != nil || fields["to"] != nil
-        let recurring = fields["every"] != nil || fields["start"] != nil || fields["end"] != nil
+        let recurring =
+            fields["every"] != nil || fields["start"] != nil || fields["end"] != nil
             || fields["days"] != nil
         if oneOff && recurring {
-            report(fields.path, "use either \"from\"/\"to\" (a one-off window) or \"every\"/\"start\"/\"end\" "
-                + "(a recurring one), not both")
+            report(
+                fields.path,
+                "use either \"from\"/\"to\" (a one-off window) or \"every\"/\"start\"/\"end\" "
+                    + "(a recurring one), not both")
             return nil
         }
         if !oneOff && !recurring {
-            report(fields.path, "a maintenance window needs \"from\" and \"to\" (one-off) or \"every\", \"start\" "
-                + "and \"end\" (recurring)")
+            report(
+                fields.path,
+                "a maintenance window needs \"from\" and \"to\" (one-off) or \"every\", \"start\" "
+                    + "and \"end\" (recurring)")
             return nil
         }
         let schedule: MaintenanceWindow.Schedule?
@@ -81,12 +93,16 @@ extension ConfigValidator {
     private mutating func timeZone(_ fields: ConfigFields) -> TimeZone? {
         guard let name = text(fields, "timeZone") else { return nil }
         // Some platforms make a zone of any string; a name must be one the zone database knows.
-        if let zone = TimeZone(identifier: name.value), TimeZone.knownTimeZoneIdentifiers.contains(zone.identifier)
-            || ["UTC", "GMT"].contains(name.value) || name.value.hasPrefix("Etc/") {
+        if let zone = TimeZone(identifier: name.value),
+            TimeZone.knownTimeZoneIdentifiers.contains(zone.identifier)
+                || ["UTC", "GMT"].contains(name.value) || name.value.hasPrefix("Etc/")
+        {
             return zone
         }
-        let hint = ConfigSpelling.suggestion(for: name.value, among: TimeZone.knownTimeZoneIdentifiers)
-            .map { "; did you mean \(ConfigQuote.quoted($0))?" } ?? " (use an IANA name such as \"Asia/Seoul\" or \"UTC\")"
+        let hint =
+            ConfigSpelling.suggestion(for: name.value, among: TimeZone.knownTimeZoneIdentifiers)
+            .map { "; did you mean \(ConfigQuote.quoted($0))?" }
+            ?? " (use an IANA name such as \"Asia/Seoul\" or \"UTC\")"
         report(fields.path("timeZone"), "unknown time zone \(name.quoted)\(hint)")
         return nil
     }
@@ -97,8 +113,10 @@ extension ConfigValidator {
         guard let from, let to else { return nil }
         guard from.date < to.date else {
             let relation = from.date == to.date ? "is the same time as" : "is before"
-            report(fields.path("to"), "\(to.text.quoted) \(relation) \"from\" \(from.text.quoted): "
-                + "a window must end after it starts")
+            report(
+                fields.path("to"),
+                "\(to.text.quoted) \(relation) \"from\" \(from.text.quoted): "
+                    + "a window must end after it starts")
             return nil
         }
         return .once(from: from.date, to: to.date)
@@ -107,11 +125,14 @@ extension ConfigValidator {
     /// A date and time: ISO 8601 with an offset (`2026-12-07T23:50:00+09:00`), or a local one
     /// (`2026-12-07T23:50`) in the window's `timeZone` (UTC without one).
     private mutating func instant(_ fields: ConfigFields, _ key: String, zone: TimeZone?)
-        -> (date: Date, text: ConfigText)? {
+        -> (date: Date, text: ConfigText)?
+    {
         guard let text = text(fields, key, required: true) else { return nil }
         guard let date = Self.parseInstant(text.value, zone: zone ?? TimeZone(identifier: "UTC") ?? .current) else {
-            report(fields.path(key), "\(text.quoted) is not a date and time (use e.g. \"2026-12-07T23:50:00+09:00\", "
-                + "or \"2026-12-07T23:50\" with \"timeZone\")")
+            report(
+                fields.path(key),
+                "\(text.quoted) is not a date and time (use e.g. \"2026-12-07T23:50:00+09:00\", "
+                    + "or \"2026-12-07T23:50\" with \"timeZone\")")
             return nil
         }
         return (date, text)
@@ -140,7 +161,8 @@ extension ConfigValidator {
             if ["daily", "weekly"].contains(text.value) {
                 every = text.value
             } else {
-                let hint = ConfigSpelling.suggestion(for: text.value, among: ["daily", "weekly"])
+                let hint =
+                    ConfigSpelling.suggestion(for: text.value, among: ["daily", "weekly"])
                     .map { "; did you mean \(ConfigQuote.quoted($0))?" } ?? " (use \"daily\" or \"weekly\")"
                 report(fields.path("every"), "\(text.quoted) is not a recurrence\(hint)")
             }
@@ -156,12 +178,15 @@ extension ConfigValidator {
                     guard let day = text(item, at: ConfigPath.child(path, j)) else { daysValid = false; continue }
                     let name = day.value.lowercased()
                     if let index = Self.weekdayNames.firstIndex(of: String(name.prefix(3))),
-                       name.count == 3 || Self.fullWeekdayNames[index] == name {
+                        name.count == 3 || Self.fullWeekdayNames[index] == name
+                    {
                         days.insert(index + 1)
                     } else {
                         daysValid = false
-                        report(ConfigPath.child(path, j), "\(day.quoted) is not a day of the week (use mon, tue, wed, "
-                            + "thu, fri, sat, sun)")
+                        report(
+                            ConfigPath.child(path, j),
+                            "\(day.quoted) is not a day of the week (use mon, tue, wed, "
+                                + "thu, fri, sat, sun)")
                     }
                 }
             } else {
@@ -177,12 +202,15 @@ extension ConfigValidator {
             daysValid = false
         }
         if fields["timeZone"] == nil {
-            report(fields.path, "a recurring window needs \"timeZone\" (an IANA name such as \"Asia/Seoul\" or \"UTC\")")
+            report(
+                fields.path, "a recurring window needs \"timeZone\" (an IANA name such as \"Asia/Seoul\" or \"UTC\")")
         }
         guard let every, let start, let end, let zone, daysValid else { return nil }
         guard start != end else {
-            report(fields.path("end"), "\"end\" is \(end), the same as \"start\": the window would be empty "
-                + "(a window across midnight ends earlier than it starts, e.g. 23:50 to 00:10)")
+            report(
+                fields.path("end"),
+                "\"end\" is \(end), the same as \"start\": the window would be empty "
+                    + "(a window across midnight ends earlier than it starts, e.g. 23:50 to 00:10)")
             return nil
         }
         return .recurring(days: every == "daily" ? [] : days, start: start, end: end, timeZone: zone)

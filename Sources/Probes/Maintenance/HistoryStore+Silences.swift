@@ -14,10 +14,13 @@ extension HistoryStore {
                     INSERT INTO silences (id, service, created_by, created_at, ends_at, reason, alertmanager_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [silence.id, silence.service, silence.createdBy, silence.createdAt.timeIntervalSince1970,
-                            silence.endsAt.timeIntervalSince1970, silence.reason, silence.alertmanagerID])
-            try db.execute(sql: "DELETE FROM silences WHERE ends_at < ?",
-                           arguments: [silence.createdAt.timeIntervalSince1970 - Self.endedSilencesKept])
+                arguments: [
+                    silence.id, silence.service, silence.createdBy, silence.createdAt.timeIntervalSince1970,
+                    silence.endsAt.timeIntervalSince1970, silence.reason, silence.alertmanagerID,
+                ])
+            try db.execute(
+                sql: "DELETE FROM silences WHERE ends_at < ?",
+                arguments: [silence.createdAt.timeIntervalSince1970 - Self.endedSilencesKept])
             return true
         }
     }
@@ -33,8 +36,9 @@ extension HistoryStore {
             let silence = Self.silence(row)
             found = silence
             guard silence.endsAt > now else { return false }
-            try db.execute(sql: "UPDATE silences SET ends_at = ? WHERE id = ?",
-                           arguments: [now.timeIntervalSince1970, id])
+            try db.execute(
+                sql: "UPDATE silences SET ends_at = ? WHERE id = ?",
+                arguments: [now.timeIntervalSince1970, id])
             return true
         }
         return found
@@ -43,7 +47,8 @@ extension HistoryStore {
     /// Records the id Alertmanager gave a silence's copy.
     public func setAlertmanagerID(_ alertmanagerID: String, ofSilence id: String) throws(HistoryError) {
         try writeSilences { db in
-            try db.execute(sql: "UPDATE silences SET alertmanager_id = ? WHERE id = ?", arguments: [alertmanagerID, id])
+            try db.execute(
+                sql: "UPDATE silences SET alertmanager_id = ? WHERE id = ?", arguments: [alertmanagerID, id])
             return db.changesCount > 0
         }
     }
@@ -75,8 +80,9 @@ extension HistoryStore {
         "SELECT id, service, created_by, created_at, ends_at, reason, alertmanager_id FROM silences"
 
     private static func silence(_ row: Row) -> Silence {
-        Silence(id: row[0], service: row[1], createdBy: row[2], createdAt: Date(timeIntervalSince1970: row[3]),
-                endsAt: Date(timeIntervalSince1970: row[4]), reason: row[5], alertmanagerID: row[6])
+        Silence(
+            id: row[0], service: row[1], createdBy: row[2], createdAt: Date(timeIntervalSince1970: row[3]),
+            endsAt: Date(timeIntervalSince1970: row[4]), reason: row[5], alertmanagerID: row[6])
     }
 
     /// Runs `change` in one write transaction, bumping the revision when it says it changed something.
@@ -88,8 +94,9 @@ extension HistoryStore {
                 }
             }
         } catch {
-            throw HistoryError("\(path): cannot write silences: \(Self.shortSQLiteMessage(error))",
-                               kind: HistoryError.kind(of: error))
+            throw HistoryError(
+                "\(path): cannot write silences: \(Self.shortSQLiteMessage(error))",
+                kind: HistoryError.kind(of: error))
         }
     }
 }

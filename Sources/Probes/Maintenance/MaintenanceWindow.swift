@@ -67,8 +67,9 @@ public struct MaintenanceWindow: Sendable, Equatable {
             }
             while day < to {
                 if days.isEmpty || days.contains(calendar.component(.weekday, from: day)),
-                   let span = Self.span(on: day, start: start, end: end, calendar: calendar),
-                   span.start < to, span.end > from {
+                    let span = Self.span(on: day, start: start, end: end, calendar: calendar),
+                    span.start < to, span.end > from
+                {
                     out.append(span)
                 }
                 guard let next = calendar.date(byAdding: .day, value: 1, to: day), next > day else { break }
@@ -125,8 +126,9 @@ public struct TimeOfDay: Sendable, Equatable, CustomStringConvertible {
     public init?(_ text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let hour = Int(parts[0]), let minute = Int(parts[1]) else { return nil }
+            parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            let hour = Int(parts[0]), let minute = Int(parts[1])
+        else { return nil }
         self.init(hour: hour, minute: minute)
     }
 
@@ -151,7 +153,8 @@ extension MaintenanceWindow {
         for service in config.services where service.probe != nil {
             let excluding = service.maintenance.filter(\.excludeFromSLO)
             guard !excluding.isEmpty else { continue }
-            out[service.name] = minutes(of: excluding, from: now.addingTimeInterval(-service.slo.window.seconds), to: now)
+            out[service.name] = minutes(
+                of: excluding, from: now.addingTimeInterval(-service.slo.window.seconds), to: now)
         }
         return out
     }

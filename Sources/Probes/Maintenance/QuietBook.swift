@@ -48,7 +48,9 @@ public struct QuietBook: Sendable {
         guard !windows.isEmpty else { return }
         if let cache = openCache, cache.from <= now, now < cache.until { return }
         var unique: [String: MaintenanceWindow] = [:]
-        for list in windows.values { for window in list where unique[window.origin] == nil { unique[window.origin] = window } }
+        for list in windows.values {
+            for window in list where unique[window.origin] == nil { unique[window.origin] = window }
+        }
         var open = Set<String>()
         // Valid from the last time any window opened or closed (results are stamped with their
         // start, a little before now) to the next, re-checked at least daily.

@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A silence added at run time (`incidentboard silence add`, or the dashboard's `s` key): one
@@ -25,8 +26,10 @@ public struct Silence: Sendable, Equatable, Codable {
     public var alertmanagerID: String?
 
     /// Creates a silence.
-    public init(id: String, service: String, createdBy: String, createdAt: Date, endsAt: Date, reason: String,
-                alertmanagerID: String? = nil) {
+    public init(
+        id: String, service: String, createdBy: String, createdAt: Date, endsAt: Date, reason: String,
+        alertmanagerID: String? = nil
+    ) {
         self.id = id
         self.service = service
         self.createdBy = createdBy
@@ -79,7 +82,8 @@ public enum SilenceRequestError: Error, Sendable, Equatable, CustomStringConvert
     /// Checks a request against the config: the service exists, the duration is a positive one,
     /// the reason says something. Returns the duration.
     public static func check(service: String, duration text: String, reason: String, config: ProbesConfig)
-        throws(SilenceRequestError) -> Duration {
+        throws(SilenceRequestError) -> Duration
+    {
         let names = config.services.map(\.name)
         guard names.contains(service) else {
             throw .unknownService(service, suggestion: ConfigSpelling.suggestion(for: service, among: names))

@@ -27,8 +27,9 @@ public struct SilenceWatch: Sendable {
             changed = silences
             for silence in silences where active[silence.id] == nil && silence.isActive(at: now) {
                 active[silence.id] = silence
-                lines.append("silence \(silence.id) on \(silence.service) until \(CheckReport.timestamp(silence.endsAt)) "
-                    + "by \(silence.createdBy): \(silence.reason)")
+                lines.append(
+                    "silence \(silence.id) on \(silence.service) until \(CheckReport.timestamp(silence.endsAt)) "
+                        + "by \(silence.createdBy): \(silence.reason)")
             }
             for silence in silences where active[silence.id] != nil && silence.endsAt <= now {
                 active[silence.id] = nil

@@ -98,8 +98,10 @@ public struct StepResult: Sendable, Equatable {
     public var upstream: String?
     public var isCleanup: Bool
 
-    public init(name: String, status: Status, latency: Duration, error: String? = nil, failure: FailureKind? = nil,
-                httpStatus: Int? = nil, upstream: String? = nil, isCleanup: Bool = false) {
+    public init(
+        name: String, status: Status, latency: Duration, error: String? = nil, failure: FailureKind? = nil,
+        httpStatus: Int? = nil, upstream: String? = nil, isCleanup: Bool = false
+    ) {
         self.name = name
         self.status = status
         self.latency = latency

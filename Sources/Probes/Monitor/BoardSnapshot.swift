@@ -32,8 +32,10 @@ public struct BoardSnapshot: Sendable {
     /// The latest alert transitions told, oldest first (at most ``Monitor/transitionsKept``).
     public var transitions: [AlertEvent] = []
 
-    public init(time: Date, sloWindow: Duration, services: [ServiceSnapshot], incidents: [CascadeIncident],
-                firing: [AlertEvent], paused: Bool) {
+    public init(
+        time: Date, sloWindow: Duration, services: [ServiceSnapshot], incidents: [CascadeIncident],
+        firing: [AlertEvent], paused: Bool
+    ) {
         self.time = time
         self.sloWindow = sloWindow
         self.services = services
@@ -105,11 +107,13 @@ public struct ServiceSnapshot: Sendable {
     /// The active silence, if any (the board shows it, and warns before it ends).
     public var silence: Silence? = nil
 
-    public init(name: String, title: String?, group: String?, dependsOn: [String], dependents: [String],
-                hasProbe: Bool, status: ProbeStatus?, lastResult: ProbeResult?, role: CascadeRole, rootCauses: [String],
-                blastRadius: Int, availability: SLIStatus?, latencySLI: SLIStatus?, latency5m: LatencySummary?,
-                latency1h: LatencySummary?, sparkline: [Duration], recent: [ProbeResult], budgetHistory: [Double],
-                firing: [AlertKind], latencyThreshold: Duration, interval: Duration?) {
+    public init(
+        name: String, title: String?, group: String?, dependsOn: [String], dependents: [String],
+        hasProbe: Bool, status: ProbeStatus?, lastResult: ProbeResult?, role: CascadeRole, rootCauses: [String],
+        blastRadius: Int, availability: SLIStatus?, latencySLI: SLIStatus?, latency5m: LatencySummary?,
+        latency1h: LatencySummary?, sparkline: [Duration], recent: [ProbeResult], budgetHistory: [Double],
+        firing: [AlertKind], latencyThreshold: Duration, interval: Duration?
+    ) {
         self.name = name
         self.title = title
         self.group = group
@@ -133,7 +137,6 @@ public struct ServiceSnapshot: Sendable {
         self.interval = interval
     }
 }
-
 
 /// Probe outcomes counted since the engine started: the counters `/metrics` exports, from which
 /// Prometheus computes SLI error ratios over any window. They restart at zero with the process.
@@ -185,8 +188,10 @@ public struct SiteState: Sendable, Equatable {
     /// (``SLIStatus/meaningfulCoverage``); `false` shows it as not yet meaningful.
     public var budgetMeaningful: Bool = true
 
-    public init(site: String, status: ProbeStatus, latency: Duration? = nil, httpStatus: Int? = nil,
-                budgetRemaining: Double? = nil, sampledAt: Date? = nil) {
+    public init(
+        site: String, status: ProbeStatus, latency: Duration? = nil, httpStatus: Int? = nil,
+        budgetRemaining: Double? = nil, sampledAt: Date? = nil
+    ) {
         self.site = site
         self.status = status
         self.latency = latency

@@ -104,8 +104,9 @@ public struct Monitor: Sendable {
         slo = SLOBook(services: probed)
         latency = LatencyBook(
             services: probed.map(\.name),
-            intervals: Dictionary(probed.compactMap { s in s.probe.map { (s.name, $0.interval) } },
-                                  uniquingKeysWith: { a, _ in a }))
+            intervals: Dictionary(
+                probed.compactMap { s in s.probe.map { (s.name, $0.interval) } },
+                uniquingKeysWith: { a, _ in a }))
         alerts = AlertEngine()
         quiet = QuietBook(config: config)
         analyzer = CascadeAnalyzer(config: config)
@@ -200,7 +201,8 @@ public struct Monitor: Sendable {
         if minute != lastBudgetMinute {
             lastBudgetMinute = minute
             for status in slo.statuses(now: now) {
-                var ring = budgetHistory.removeValue(forKey: status.service)
+                var ring =
+                    budgetHistory.removeValue(forKey: status.service)
                     ?? Deque(minimumCapacity: Self.budgetSamplesKept)
                 if ring.count == Self.budgetSamplesKept { ring.removeFirst() }
                 ring.append(Float(status.availability.budgetRemaining))
@@ -258,7 +260,8 @@ public struct Monitor: Sendable {
         if let upstream = JourneyEvidence.blamedUpstream(result) {
             if let previous, previous.upstream == upstream {
                 guard let recovered = previous.recoveredAt else { return }
-                let flapping = result.startedAt.timeIntervalSince(recovered) <= analyzer.policy.minimumOnsetMargin.seconds
+                let flapping =
+                    result.startedAt.timeIntervalSince(recovered) <= analyzer.policy.minimumOnsetMargin.seconds
                 journeyBlame[result.service] = JourneyEvidence.Blame(
                     upstream: upstream, onset: flapping ? previous.onset : result.startedAt)
             } else {
@@ -309,8 +312,10 @@ public struct Monitor: Sendable {
         }
         for root in incidents.open.keys where incidents.needsTrace(root: root) {
             guard let service = services[root] else { continue }
-            incidents.startTrace(root: root, results: recent[root]?.results(
-                service: root, threshold: service.slo.latency.threshold) ?? [])
+            incidents.startTrace(
+                root: root,
+                results: recent[root]?.results(
+                    service: root, threshold: service.slo.latency.threshold) ?? [])
         }
     }
 
@@ -320,7 +325,8 @@ public struct Monitor: Sendable {
     /// upstream's plus its own, so it often crosses its threshold a probe before the upstream
     /// does; naming it for those seconds would put the wrong name at the top of the board.
     private mutating func settledAssessment(now: Date) -> CascadeAssessment {
-        var observations = journeyBlame.isEmpty ? spells : JourneyEvidence.merge(spells, blames: Array(journeyBlame.values))
+        var observations =
+            journeyBlame.isEmpty ? spells : JourneyEvidence.merge(spells, blames: Array(journeyBlame.values))
         var result = analyzer.analyze(observations, now: now)
         hasUnsettled = false
         for _ in 0..<observations.count {
@@ -362,7 +368,8 @@ public struct Monitor: Sendable {
             case .firing:
                 let attribution = assessment.alertAttribution(service: event.service, firing: firingServices)
                 if !attribution.suppressed {
-                    var hold = HeldAlert(event: event, since: now, until: now.addingTimeInterval(groupWaits[event.service] ?? 0))
+                    var hold = HeldAlert(
+                        event: event, since: now, until: now.addingTimeInterval(groupWaits[event.service] ?? 0))
                     hold.until = holdUntil(hold, now: now)
                     if hold.until > now {
                         held[key] = hold
@@ -400,7 +407,8 @@ public struct Monitor: Sendable {
         else { return attribution }
         let key = AlertKey(service: root, kind: .down, rule: Self.onBehalfRule)
         if told[key] == nil {
-            let shown = incident.impacted.prefix(5).joined(separator: ", ")
+            let shown =
+                incident.impacted.prefix(5).joined(separator: ", ")
                 + (incident.impacted.count > 5 ? ", +\(incident.impacted.count - 5) more" : "")
             let event = AlertEvent(
                 time: now, event: .firing, alert: .down, service: root, severity: .critical, rule: Self.onBehalfRule,
@@ -531,24 +539,27 @@ public struct Monitor: Sendable {
                     + "(\(incident.impacted.joined(separator: ", ")))")
             out.append(tell(event, key: key, attribution: AlertAttribution(rootCause: name, suppressed: false)))
         }
-        for (key, firing) in told where key.rule == Self.onBehalfRule
+        for (key, firing) in told
+        where key.rule == Self.onBehalfRule
             && assessment.incident(rootCause: key.service) == nil
         {
             told[key] = nil
             alertStateIsDirty = true
-            out.append(AlertEvent(
-                time: now, event: .resolved, alert: .down, service: key.service, severity: firing.severity,
-                rule: Self.onBehalfRule, observed: 0,
-                summary: "\(key.service) no longer the root cause of failing dependents", rootCause: key.service,
-                suppressed: false))
+            out.append(
+                AlertEvent(
+                    time: now, event: .resolved, alert: .down, service: key.service, severity: firing.severity,
+                    rule: Self.onBehalfRule, observed: 0,
+                    summary: "\(key.service) no longer the root cause of failing dependents", rootCause: key.service,
+                    suppressed: false))
         }
         for (key, firing) in told where services[key.service]?.probe == nil && inferred[key.service] == nil {
             told[key] = nil
             alertStateIsDirty = true
-            out.append(AlertEvent(
-                time: now, event: .resolved, alert: .down, service: key.service, severity: firing.severity,
-                observed: 0, summary: "\(key.service) no longer inferred down", rootCause: key.service,
-                suppressed: false))
+            out.append(
+                AlertEvent(
+                    time: now, event: .resolved, alert: .down, service: key.service, severity: firing.severity,
+                    observed: 0, summary: "\(key.service) no longer inferred down", rootCause: key.service,
+                    suppressed: false))
         }
         return out
     }
@@ -583,8 +594,9 @@ public struct Monitor: Sendable {
         let longest = config.services.map(\.slo.window).max() ?? SLOPolicy.standard.window
         let aggregates = try store.aggregates(since: now.addingTimeInterval(-longest.seconds))
         // Before the spells are rebuilt: the roots they name continue their open incidents.
-        incidents.restore(try store.incidents(since: now.addingTimeInterval(-IncidentLog.restoredSpan)),
-                          usedIDs: try store.incidentIDs())
+        incidents.restore(
+            try store.incidents(since: now.addingTimeInterval(-IncidentLog.restoredSpan)),
+            usedIDs: try store.incidentIDs())
         let nowSeconds = Int64(now.timeIntervalSince1970.rounded(.down))
         // A wall clock stepped back since the history was written (an NTP step, a VM restored)
         // leaves minutes "in the future": the history moves back with the clock, so its latest
@@ -593,23 +605,31 @@ public struct Monitor: Sendable {
         let latestMinute = aggregates.values.compactMap { $0.map(\.minute).max() }.max() ?? nowMinute
         let shift = max(0, latestMinute - nowMinute)
         if shift > 0 {
-            restoreNotice = "the wall clock is \(IncidentsReport.duration(Double(shift) * 60)) behind the history's latest "
+            restoreNotice =
+                "the wall clock is \(IncidentsReport.duration(Double(shift) * 60)) behind the history's latest "
                 + "minute (stepped back?); the history is read as if it ended now, so no count is lost"
         }
         // The current minute is only partly past: its counts belong to the part up to now.
         func period(_ minute: Int64) -> Int64 { max(1, min(60, nowSeconds - minute * 60 + 1)) }
         for (service, stored) in aggregates where services[service]?.probe != nil {
             // The SLO correction of maintenance windows that ask for it.
-            let minutes = services[service]?.maintenance.contains(where: \.excludeFromSLO) == true
+            let minutes =
+                services[service]?.maintenance.contains(where: \.excludeFromSLO) == true
                 ? stored.filter { !quiet.isExcludedFromSLO(service, at: $0.date) } : stored
-            slo.restore(service: service, sli: .availability, aggregates: minutes.map {
-                SLIAggregate(start: ($0.minute - shift) * 60, seconds: period($0.minute - shift),
-                             good: Int($0.availabilityGood), total: Int($0.availabilityTotal))
-            }, now: now)
-            slo.restore(service: service, sli: .latency, aggregates: minutes.map {
-                SLIAggregate(start: ($0.minute - shift) * 60, seconds: period($0.minute - shift),
-                             good: Int($0.latencyGood), total: Int($0.latencyTotal))
-            }, now: now)
+            slo.restore(
+                service: service, sli: .availability,
+                aggregates: minutes.map {
+                    SLIAggregate(
+                        start: ($0.minute - shift) * 60, seconds: period($0.minute - shift),
+                        good: Int($0.availabilityGood), total: Int($0.availabilityTotal))
+                }, now: now)
+            slo.restore(
+                service: service, sli: .latency,
+                aggregates: minutes.map {
+                    SLIAggregate(
+                        start: ($0.minute - shift) * 60, seconds: period($0.minute - shift),
+                        good: Int($0.latencyGood), total: Int($0.latencyTotal))
+                }, now: now)
         }
         for service in config.services where service.probe != nil {
             var stored = try store.recentResults(service: service.name)
@@ -723,7 +743,8 @@ public struct Monitor: Sendable {
                 latency1h: detail ? latency.summary(service: service.name, window: .seconds(3600), now: now) : nil,
                 sparkline: detail ? recent[service.name]?.availableLatencies() ?? [] : [],
                 recent: detail
-                    ? recent[service.name]?.results(service: service.name, threshold: service.slo.latency.threshold) ?? []
+                    ? recent[service.name]?.results(service: service.name, threshold: service.slo.latency.threshold)
+                        ?? []
                     : [],
                 budgetHistory: detail ? budgetHistory[service.name]?.map(Double.init) ?? [] : [],
                 firing: (firingByService[service.name] ?? []).map(\.alert),

@@ -38,7 +38,8 @@ extension AlertEvent {
         calendar.timeZone = timeZone
         let c = calendar.dateComponents([.hour, .minute, .second], from: time)
         let clock = String(format: "%02d:%02d:%02d", c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
-        var line = clock + " " + event.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)
+        var line =
+            clock + " " + event.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)
             + " " + severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0) + " "
         // The summary may already name the cause; the arrow says it once, consistently.
         var text = summary

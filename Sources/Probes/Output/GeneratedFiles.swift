@@ -21,7 +21,8 @@ public enum GeneratedFiles {
     /// files before it are written, those after it untouched).
     /// - Returns: the paths written.
     public static func write(_ files: [(name: String, text: String)], into directory: String)
-        throws(GeneratedFileError) -> [String] {
+        throws(GeneratedFileError) -> [String]
+    {
         let directory = directory.isEmpty ? "." : directory
         try makeDirectory(directory)
         var written: [String] = []

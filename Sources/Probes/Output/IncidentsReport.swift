@@ -13,8 +13,10 @@ public struct IncidentsReport: Sendable {
     /// availability budget (``BudgetLedger/cost(of:aggregates:sli:now:totals:objective:)``).
     public var costs: [String: [String: Double]]
 
-    public init(records: [IncidentRecord], now: Date, timeZone: TimeZone = .current,
-                costs: [String: [String: Double]] = [:]) {
+    public init(
+        records: [IncidentRecord], now: Date, timeZone: TimeZone = .current,
+        costs: [String: [String: Double]] = [:]
+    ) {
         self.records = records.sorted { $0.onset > $1.onset }
         self.now = now
         self.timeZone = timeZone
@@ -57,19 +59,24 @@ public struct IncidentsReport: Sendable {
     }
 
     /// The timeline of one incident, a line per moment, oldest first.
-    public static func timelineText(_ record: IncidentRecord, now: Date, timeZone: TimeZone = .current,
-                                    cost: [String: Double]? = nil) -> String {
-        let report = IncidentsReport(records: [record], now: now, timeZone: timeZone,
-                                     costs: cost.map { [record.id: $0] } ?? [:])
+    public static func timelineText(
+        _ record: IncidentRecord, now: Date, timeZone: TimeZone = .current,
+        cost: [String: Double]? = nil
+    ) -> String {
+        let report = IncidentsReport(
+            records: [record], now: now, timeZone: timeZone,
+            costs: cost.map { [record.id: $0] } ?? [:])
         var lines = [
             "\(record.id): \(record.root)\(record.inferred ? " (inferred)" : "") "
                 + (record.isOpen ? "open, \(record.state.rawValue)" : "closed")
-                + ", \(Self.duration(record.duration(now: now))), \(record.victimNames.count) victims",
+                + ", \(Self.duration(record.duration(now: now))), \(record.victimNames.count) victims"
         ]
         if let cost = report.costs[record.id] ?? nil, !cost.isEmpty {
-            lines.append("  budget cost (availability): " + cost.sorted { $0.value > $1.value }.map {
-                "\($0.key) " + String(format: $0.value < 0.001 ? "%.2f%%" : "%.1f%%", $0.value * 100)
-            }.joined(separator: ", "))
+            lines.append(
+                "  budget cost (availability): "
+                    + cost.sorted { $0.value > $1.value }.map {
+                        "\($0.key) " + String(format: $0.value < 0.001 ? "%.2f%%" : "%.1f%%", $0.value * 100)
+                    }.joined(separator: ", "))
         }
         for moment in record.moments {
             lines.append("  " + report.localTime(moment.time, withDate: false) + "  " + moment.text)
@@ -96,19 +103,25 @@ public struct IncidentsReport: Sendable {
         o.add("rootRecovered", record.rootRecovered.map(CheckReport.timestamp))
         o.add("closed", record.closed.map(CheckReport.timestamp))
         o.add("durationSeconds", record.duration(now: now).rounded())
-        o.add("victims", raw: "[" + record.victims.map { victim in
-            var v = JSONText()
-            v.add("service", victim.service)
-            v.add("joined", CheckReport.timestamp(victim.joined))
-            v.add("left", victim.left.map(CheckReport.timestamp))
-            return v.text
-        }.joined(separator: ",") + "]")
-        o.add("states", raw: "[" + record.states.map { change in
-            var c = JSONText()
-            c.add("time", CheckReport.timestamp(change.time))
-            c.add("state", change.state.rawValue)
-            return c.text
-        }.joined(separator: ",") + "]")
+        o.add(
+            "victims",
+            raw: "["
+                + record.victims.map { victim in
+                    var v = JSONText()
+                    v.add("service", victim.service)
+                    v.add("joined", CheckReport.timestamp(victim.joined))
+                    v.add("left", victim.left.map(CheckReport.timestamp))
+                    return v.text
+                }.joined(separator: ",") + "]")
+        o.add(
+            "states",
+            raw: "["
+                + record.states.map { change in
+                    var c = JSONText()
+                    c.add("time", CheckReport.timestamp(change.time))
+                    c.add("state", change.state.rawValue)
+                    return c.text
+                }.joined(separator: ",") + "]")
         let counts = record.alertCounts
         if let cost {
             var c = JSONText()
@@ -117,16 +130,19 @@ public struct IncidentsReport: Sendable {
         }
         o.add("alertsSent", counts.sent)
         o.add("alertsSuppressed", counts.suppressed)
-        o.add("alerts", raw: "[" + record.alerts.map { alert in
-            var a = JSONText()
-            a.add("time", CheckReport.timestamp(alert.time))
-            a.add("event", alert.event.rawValue)
-            a.add("alert", alert.alert.rawValue)
-            a.add("service", alert.service)
-            a.add("rule", alert.rule)
-            a.add("suppressed", alert.suppressed)
-            return a.text
-        }.joined(separator: ",") + "]")
+        o.add(
+            "alerts",
+            raw: "["
+                + record.alerts.map { alert in
+                    var a = JSONText()
+                    a.add("time", CheckReport.timestamp(alert.time))
+                    a.add("event", alert.event.rawValue)
+                    a.add("alert", alert.alert.rawValue)
+                    a.add("service", alert.service)
+                    a.add("rule", alert.rule)
+                    a.add("suppressed", alert.suppressed)
+                    return a.text
+                }.joined(separator: ",") + "]")
         return o.text
     }
 

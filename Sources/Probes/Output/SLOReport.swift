@@ -66,19 +66,25 @@ public struct SLOReport: Sendable {
 
     /// A table for people.
     public func text() -> String {
-        let header = ["SERVICE", "SLI", "OBJECTIVE", "WINDOW", "GOOD/TOTAL", "BUDGET", "BURN 5m", "BURN 1h",
-                      "BURN 6h", "BURN 3d", "EXHAUSTED IN", "COVERAGE", "SPENT BY"]
+        let header = [
+            "SERVICE", "SLI", "OBJECTIVE", "WINDOW", "GOOD/TOTAL", "BUDGET", "BURN 5m", "BURN 1h",
+            "BURN 6h", "BURN 3d", "EXHAUSTED IN", "COVERAGE", "SPENT BY",
+        ]
         var rows: [[String]] = [header]
         for status in statuses {
             for sli in [status.availability, status.latency] {
-                let rates = Dictionary(sli.burnRates.labelled(sloWindowSeconds: sli.windowSeconds).map { ($0.window, $0.burnRate) },
-                                       uniquingKeysWith: { a, _ in a })
+                let rates = Dictionary(
+                    sli.burnRates.labelled(sloWindowSeconds: sli.windowSeconds).map { ($0.window, $0.burnRate) },
+                    uniquingKeysWith: { a, _ in a })
                 rows.append([
-                    status.service, sli.sli.rawValue, Self.percent(sli.objective), SLIWindow.label(seconds: sli.windowSeconds),
+                    status.service, sli.sli.rawValue, Self.percent(sli.objective),
+                    SLIWindow.label(seconds: sli.windowSeconds),
                     "\(Int(sli.counts.good.rounded()))/\(Int(sli.counts.total.rounded()))",
-                    sli.counts.total == 0 ? "-"
-                        : sli.budgetIsMeaningful ? String(format: "%.1f%%", sli.budgetRemaining * 100)
-                        : Self.notYet,
+                    sli.counts.total == 0
+                        ? "-"
+                        : sli.budgetIsMeaningful
+                            ? String(format: "%.1f%%", sli.budgetRemaining * 100)
+                            : Self.notYet,
                     Self.rate(rates["5m"]), Self.rate(rates["1h"]), Self.rate(rates["6h"]), Self.rate(rates["3d"]),
                     sli.budgetIsMeaningful ? sli.timeToExhaustion.map { Self.span($0.seconds) } ?? "-" : "-",
                     Self.coverage(sli.counts.coverage),
@@ -86,7 +92,9 @@ public struct SLOReport: Sendable {
                 ])
             }
         }
-        let early = statuses.flatMap { [$0.availability, $0.latency] }.filter { $0.counts.total > 0 && !$0.budgetIsMeaningful }
+        let early = statuses.flatMap { [$0.availability, $0.latency] }.filter {
+            $0.counts.total > 0 && !$0.budgetIsMeaningful
+        }
         var footnote = ""
         if let window = early.first?.windowSeconds {
             let needed = Double(window) * SLIStatus.meaningfulCoverage
@@ -121,7 +129,8 @@ public struct SLOReport: Sendable {
     /// `100%`, `42%`; one decimal below 10 % (`0.3%`), so a fresh history does not read as 0 %.
     static func coverage(_ share: Double) -> String {
         let percent = max(0, share) * 100
-        return percent < 10 && percent != percent.rounded() ? String(format: "%.1f%%", percent)
+        return percent < 10 && percent != percent.rounded()
+            ? String(format: "%.1f%%", percent)
             : String(format: "%.0f%%", percent)
     }
 
@@ -154,8 +163,11 @@ extension SLOSimulation {
         var root = JSONText()
         root.add("objective", objective)
         root.add("window", SLIWindow.label(seconds: windowSeconds))
-        root.add("errorRatio", raw: errorRatio == errorRatio.rounded() ? String(format: "%.1f", errorRatio)
-            : JSONText.number(errorRatio))
+        root.add(
+            "errorRatio",
+            raw: errorRatio == errorRatio.rounded()
+                ? String(format: "%.1f", errorRatio)
+                : JSONText.number(errorRatio))
         root.add("healthyForSeconds", Int(healthyForSeconds))
         let rules = rules.map { rule -> String in
             var o = JSONText()
@@ -188,7 +200,8 @@ extension SLOSimulation {
                 rule.name.padding(toLength: 11, withPad: " ", startingAt: 0)
                     + rule.severity.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
                     + "\(rule.longWindow)/\(rule.shortWindow)".padding(toLength: 10, withPad: " ", startingAt: 0)
-                    + String(format: "%-11.3g", rule.burnRate) + fired.padding(toLength: 14, withPad: " ", startingAt: 0)
+                    + String(format: "%-11.3g", rule.burnRate)
+                    + fired.padding(toLength: 14, withPad: " ", startingAt: 0)
                     + spent.padding(toLength: 14, withPad: " ", startingAt: 0) + formula)
         }
         return lines.joined(separator: "\n")

@@ -50,8 +50,10 @@ public struct SVGChart: Sendable {
     public var width = 760
     public var height = 300
 
-    public init(title: String, yLabel: String, series: [Series], markers: [Marker], start: Date, end: Date,
-                yRange: ClosedRange<Double>? = nil, timeZone: TimeZone = .current) {
+    public init(
+        title: String, yLabel: String, series: [Series], markers: [Marker], start: Date, end: Date,
+        yRange: ClosedRange<Double>? = nil, timeZone: TimeZone = .current
+    ) {
         self.title = title
         self.yLabel = yLabel
         self.series = series
@@ -77,7 +79,8 @@ public struct SVGChart: Sendable {
         let yMax = range.upperBound > range.lowerBound ? range.upperBound : range.lowerBound + 1
         func x(_ time: Date) -> Double { left + plotWidth * min(1, max(0, time.timeIntervalSince(start) / span)) }
         func y(_ value: Double) -> Double {
-            top + plotHeight * (1 - (min(yMax, max(range.lowerBound, value)) - range.lowerBound) / (yMax - range.lowerBound))
+            top + plotHeight
+                * (1 - (min(yMax, max(range.lowerBound, value)) - range.lowerBound) / (yMax - range.lowerBound))
         }
         var out: [String] = [
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" "
@@ -89,13 +92,16 @@ public struct SVGChart: Sendable {
         for step in 0...4 {
             let value = range.lowerBound + (yMax - range.lowerBound) * Double(step) / 4
             let at = y(value)
-            out.append("<line x1=\"\(Self.f(left))\" y1=\"\(Self.f(at))\" x2=\"\(Self.f(left + plotWidth))\" "
-                + "y2=\"\(Self.f(at))\" stroke=\"#e0e0e0\"/>")
-            out.append("<text x=\"\(Self.f(left - 6))\" y=\"\(Self.f(at + 4))\" text-anchor=\"end\">"
-                + "\(Self.tick(value))</text>")
+            out.append(
+                "<line x1=\"\(Self.f(left))\" y1=\"\(Self.f(at))\" x2=\"\(Self.f(left + plotWidth))\" "
+                    + "y2=\"\(Self.f(at))\" stroke=\"#e0e0e0\"/>")
+            out.append(
+                "<text x=\"\(Self.f(left - 6))\" y=\"\(Self.f(at + 4))\" text-anchor=\"end\">"
+                    + "\(Self.tick(value))</text>")
         }
-        out.append("<text transform=\"translate(14 \(Self.f(top + plotHeight / 2))) rotate(-90)\" "
-            + "text-anchor=\"middle\">\(Self.escape(yLabel))</text>")
+        out.append(
+            "<text transform=\"translate(14 \(Self.f(top + plotHeight / 2))) rotate(-90)\" "
+                + "text-anchor=\"middle\">\(Self.escape(yLabel))</text>")
         // X axis: about six time ticks on round minutes.
         let stepMinutes = max(1, Int((span / 60 / 6).rounded(.up)))
         var calendar = Calendar(identifier: .gregorian)
@@ -105,25 +111,31 @@ public struct SVGChart: Sendable {
             let minute = calendar.component(.minute, from: tick)
             if minute % stepMinutes == 0 {
                 let at = x(tick)
-                out.append("<line x1=\"\(Self.f(at))\" y1=\"\(Self.f(top + plotHeight))\" x2=\"\(Self.f(at))\" "
-                    + "y2=\"\(Self.f(top + plotHeight + 4))\" stroke=\"#333333\"/>")
+                out.append(
+                    "<line x1=\"\(Self.f(at))\" y1=\"\(Self.f(top + plotHeight))\" x2=\"\(Self.f(at))\" "
+                        + "y2=\"\(Self.f(top + plotHeight + 4))\" stroke=\"#333333\"/>")
                 let c = calendar.dateComponents([.hour, .minute], from: tick)
-                out.append("<text x=\"\(Self.f(at))\" y=\"\(Self.f(top + plotHeight + 16))\" text-anchor=\"middle\">"
-                    + String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0) + "</text>")
+                out.append(
+                    "<text x=\"\(Self.f(at))\" y=\"\(Self.f(top + plotHeight + 16))\" text-anchor=\"middle\">"
+                        + String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0) + "</text>")
             }
             tick = tick.addingTimeInterval(60)
         }
-        out.append("<line x1=\"\(Self.f(left))\" y1=\"\(Self.f(top + plotHeight))\" x2=\"\(Self.f(left + plotWidth))\" "
-            + "y2=\"\(Self.f(top + plotHeight))\" stroke=\"#333333\"/>")
-        out.append("<line x1=\"\(Self.f(left))\" y1=\"\(Self.f(top))\" x2=\"\(Self.f(left))\" "
-            + "y2=\"\(Self.f(top + plotHeight))\" stroke=\"#333333\"/>")
-        out.append("<text x=\"\(Self.f(left + plotWidth))\" y=\"\(Self.f(top + plotHeight + 30))\" text-anchor=\"end\">"
-            + "time (\(Self.escape(Self.zoneName(timeZone, at: start))))</text>")
+        out.append(
+            "<line x1=\"\(Self.f(left))\" y1=\"\(Self.f(top + plotHeight))\" x2=\"\(Self.f(left + plotWidth))\" "
+                + "y2=\"\(Self.f(top + plotHeight))\" stroke=\"#333333\"/>")
+        out.append(
+            "<line x1=\"\(Self.f(left))\" y1=\"\(Self.f(top))\" x2=\"\(Self.f(left))\" "
+                + "y2=\"\(Self.f(top + plotHeight))\" stroke=\"#333333\"/>")
+        out.append(
+            "<text x=\"\(Self.f(left + plotWidth))\" y=\"\(Self.f(top + plotHeight + 30))\" text-anchor=\"end\">"
+                + "time (\(Self.escape(Self.zoneName(timeZone, at: start))))</text>")
         // Markers under the lines.
         for marker in markers {
             let at = x(marker.time)
-            out.append("<line x1=\"\(Self.f(at))\" y1=\"\(Self.f(top))\" x2=\"\(Self.f(at))\" "
-                + "y2=\"\(Self.f(top + plotHeight))\" stroke=\"\(marker.color)\" stroke-dasharray=\"4 3\"/>")
+            out.append(
+                "<line x1=\"\(Self.f(at))\" y1=\"\(Self.f(top))\" x2=\"\(Self.f(at))\" "
+                    + "y2=\"\(Self.f(top + plotHeight))\" stroke=\"\(marker.color)\" stroke-dasharray=\"4 3\"/>")
         }
         // The lines: a path per unbroken run.
         for line in series {
@@ -136,11 +148,13 @@ public struct SVGChart: Sendable {
                 runs[runs.count - 1].append("\(Self.f(x(point.time))),\(Self.f(y(value)))")
             }
             for run in runs where !run.isEmpty {
-                let shape = run.count == 1
+                let shape =
+                    run.count == 1
                     ? "<circle cx=\"\(run[0].split(separator: ",")[0])\" cy=\"\(run[0].split(separator: ",")[1])\" "
                         + "r=\"2\" fill=\"\(line.color)\"/>"
                     : "<polyline fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"1.8\""
-                        + (line.dashed ? " stroke-dasharray=\"5 3\"" : "") + " points=\"\(run.joined(separator: " "))\"/>"
+                        + (line.dashed ? " stroke-dasharray=\"5 3\"" : "")
+                        + " points=\"\(run.joined(separator: " "))\"/>"
                 out.append(shape)
             }
         }
@@ -157,18 +171,21 @@ public struct SVGChart: Sendable {
         for line in series where !line.name.isEmpty {
             let width = 28 + Double(line.name.count) * 6.2
             place(width)
-            out.append("<line x1=\"\(Self.f(legendX))\" y1=\"\(Self.f(legendY - 4))\" x2=\"\(Self.f(legendX + 16))\" "
-                + "y2=\"\(Self.f(legendY - 4))\" stroke=\"\(line.color)\" stroke-width=\"2\""
-                + (line.dashed ? " stroke-dasharray=\"5 3\"" : "") + "/>")
+            out.append(
+                "<line x1=\"\(Self.f(legendX))\" y1=\"\(Self.f(legendY - 4))\" x2=\"\(Self.f(legendX + 16))\" "
+                    + "y2=\"\(Self.f(legendY - 4))\" stroke=\"\(line.color)\" stroke-width=\"2\""
+                    + (line.dashed ? " stroke-dasharray=\"5 3\"" : "") + "/>")
             out.append("<text x=\"\(Self.f(legendX + 20))\" y=\"\(Self.f(legendY))\">\(Self.escape(line.name))</text>")
             legendX += width
         }
         for marker in markers {
             let width = 14 + Double(marker.label.count) * 6.2
             place(width)
-            out.append("<line x1=\"\(Self.f(legendX))\" y1=\"\(Self.f(legendY - 10))\" x2=\"\(Self.f(legendX))\" "
-                + "y2=\"\(Self.f(legendY + 2))\" stroke=\"\(marker.color)\" stroke-dasharray=\"4 3\"/>")
-            out.append("<text x=\"\(Self.f(legendX + 5))\" y=\"\(Self.f(legendY))\">\(Self.escape(marker.label))</text>")
+            out.append(
+                "<line x1=\"\(Self.f(legendX))\" y1=\"\(Self.f(legendY - 10))\" x2=\"\(Self.f(legendX))\" "
+                    + "y2=\"\(Self.f(legendY + 2))\" stroke=\"\(marker.color)\" stroke-dasharray=\"4 3\"/>")
+            out.append(
+                "<text x=\"\(Self.f(legendX + 5))\" y=\"\(Self.f(legendY))\">\(Self.escape(marker.label))</text>")
             legendX += width
         }
         // The legend may need more rows than the height planned for.

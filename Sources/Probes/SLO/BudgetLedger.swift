@@ -18,8 +18,10 @@ public struct BudgetLedger: Sendable {
     ///   - now: the end of open spells.
     ///   - windowStart: where each service's SLO window begins; minutes before it are not counted
     ///     (services left out count every minute given).
-    public init(aggregates: [String: [MinuteAggregate]], incidents: [IncidentRecord], now: Date,
-                windowStart: [String: Date] = [:]) {
+    public init(
+        aggregates: [String: [MinuteAggregate]], incidents: [IncidentRecord], now: Date,
+        windowStart: [String: Date] = [:]
+    ) {
         // Which roots each service was a victim of, minute by minute. A minute the spell only
         // touches counts whole: minute counts are as fine as the history goes.
         var roots: [String: [Int64: Set<String>]] = [:]
@@ -28,7 +30,9 @@ public struct BudgetLedger: Sendable {
                 let end = spell.left ?? incident.closed ?? now
                 let first = MinuteAggregate.minute(of: spell.joined)
                 let last = max(first, MinuteAggregate.minute(of: end))
-                for minute in first...last { roots[spell.service, default: [:]][minute, default: []].insert(incident.root) }
+                for minute in first...last {
+                    roots[spell.service, default: [:]][minute, default: []].insert(incident.root)
+                }
             }
         }
         for (service, minutes) in aggregates {
@@ -67,8 +71,10 @@ public struct BudgetLedger: Sendable {
     /// ``cost(of:aggregates:sli:now:totals:objective:)``; a service whose history covers less than
     /// ``SLIStatus/meaningfulCoverage`` of its window is left out (its budget is not meaningful yet,
     /// so neither is a share of it).
-    public static func windowTotals(aggregates: [String: [MinuteAggregate]], windows: [String: TimeInterval],
-                                    now: Date) -> [String: Double] {
+    public static func windowTotals(
+        aggregates: [String: [MinuteAggregate]], windows: [String: TimeInterval],
+        now: Date
+    ) -> [String: Double] {
         var totals: [String: Double] = [:]
         for (name, minutes) in aggregates {
             guard let window = windows[name], window > 0 else { continue }
@@ -82,8 +88,10 @@ public struct BudgetLedger: Sendable {
 
     /// Each record's availability cost to every service it touched (``cost(of:aggregates:sli:now:totals:objective:)``
     /// with `config`'s windows and objectives), by incident id.
-    public static func availabilityCosts(of records: [IncidentRecord], config: ProbesConfig,
-                                         aggregates: [String: [MinuteAggregate]], now: Date) -> [String: [String: Double]] {
+    public static func availabilityCosts(
+        of records: [IncidentRecord], config: ProbesConfig,
+        aggregates: [String: [MinuteAggregate]], now: Date
+    ) -> [String: [String: Double]] {
         let services = Dictionary(config.services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let totals = windowTotals(aggregates: aggregates, windows: services.mapValues(\.slo.window.seconds), now: now)
         var out: [String: [String: Double]] = [:]
@@ -119,8 +127,11 @@ public struct BudgetLedger: Sendable {
                 let first = MinuteAggregate.minute(of: incident.onset)
                 let last = MinuteAggregate.minute(of: incident.closed ?? now)
                 charged = (aggregates[service] ?? []).filter { (first...last).contains($0.minute) }.reduce(0.0) {
-                    $0 + Double(sli == .availability ? $1.availabilityTotal - $1.availabilityGood
-                                                     : $1.latencyTotal - $1.latencyGood)
+                    $0
+                        + Double(
+                            sli == .availability
+                                ? $1.availabilityTotal - $1.availabilityGood
+                                : $1.latencyTotal - $1.latencyGood)
                 }
             } else {
                 charged = ledger.bad[service]?[sli]?[incident.root] ?? 0

@@ -263,7 +263,8 @@ public struct LatencyBook: Sendable {
         let top = bins[bins.count - 1].micros
         while values.count < ranks.count { values.append(top) }
         func d(_ v: UInt32) -> Duration { .microseconds(Int64(v)) }
-        return LatencySummary(count: Int(clamping: total), p50: d(values[0]), p90: d(values[1]), p99: d(values[2]),
-                              max: d(top))
+        return LatencySummary(
+            count: Int(clamping: total), p50: d(values[0]), p90: d(values[1]), p99: d(values[2]),
+            max: d(top))
     }
 }

@@ -71,8 +71,9 @@ struct BucketRing: Sendable {
     subscript(i: Int) -> BucketCounts {
         if isWide { return BucketCounts(probes: wide[3 * i], failed: wide[3 * i + 1], slow: wide[3 * i + 2]) }
         if i < fineCount {
-            return BucketCounts(probes: UInt32(fine[3 * i]), failed: UInt32(fine[3 * i + 1]),
-                                slow: UInt32(fine[3 * i + 2]))
+            return BucketCounts(
+                probes: UInt32(fine[3 * i]), failed: UInt32(fine[3 * i + 1]),
+                slow: UInt32(fine[3 * i + 2]))
         }
         let j = 3 * (i - fineCount)
         return BucketCounts(probes: UInt32(narrow[j]), failed: UInt32(narrow[j + 1]), slow: UInt32(narrow[j + 2]))
@@ -88,8 +89,9 @@ struct BucketRing: Sendable {
             return value
         }
         let limit = limit(at: i)
-        let v = BucketCounts(probes: min(value.probes, limit), failed: min(value.failed, limit),
-                             slow: min(value.slow, limit))
+        let v = BucketCounts(
+            probes: min(value.probes, limit), failed: min(value.failed, limit),
+            slow: min(value.slow, limit))
         if i < fineCount {
             fine[3 * i] = UInt8(v.probes)
             fine[3 * i + 1] = UInt8(v.failed)
@@ -214,8 +216,9 @@ public struct RollingSLI: Sendable {
     /// Empty counters with a layout.
     public init(layout: SLILayout) {
         self.layout = layout
-        rings = BucketRing(buckets: layout.capacities.reduce(0, +), fine: layout.capacities[0],
-                           wide: layout.wideCounters)
+        rings = BucketRing(
+            buckets: layout.capacities.reduce(0, +), fine: layout.capacities[0],
+            wide: layout.wideCounters)
         sums = WindowSums(count: layout.windows.count)
     }
 
@@ -246,8 +249,9 @@ public struct RollingSLI: Sendable {
     /// `slow` for the latency SLI.
     @inline(__always)
     public mutating func record(available: Bool, slow: Bool, at t: Int64) {
-        record(BucketCounts(probes: 1, failed: available ? 0 : 1, slow: available && slow ? 1 : 0),
-               latencyEvents: available, at: t)
+        record(
+            BucketCounts(probes: 1, failed: available ? 0 : 1, slow: available && slow ? 1 : 0),
+            latencyEvents: available, at: t)
     }
 
     /// Records one weighted aggregate of one SLI at time `t`: `total` events of which `good` were
@@ -271,7 +275,8 @@ public struct RollingSLI: Sendable {
         if x.failed > 0 && t > lastFailedSeconds { lastFailedSeconds = t }
         if x.slow > 0 && t > lastSlowSeconds { lastSlowSeconds = t }
         if t >= start0 && t < end0 && (x.probes == 0 || firstSeconds != .max)
-            && (!latencyEvents || firstLatencySeconds != .max) {
+            && (!latencyEvents || firstLatencySeconds != .max)
+        {
             live0.add(x)
         } else {
             recordSlow(x, latencyEvents: latencyEvents, at: t)
@@ -412,8 +417,10 @@ public struct RollingSLI: Sendable {
     /// Good and total events of an SLI over the last `seconds` up to `now` (which also advances
     /// the clock). Kept windows are O(1); any other window is summed from the finest tier that
     /// covers it.
-    public mutating func counts(overSeconds seconds: Int64, now time: Int64,
-                                sli: SLIKind = .availability) -> WindowCounts {
+    public mutating func counts(
+        overSeconds seconds: Int64, now time: Int64,
+        sli: SLIKind = .availability
+    ) -> WindowCounts {
         let now = Self.clamp(time)
         advance(to: now)
         let w = max(1, seconds)
@@ -433,8 +440,10 @@ public struct RollingSLI: Sendable {
     /// Every kept window's counts of an SLI at once (`out` holds at least ``SLILayout/windows``
     /// `.count` entries): the tiers' live parts and fractions are worked out once, and only the
     /// small sums array is read, so all burn rates of thousands of SLIs take a few milliseconds.
-    mutating func keptCounts(now time: Int64, sli: SLIKind = .availability,
-                             into out: UnsafeMutableBufferPointer<WindowCounts>) {
+    mutating func keptCounts(
+        now time: Int64, sli: SLIKind = .availability,
+        into out: UnsafeMutableBufferPointer<WindowCounts>
+    ) {
         let now = Self.clamp(time)
         advance(to: now)
         let tier0 = liveAndFraction(tier: 0, now: now)
@@ -453,17 +462,22 @@ public struct RollingSLI: Sendable {
 
     /// The live part, the complete buckets and the straddling bucket's share, as good and total.
     @inline(__always)
-    private static func combine(live: BucketCounts, sum: SLIWindowSum, fraction f: Double,
-                                sli: SLIKind) -> (Double, Double) {
+    private static func combine(
+        live: BucketCounts, sum: SLIWindowSum, fraction f: Double,
+        sli: SLIKind
+    ) -> (Double, Double) {
         let l = live.counts(sli)
         let s = sum.counts(sli)
         let o = sum.oldest.counts(sli)
-        return (Double(l.good) + Double(s.good) + f * Double(o.good),
-                Double(l.total) + Double(s.total) + f * Double(o.total))
+        return (
+            Double(l.good) + Double(s.good) + f * Double(o.good),
+            Double(l.total) + Double(s.total) + f * Double(o.total)
+        )
     }
 
     /// Good and total events of an SLI over a window, or over the SLO window when `window` is `nil`.
-    public mutating func counts(over window: Duration? = nil, now: Int64, sli: SLIKind = .availability) -> WindowCounts {
+    public mutating func counts(over window: Duration? = nil, now: Int64, sli: SLIKind = .availability) -> WindowCounts
+    {
         counts(overSeconds: window.map(SLIWindow.seconds) ?? layout.sloWindowSeconds, now: now, sli: sli)
     }
 

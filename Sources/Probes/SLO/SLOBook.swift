@@ -114,25 +114,32 @@ public struct SLOBook: Sendable {
             let rules = policy.alerts.burnRateRules
             let extra = rules.flatMap { [$0.longWindow, $0.shortWindow] }
             let key = [SLIWindow.seconds(policy.window)] + extra.map(SLIWindow.seconds).sorted()
-            let layout = layouts[key]
+            let layout =
+                layouts[key]
                 ?? SLILayout(sloWindow: policy.window, extraWindows: extra, wideCounters: wideCounters)
             layouts[key] = layout
             indices[name] = entries.count
-            let planKey = "\(policy.window)|" + rules.map {
-                "\($0.name),\($0.severity),\($0.longWindow),\($0.shortWindow),\($0.budgetConsumed)"
-            }.joined(separator: ";")
-            let plans = plansByRules[planKey] ?? rules.map { rule in
-                RulePlan(rule: rule, threshold: rule.burnRate(sloWindow: policy.window),
-                         longIndex: layout.windowIndex(seconds: SLIWindow.seconds(rule.longWindow)) ?? 0,
-                         shortIndex: layout.windowIndex(seconds: SLIWindow.seconds(rule.shortWindow)) ?? 0,
-                         longSeconds: rule.longWindow.seconds, shortSeconds: rule.shortWindow.seconds)
-            }
+            let planKey =
+                "\(policy.window)|"
+                + rules.map {
+                    "\($0.name),\($0.severity),\($0.longWindow),\($0.shortWindow),\($0.budgetConsumed)"
+                }.joined(separator: ";")
+            let plans =
+                plansByRules[planKey]
+                ?? rules.map { rule in
+                    RulePlan(
+                        rule: rule, threshold: rule.burnRate(sloWindow: policy.window),
+                        longIndex: layout.windowIndex(seconds: SLIWindow.seconds(rule.longWindow)) ?? 0,
+                        shortIndex: layout.windowIndex(seconds: SLIWindow.seconds(rule.shortWindow)) ?? 0,
+                        longSeconds: rule.longWindow.seconds, shortSeconds: rule.shortWindow.seconds)
+                }
             plansByRules[planKey] = plans
-            entries.append(Entry(
-                name: name, policy: policy, rulePlans: plans,
-                quietAfterSeconds: Int64(plans.map(\.longSeconds).max() ?? 0) + SLILayout.resolutions[2],
-                threshold: policy.latency.threshold,
-                counters: RollingSLI(layout: layout)))
+            entries.append(
+                Entry(
+                    name: name, policy: policy, rulePlans: plans,
+                    quietAfterSeconds: Int64(plans.map(\.longSeconds).max() ?? 0) + SLILayout.resolutions[2],
+                    threshold: policy.latency.threshold,
+                    counters: RollingSLI(layout: layout)))
         }
     }
 
@@ -151,8 +158,9 @@ public struct SLOBook: Sendable {
 
     /// Counts a probe result in both SLIs of its service (ignored for services not in the book).
     public mutating func record(_ result: ProbeResult) {
-        record(service: result.service, available: result.status.isAvailable, latency: result.latency,
-               at: result.startedAt)
+        record(
+            service: result.service, available: result.status.isAvailable, latency: result.latency,
+            at: result.startedAt)
     }
 
     /// Counts one probe: availability always, latency (not slow?) when it was good.
@@ -225,10 +233,12 @@ public struct SLOBook: Sendable {
         withEntry(i) { entry in
             ServiceSLOStatus(
                 service: entry.name,
-                availability: Self.status(of: &entry.counters, sli: .availability,
-                                          objective: entry.policy.objective, now: t),
-                latency: Self.status(of: &entry.counters, sli: .latency,
-                                     objective: entry.policy.latency.objective, now: t))
+                availability: Self.status(
+                    of: &entry.counters, sli: .availability,
+                    objective: entry.policy.objective, now: t),
+                latency: Self.status(
+                    of: &entry.counters, sli: .latency,
+                    objective: entry.policy.latency.objective, now: t))
         }
     }
 
@@ -251,8 +261,9 @@ public struct SLOBook: Sendable {
             return SLIStatus(
                 sli: kind, objective: objective, windowSeconds: w, counts: whole, budgetRemaining: remaining,
                 burnRates: rates,
-                timeToExhaustion: ErrorBudget.timeToExhaustion(remaining: remaining, burnRate: rates.oneHour,
-                                                               windowSeconds: w))
+                timeToExhaustion: ErrorBudget.timeToExhaustion(
+                    remaining: remaining, burnRate: rates.oneHour,
+                    windowSeconds: w))
         }
     }
 }

@@ -95,8 +95,10 @@ public struct SLOSimulation: Sendable, Equatable, Codable {
         return simulation
     }
 
-    private static func outcome(for rule: BurnRateRule, window: Duration, objective: Double,
-                                errorRatio: Double) -> RuleOutcome {
+    private static func outcome(
+        for rule: BurnRateRule, window: Duration, objective: Double,
+        errorRatio: Double
+    ) -> RuleOutcome {
         let factor = rule.burnRate(sloWindow: window)
         let allowed = ErrorBudget.allowedErrorRatio(objective: objective)
         let formula = factor * allowed / errorRatio * rule.longWindow.seconds
@@ -131,7 +133,8 @@ public struct SLOSimulation: Sendable, Equatable, Codable {
         let deadline = rules.map { rule in
             Self.errorStart + max(SLIWindow.seconds(rule.longWindow), SLIWindow.seconds(rule.shortWindow)) + stepSeconds
         }
-        let budget = ErrorBudget.allowedErrorRatio(objective: objective) * Double(perStep)
+        let budget =
+            ErrorBudget.allowedErrorRatio(objective: objective) * Double(perStep)
             * Double(windowSeconds) / Double(stepSeconds)
         var carry = 0.0
         var bad = 0
@@ -141,13 +144,15 @@ public struct SLOSimulation: Sendable, Equatable, Codable {
             let failed = min(perStep, Int(exact.rounded(.down)))
             carry = exact - Double(failed)
             bad += failed
-            book.record(service: Self.service, sli: .availability, good: perStep - failed, total: perStep,
-                        at: date(t))
+            book.record(
+                service: Self.service, sli: .availability, good: perStep - failed, total: perStep,
+                at: date(t))
             t += stepSeconds
             let events = engine.evaluateBurnRates(service: Self.service, now: date(t), slo: &book)
             for event in events where event.event == .firing && event.sli == .availability {
                 guard let i = rules.firstIndex(where: { $0.name == event.rule }),
-                      self.rules[i].firedAfterSeconds == nil else { continue }
+                    self.rules[i].firedAfterSeconds == nil
+                else { continue }
                 self.rules[i].firedAfterSeconds = Double(t - Self.errorStart)
                 self.rules[i].budgetConsumed = Double(bad) / budget
             }

@@ -211,8 +211,9 @@ extension ProbeScheduler {
                     loop.phases[tick.index] = .queued
                     loop.queue.append(Launch(index: tick.index, due: tick.due))
                 }
-                let next = nextTick(after: tick.due, now: now, interval: probes[tick.index].interval,
-                                    missed: &loop.delta.missedTicks)
+                let next = nextTick(
+                    after: tick.due, now: now, interval: probes[tick.index].interval,
+                    missed: &loop.delta.missedTicks)
                 _ = loop.heap.replaceMin(with: Tick(due: next, index: tick.index))
             }
 

@@ -122,8 +122,9 @@ final class AlertStateFile: Sendable {
     /// A new file of two `size` slots, `first` in its slot, renamed over the old one.
     private func grow(to size: Int, first record: [UInt8], sequence: UInt64) -> String? {
         let temporary = path + ".new"
-        if let problem = Self.write(record, to: temporary, offset: Int(sequence % 2) * size, create: true,
-                                    size: 2 * size)
+        if let problem = Self.write(
+            record, to: temporary, offset: Int(sequence % 2) * size, create: true,
+            size: 2 * size)
         {
             unlink(temporary)
             return problem
@@ -145,7 +146,8 @@ final class AlertStateFile: Sendable {
             // Reserve every byte now: later writes land in blocks the file already owns.
             let reserved = posix_fallocate(fd, 0, off_t(size))
             guard reserved == 0 else {
-                return "\(path): cannot reserve \(size / 1024) KB for the alert states: \(String(cString: strerror(reserved)))"
+                return
+                    "\(path): cannot reserve \(size / 1024) KB for the alert states: \(String(cString: strerror(reserved)))"
             }
         }
         var written = 0

@@ -55,8 +55,10 @@ public struct HistoryBacklog: Sendable {
             trim()
             let notices = writer.takeNotices()
             guard reported.insert(error.kind).inserted else { return notices }
-            return notices + ["\(error.description) (\(error.kind.rawValue)); keeping up to \(Self.minutesKept / 60) h of "
-                + "results in memory and retrying every second; probing and alerting go on"]
+            return notices + [
+                "\(error.description) (\(error.kind.rawValue)); keeping up to \(Self.minutesKept / 60) h of "
+                    + "results in memory and retrying every second; probing and alerting go on"
+            ]
         }
         defer {
             pending = HistoryBatch()
@@ -66,10 +68,12 @@ public struct HistoryBacklog: Sendable {
         }
         let notices = writer.takeNotices()
         guard failedWrites > 0 else { return notices }
-        var notice = "history written again after \(failedWrites) failed write\(failedWrites == 1 ? "" : "s"): "
+        var notice =
+            "history written again after \(failedWrites) failed write\(failedWrites == 1 ? "" : "s"): "
             + "every result kept meanwhile is in it"
         if droppedProbes > 0 {
-            notice = "history written again after \(failedWrites) failed writes: \(droppedProbes) probe results "
+            notice =
+                "history written again after \(failedWrites) failed writes: \(droppedProbes) probe results "
                 + "older than \(Self.minutesKept / 60) h were dropped from the counts"
         }
         return notices + [notice]

@@ -8,7 +8,8 @@ extension HistoryStore {
     ///   file aside.
     /// - Parameter identity: the config's identity (``configIdentity(forConfig:currentDirectory:)``).
     public static func openClaiming(path: String, identity: String, warn: (String) -> Void)
-        throws(HistoryError) -> HistoryStore {
+        throws(HistoryError) -> HistoryStore
+    {
         let store = try HistoryStore(path: path, warn: warn)
         let owner = try store.claim(config: identity)
         if let line = ownerMismatch(statePath: path, recorded: owner, identity: identity) { warn(line) }

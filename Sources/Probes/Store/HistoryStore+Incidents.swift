@@ -12,11 +12,12 @@ extension HistoryStore {
     /// Upserts `records` whole (inside a batch's transaction).
     static func write(_ records: [IncidentRecord], in db: Database) throws {
         guard !records.isEmpty else { return }
-        let upsert = try db.cachedStatement(sql: """
-            INSERT INTO incidents (id, root, onset, closed, record) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET
-                root = excluded.root, onset = excluded.onset, closed = excluded.closed, record = excluded.record
-            """)
+        let upsert = try db.cachedStatement(
+            sql: """
+                INSERT INTO incidents (id, root, onset, closed, record) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET
+                    root = excluded.root, onset = excluded.onset, closed = excluded.closed, record = excluded.record
+                """)
         for record in records {
             try upsert.execute(arguments: [
                 record.id, record.root, record.onset.timeIntervalSince1970, record.closed?.timeIntervalSince1970,

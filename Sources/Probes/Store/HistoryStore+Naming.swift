@@ -7,9 +7,12 @@ import Foundation
 extension HistoryStore {
     /// The identity a history records for its config: the config's absolute path, with `.`, `..`
     /// and symbolic links resolved, so every spelling of one file names the same history.
-    public static func configIdentity(forConfig configPath: String,
-                                      currentDirectory: String = FileManager.default.currentDirectoryPath) -> String {
-        let absolute = configPath.hasPrefix("/")
+    public static func configIdentity(
+        forConfig configPath: String,
+        currentDirectory: String = FileManager.default.currentDirectoryPath
+    ) -> String {
+        let absolute =
+            configPath.hasPrefix("/")
             ? configPath : (currentDirectory as NSString).appendingPathComponent(configPath)
         return URL(fileURLWithPath: absolute).standardizedFileURL.resolvingSymlinksInPath().path
     }
@@ -17,9 +20,11 @@ extension HistoryStore {
     /// The default `--state` path: `$XDG_STATE_HOME/incidentboard/<config-name>-<hash>.sqlite`,
     /// falling back to `~/.local/state/incidentboard/...`; `<hash>` is 8 hex digits of the
     /// config's absolute path (``configIdentity(forConfig:currentDirectory:)``).
-    public static func defaultPath(forConfig configPath: String,
-                                   environment: [String: String] = ProcessInfo.processInfo.environment,
-                                   currentDirectory: String = FileManager.default.currentDirectoryPath) -> String {
+    public static func defaultPath(
+        forConfig configPath: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        currentDirectory: String = FileManager.default.currentDirectoryPath
+    ) -> String {
         let identity = configIdentity(forConfig: configPath, currentDirectory: currentDirectory)
         return (stateDirectory(environment) as NSString)
             .appendingPathComponent("\(configName(configPath))-\(shortHash(identity)).sqlite")
@@ -27,19 +32,25 @@ extension HistoryStore {
 
     /// Where earlier versions kept the default history: `<config-name>.sqlite`, shared by every
     /// config of that file name.
-    public static func legacyDefaultPath(forConfig configPath: String,
-                                         environment: [String: String] = ProcessInfo.processInfo.environment)
-        -> String {
+    public static func legacyDefaultPath(
+        forConfig configPath: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    )
+        -> String
+    {
         (stateDirectory(environment) as NSString).appendingPathComponent(configName(configPath) + ".sqlite")
     }
 
     /// Renames a history left under the old default name (``legacyDefaultPath(forConfig:environment:)``)
     /// to this config's default name, once: only when the new file does not exist yet.
     /// - Returns: one line saying what was renamed, or `nil` when there was nothing to do.
-    public static func adoptLegacyHistory(forConfig configPath: String,
-                                          environment: [String: String] = ProcessInfo.processInfo.environment,
-                                          currentDirectory: String = FileManager.default.currentDirectoryPath)
-        -> String? {
+    public static func adoptLegacyHistory(
+        forConfig configPath: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        currentDirectory: String = FileManager.default.currentDirectoryPath
+    )
+        -> String?
+    {
         let legacy = legacyDefaultPath(forConfig: configPath, environment: environment)
         let target = defaultPath(forConfig: configPath, environment: environment, currentDirectory: currentDirectory)
         let files = FileManager.default

@@ -66,9 +66,10 @@ extension HistoryStore {
         guard !items.isEmpty else { return }
         do {
             try queue.write { db in
-                let insert = try db.cachedStatement(sql: """
-                    INSERT INTO outbox (destination, delivery_id, payload, created, attempts) VALUES (?, ?, ?, ?, 0)
-                    """)
+                let insert = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO outbox (destination, delivery_id, payload, created, attempts) VALUES (?, ?, ?, ?, 0)
+                        """)
                 for item in items {
                     switch item.standing {
                     case .fire(let key, let payload, let group, let dependent):
@@ -83,12 +84,15 @@ extension HistoryStore {
                             arguments: [item.destination, key, payload, group, dependent])
                     case .resolve(let key):
                         let row = try Row.fetchOne(
-                            db, sql: "SELECT grouping, dependent FROM outbox_firing WHERE destination = ? AND alert_key = ?",
+                            db,
+                            sql:
+                                "SELECT grouping, dependent FROM outbox_firing WHERE destination = ? AND alert_key = ?",
                             arguments: [item.destination, key])
                         let group: String? = row?[0]
                         let dependent: Bool = row?[1] ?? false
                         if let group, !dependent,
-                           try Self.dependentsFiring(db, destination: item.destination, group: group) > 0 {
+                            try Self.dependentsFiring(db, destination: item.destination, group: group) > 0
+                        {
                             // Held back: its victims still fire and must stay muted.
                             try db.execute(
                                 sql: "UPDATE outbox_firing SET resolved_id = ?, resolved_payload = ? "
@@ -96,20 +100,26 @@ extension HistoryStore {
                                 arguments: [item.deliveryID, item.payload, item.destination, key])
                             continue
                         }
-                        try db.execute(sql: "DELETE FROM outbox_firing WHERE destination = ? AND alert_key = ?",
-                                       arguments: [item.destination, key])
-                        try insert.execute(arguments: [item.destination, item.deliveryID, item.payload,
-                                                       now.timeIntervalSince1970])
+                        try db.execute(
+                            sql: "DELETE FROM outbox_firing WHERE destination = ? AND alert_key = ?",
+                            arguments: [item.destination, key])
+                        try insert.execute(arguments: [
+                            item.destination, item.deliveryID, item.payload,
+                            now.timeIntervalSince1970,
+                        ])
                         if let group, dependent,
-                           try Self.dependentsFiring(db, destination: item.destination, group: group) == 0 {
+                            try Self.dependentsFiring(db, destination: item.destination, group: group) == 0
+                        {
                             try Self.release(db, destination: item.destination, group: group, now: now)
                         }
                         continue
                     case nil:
                         break
                     }
-                    try insert.execute(arguments: [item.destination, item.deliveryID, item.payload,
-                                                   now.timeIntervalSince1970])
+                    try insert.execute(arguments: [
+                        item.destination, item.deliveryID, item.payload,
+                        now.timeIntervalSince1970,
+                    ])
                 }
             }
         } catch {
@@ -139,8 +149,9 @@ extension HistoryStore {
             try db.execute(
                 sql: "INSERT INTO outbox (destination, delivery_id, payload, created, attempts) VALUES (?, ?, ?, ?, 0)",
                 arguments: [destination, id, payload, now.timeIntervalSince1970])
-            try db.execute(sql: "DELETE FROM outbox_firing WHERE destination = ? AND alert_key = ?",
-                           arguments: [destination, key])
+            try db.execute(
+                sql: "DELETE FROM outbox_firing WHERE destination = ? AND alert_key = ?",
+                arguments: [destination, key])
         }
     }
 
@@ -150,10 +161,12 @@ extension HistoryStore {
             return try queue.read { db in
                 var out: [String: Int] = [:]
                 for row in try Row.fetchAll(
-                    db, sql: """
+                    db,
+                    sql: """
                         SELECT destination, COUNT(*) FROM outbox_firing WHERE resolved_payload IS NOT NULL
                         GROUP BY destination
-                        """) {
+                        """)
+                {
                     out[row[0]] = row[1]
                 }
                 return out
@@ -175,8 +188,9 @@ extension HistoryStore {
                         """,
                     arguments: [destination, limit]
                 ).map { row in
-                    OutboxEntry(id: row[0], destination: destination, deliveryID: row[1], payload: row[2],
-                                created: Date(timeIntervalSince1970: row[3]), attempts: row[4])
+                    OutboxEntry(
+                        id: row[0], destination: destination, deliveryID: row[1], payload: row[2],
+                        created: Date(timeIntervalSince1970: row[3]), attempts: row[4])
                 }
             }
         } catch {

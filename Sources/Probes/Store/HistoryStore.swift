@@ -13,8 +13,10 @@ public struct MinuteAggregate: Sendable, Equatable {
     public var latencyGood: Int64
     public var latencyTotal: Int64
 
-    public init(minute: Int64, availabilityGood: Int64 = 0, availabilityTotal: Int64 = 0, latencyGood: Int64 = 0,
-                latencyTotal: Int64 = 0) {
+    public init(
+        minute: Int64, availabilityGood: Int64 = 0, availabilityTotal: Int64 = 0, latencyGood: Int64 = 0,
+        latencyTotal: Int64 = 0
+    ) {
         self.minute = minute
         self.availabilityGood = availabilityGood
         self.availabilityTotal = availabilityTotal
@@ -167,10 +169,12 @@ public final class HistoryStore: HistoryWriter, Sendable {
             try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
             // Which config the history belongs to. Not a schema step: older builds ignore the
             // table, and files they wrote gain it when this build first opens them.
-            try db.execute(sql: "CREATE TABLE IF NOT EXISTS history_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
+            try db.execute(
+                sql: "CREATE TABLE IF NOT EXISTS history_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
             // This history's own name, so its alert-state file is never taken for another's.
-            try db.execute(sql: "INSERT OR IGNORE INTO history_meta (key, value) VALUES ('instance', ?)",
-                           arguments: [UUID().uuidString])
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO history_meta (key, value) VALUES ('instance', ?)",
+                arguments: [UUID().uuidString])
         }
         return queue
     }
@@ -178,88 +182,92 @@ public final class HistoryStore: HistoryWriter, Sendable {
     /// `migrations[n]` takes the schema from version n to n + 1.
     private static let migrations: [@Sendable (Database) throws -> Void] = [
         { db in
-            try db.execute(sql: """
-                CREATE TABLE minute_aggregates (
-                    service TEXT NOT NULL,
-                    minute INTEGER NOT NULL,
-                    availability_good INTEGER NOT NULL,
-                    availability_total INTEGER NOT NULL,
-                    latency_good INTEGER NOT NULL,
-                    latency_total INTEGER NOT NULL,
-                    PRIMARY KEY (service, minute)
-                ) WITHOUT ROWID;
-                CREATE TABLE raw_results (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    service TEXT NOT NULL,
-                    started_at REAL NOT NULL,
-                    status TEXT NOT NULL,
-                    latency_ms REAL NOT NULL,
-                    error TEXT,
-                    failure TEXT,
-                    http_status INTEGER
-                );
-                CREATE INDEX raw_results_by_service ON raw_results (service, id);
-                CREATE TABLE alert_states (
-                    key TEXT PRIMARY KEY NOT NULL,
-                    payload BLOB NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE minute_aggregates (
+                        service TEXT NOT NULL,
+                        minute INTEGER NOT NULL,
+                        availability_good INTEGER NOT NULL,
+                        availability_total INTEGER NOT NULL,
+                        latency_good INTEGER NOT NULL,
+                        latency_total INTEGER NOT NULL,
+                        PRIMARY KEY (service, minute)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE raw_results (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        service TEXT NOT NULL,
+                        started_at REAL NOT NULL,
+                        status TEXT NOT NULL,
+                        latency_ms REAL NOT NULL,
+                        error TEXT,
+                        failure TEXT,
+                        http_status INTEGER
+                    );
+                    CREATE INDEX raw_results_by_service ON raw_results (service, id);
+                    CREATE TABLE alert_states (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        payload BLOB NOT NULL
+                    );
+                    """)
         },
         { db in
             // Incident records (``IncidentRecord``), one row each, rewritten as they change.
-            try db.execute(sql: """
-                CREATE TABLE incidents (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    root TEXT NOT NULL,
-                    onset REAL NOT NULL,
-                    closed REAL,
-                    record BLOB NOT NULL
-                ) WITHOUT ROWID;
-                CREATE INDEX incidents_by_onset ON incidents (onset);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE incidents (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        root TEXT NOT NULL,
+                        onset REAL NOT NULL,
+                        closed REAL,
+                        record BLOB NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX incidents_by_onset ON incidents (onset);
+                    """)
         },
         { db in
             // The delivery outbox (``OutboxEntry``): alert events waiting for a destination
             // (Alertmanager, a webhook) to acknowledge them, and the alerts each destination must
             // be reminded of while they fire.
-            try db.execute(sql: """
-                CREATE TABLE outbox (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    destination TEXT NOT NULL,
-                    delivery_id TEXT NOT NULL,
-                    payload BLOB NOT NULL,
-                    created REAL NOT NULL,
-                    attempts INTEGER NOT NULL DEFAULT 0
-                );
-                CREATE INDEX outbox_by_destination ON outbox (destination, id);
-                CREATE TABLE outbox_firing (
-                    destination TEXT NOT NULL,
-                    alert_key TEXT NOT NULL,
-                    payload BLOB NOT NULL,
-                    grouping TEXT NOT NULL,
-                    dependent INTEGER NOT NULL,
-                    resolved_id TEXT,
-                    resolved_payload BLOB,
-                    PRIMARY KEY (destination, alert_key)
-                ) WITHOUT ROWID;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE outbox (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        destination TEXT NOT NULL,
+                        delivery_id TEXT NOT NULL,
+                        payload BLOB NOT NULL,
+                        created REAL NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE INDEX outbox_by_destination ON outbox (destination, id);
+                    CREATE TABLE outbox_firing (
+                        destination TEXT NOT NULL,
+                        alert_key TEXT NOT NULL,
+                        payload BLOB NOT NULL,
+                        grouping TEXT NOT NULL,
+                        dependent INTEGER NOT NULL,
+                        resolved_id TEXT,
+                        resolved_payload BLOB,
+                        PRIMARY KEY (destination, alert_key)
+                    ) WITHOUT ROWID;
+                    """)
         },
         { db in
             // Silences (``Silence``), written by `incidentboard silence` and the dashboard while an
             // agent runs; `revision` counts every change so agents notice one with a cheap read.
-            try db.execute(sql: """
-                CREATE TABLE silences (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    service TEXT NOT NULL,
-                    created_by TEXT NOT NULL,
-                    created_at REAL NOT NULL,
-                    ends_at REAL NOT NULL,
-                    reason TEXT NOT NULL,
-                    alertmanager_id TEXT
-                ) WITHOUT ROWID;
-                CREATE TABLE silences_revision (only INTEGER PRIMARY KEY CHECK (only = 0), revision INTEGER NOT NULL);
-                INSERT INTO silences_revision (only, revision) VALUES (0, 0);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE silences (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        service TEXT NOT NULL,
+                        created_by TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        ends_at REAL NOT NULL,
+                        reason TEXT NOT NULL,
+                        alertmanager_id TEXT
+                    ) WITHOUT ROWID;
+                    CREATE TABLE silences_revision (only INTEGER PRIMARY KEY CHECK (only = 0), revision INTEGER NOT NULL);
+                    INSERT INTO silences_revision (only, revision) VALUES (0, 0);
+                    """)
         },
     ]
 
@@ -325,16 +333,17 @@ public final class HistoryStore: HistoryWriter, Sendable {
         let trimming = untrimmed.withLock { Self.trimming(batch.results, untrimmed: $0) }
         do {
             try queue.write { db in
-                let upsert = try db.cachedStatement(sql: """
-                    INSERT INTO minute_aggregates
-                        (service, minute, availability_good, availability_total, latency_good, latency_total)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (service, minute) DO UPDATE SET
-                        availability_good = availability_good + excluded.availability_good,
-                        availability_total = availability_total + excluded.availability_total,
-                        latency_good = latency_good + excluded.latency_good,
-                        latency_total = latency_total + excluded.latency_total
-                    """)
+                let upsert = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO minute_aggregates
+                            (service, minute, availability_good, availability_total, latency_good, latency_total)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (service, minute) DO UPDATE SET
+                            availability_good = availability_good + excluded.availability_good,
+                            availability_total = availability_total + excluded.availability_total,
+                            latency_good = latency_good + excluded.latency_good,
+                            latency_total = latency_total + excluded.latency_total
+                        """)
                 for (service, minutes) in batch.aggregates {
                     for a in minutes.values {
                         try upsert.execute(arguments: [
@@ -342,10 +351,11 @@ public final class HistoryStore: HistoryWriter, Sendable {
                         ])
                     }
                 }
-                let insert = try db.cachedStatement(sql: """
-                    INSERT INTO raw_results (service, started_at, status, latency_ms, error, failure, http_status)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """)
+                let insert = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO raw_results (service, started_at, status, latency_ms, error, failure, http_status)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """)
                 for r in batch.results {
                     try insert.execute(arguments: [
                         r.service, r.startedAt.timeIntervalSince1970, r.status.rawValue, r.latency.milliseconds,
@@ -379,8 +389,9 @@ public final class HistoryStore: HistoryWriter, Sendable {
             }
             untrimmed.withLock { $0 = trimming.after }
         } catch {
-            throw HistoryError("\(path): cannot write history: \(Self.shortSQLiteMessage(error))",
-                               kind: HistoryError.kind(of: error))
+            throw HistoryError(
+                "\(path): cannot write history: \(Self.shortSQLiteMessage(error))",
+                kind: HistoryError.kind(of: error))
         }
     }
 
@@ -404,8 +415,9 @@ public final class HistoryStore: HistoryWriter, Sendable {
     public func prune(before date: Date) throws(HistoryError) {
         do {
             try queue.write { db in
-                try db.execute(sql: "DELETE FROM minute_aggregates WHERE minute < ?",
-                               arguments: [MinuteAggregate.minute(of: date)])
+                try db.execute(
+                    sql: "DELETE FROM minute_aggregates WHERE minute < ?",
+                    arguments: [MinuteAggregate.minute(of: date)])
             }
         } catch {
             throw HistoryError("\(path): cannot prune history: \(Self.shortSQLiteMessage(error))")
@@ -428,9 +440,10 @@ public final class HistoryStore: HistoryWriter, Sendable {
                     arguments: [MinuteAggregate.minute(of: date)])
                 while let row = try rows.next() {
                     let service: String = row[0]
-                    out[service, default: []].append(MinuteAggregate(
-                        minute: row[1], availabilityGood: row[2], availabilityTotal: row[3], latencyGood: row[4],
-                        latencyTotal: row[5]))
+                    out[service, default: []].append(
+                        MinuteAggregate(
+                            minute: row[1], availabilityGood: row[2], availabilityTotal: row[3], latencyGood: row[4],
+                            latencyTotal: row[5]))
                 }
                 return out
             }
@@ -481,8 +494,9 @@ public final class HistoryStore: HistoryWriter, Sendable {
                 let sequence = try String.fetchOne(
                     db, sql: "SELECT value FROM history_meta WHERE key = 'alert_states_sequence'")
                 let instance = try String.fetchOne(db, sql: "SELECT value FROM history_meta WHERE key = 'instance'")
-                return AlertMirror(instance: instance ?? "", states: states,
-                                   sequence: sequence.flatMap { UInt64($0) } ?? 0, inFile: 0)
+                return AlertMirror(
+                    instance: instance ?? "", states: states,
+                    sequence: sequence.flatMap { UInt64($0) } ?? 0, inFile: 0)
             }
         } catch {
             throw HistoryError("\(path): cannot read history: \(Self.shortSQLiteMessage(error))")
@@ -490,8 +504,9 @@ public final class HistoryStore: HistoryWriter, Sendable {
         guard let file = AlertStateFile.read(path: alertStateFile.path), file.instance == stored.instance,
             file.sequence >= stored.sequence
         else { return stored }
-        return AlertMirror(instance: stored.instance, states: file.states, sequence: file.sequence,
-                           inFile: file.sequence)
+        return AlertMirror(
+            instance: stored.instance, states: file.states, sequence: file.sequence,
+            inFile: file.sequence)
     }
 
     /// Applies the batch's alert states to what was recorded, and writes the result to the
@@ -513,7 +528,8 @@ public final class HistoryStore: HistoryWriter, Sendable {
             // The first write of this agent also makes the file, reserving its space early.
             let target = max(mirror.sequence, 1)
             mirror.sequence = target
-            let problem = alertStateFile.write(.init(instance: mirror.instance, sequence: target, states: mirror.states))
+            let problem = alertStateFile.write(
+                .init(instance: mirror.instance, sequence: target, states: mirror.states))
             if let problem {
                 if !mirror.warned { notices.withLock { $0.append(problem + "; the history keeps them as before") } }
                 mirror.warned = true
@@ -529,7 +545,11 @@ public final class HistoryStore: HistoryWriter, Sendable {
     }
 
     /// Warnings gathered by writes that did not fail (the alert-state file could not be written).
-    public func takeNotices() -> [String] { notices.withLock { out in defer { out = [] }; return out } }
+    public func takeNotices() -> [String] {
+        notices.withLock { out in
+            defer { out = [] }; return out
+        }
+    }
 
     // MARK: The config it belongs to
 

@@ -62,9 +62,11 @@ public final class AlertDelivery: Service, Sendable {
     ///   - site: the `site` label of Alertmanager alerts.
     ///   - redactor: masks secrets in webhook bodies and in messages.
     ///   - onNotice: one line per problem and recovery, without the program's name.
-    public init(targets: [DeliveryTarget], store: HistoryStore, site: String, redactor: Redactor,
-                resendInterval: Duration = .seconds(60), backoffCap: Duration = .seconds(15),
-                requestTimeout: Duration = .seconds(5), onNotice: @escaping @Sendable (String) -> Void) {
+    public init(
+        targets: [DeliveryTarget], store: HistoryStore, site: String, redactor: Redactor,
+        resendInterval: Duration = .seconds(60), backoffCap: Duration = .seconds(15),
+        requestTimeout: Duration = .seconds(5), onNotice: @escaping @Sendable (String) -> Void
+    ) {
         self.targets = targets
         self.store = store
         self.site = site
@@ -142,9 +144,11 @@ public final class AlertDelivery: Service, Sendable {
             do {
                 try store.enqueue(all, now: now)
                 if waiting.failing {
-                    let lost = waiting.dropped > 0 ? "; \(waiting.dropped) of the oldest were dropped past the bound" : ""
-                    onNotice("alert delivery: the outbox takes writes again; \(waiting.items.count) alert events "
-                        + "kept in memory meanwhile are queued\(lost)")
+                    let lost =
+                        waiting.dropped > 0 ? "; \(waiting.dropped) of the oldest were dropped past the bound" : ""
+                    onNotice(
+                        "alert delivery: the outbox takes writes again; \(waiting.items.count) alert events "
+                            + "kept in memory meanwhile are queued\(lost)")
                 }
                 waiting = Unqueued()
             } catch {
@@ -153,16 +157,19 @@ public final class AlertDelivery: Service, Sendable {
                 waiting.dropped += excess
                 if !waiting.failing {
                     let limit = Self.unqueuedLimit
-                    onNotice("alert delivery: \(String(describing: error)); alert events wait in memory (up to "
-                        + "\(limit)) and are queued when the state file takes writes again")
+                    onNotice(
+                        "alert delivery: \(String(describing: error)); alert events wait in memory (up to "
+                            + "\(limit)) and are queued when the state file takes writes again")
                 }
                 waiting.failing = true
             }
         }
     }
 
-    private func alertmanagerItem(_ event: AlertEvent, id: String, target: DeliveryTarget,
-                                  standing: inout [String: AlertmanagerAlert]) -> OutboxItem {
+    private func alertmanagerItem(
+        _ event: AlertEvent, id: String, target: DeliveryTarget,
+        standing: inout [String: AlertmanagerAlert]
+    ) -> OutboxItem {
         let key = AlertmanagerAlert.key(of: event)
         let slot = target.destination + "\n" + key
         var alert = AlertmanagerAlert(event: event, site: site)
@@ -170,22 +177,26 @@ public final class AlertDelivery: Service, Sendable {
         switch event.event {
         case .firing:
             standing[slot] = alert
-            return OutboxItem(destination: target.destination, deliveryID: id, payload: alert.stored,
-                              standing: .fire(key: key, payload: alert.stored, group: alert.labels["root_cause"] ?? "",
-                                              dependent: alert.isVictim))
+            return OutboxItem(
+                destination: target.destination, deliveryID: id, payload: alert.stored,
+                standing: .fire(
+                    key: key, payload: alert.stored, group: alert.labels["root_cause"] ?? "",
+                    dependent: alert.isVictim))
         case .resolved:
             // Resolve the alert that fired: the same labels, its start.
-            let fired = standing.removeValue(forKey: slot)
+            let fired =
+                standing.removeValue(forKey: slot)
                 ?? ((try? store.firing(destination: target.destination, key: key)) ?? nil)
-                    .flatMap(AlertmanagerAlert.init(stored:))
+                .flatMap(AlertmanagerAlert.init(stored:))
             if var fired {
                 fired.endsAt = event.time
                 fired.annotations["summary"] = alert.annotations["summary"]
                 fired.annotations["description"] = alert.annotations["description"]
                 alert = fired
             }
-            return OutboxItem(destination: target.destination, deliveryID: id, payload: alert.stored,
-                              standing: .resolve(key: key))
+            return OutboxItem(
+                destination: target.destination, deliveryID: id, payload: alert.stored,
+                standing: .resolve(key: key))
         }
     }
 
@@ -238,8 +249,9 @@ public final class AlertDelivery: Service, Sendable {
         let given = Set(targets.map(\.destination))
         for (destination, count) in waiting.sorted(by: { $0.key < $1.key }) where !given.contains(destination) {
             let shown = redactor.redact(PrometheusSource.Endpoint.masked(destination))
-            onNotice("alert delivery: \(count) alert event\(count == 1 ? "" : "s") wait in the outbox for "
-                + "\(shown), which is not given now; kept until it is")
+            onNotice(
+                "alert delivery: \(count) alert event\(count == 1 ? "" : "s") wait in the outbox for "
+                    + "\(shown), which is not given now; kept until it is")
         }
     }
 
@@ -252,15 +264,17 @@ public final class AlertDelivery: Service, Sendable {
         var remindedAt: ContinuousClock.Instant?
         var verified = target.kind != .alertmanager
         if let count = leftOver[target.destination], count > 0 {
-            onNotice("\(target.display): \(count) alert event\(count == 1 ? "" : "s") waiting in the outbox "
-                + "from an earlier run; delivering")
+            onNotice(
+                "\(target.display): \(count) alert event\(count == 1 ? "" : "s") waiting in the outbox "
+                    + "from an earlier run; delivering")
         }
         while !Task.isCancelled {
             let last = stopping.withLock { $0 }
             let now = clock.now
             queue([], now: Date())
             let pending = (try? store.pending(destination: target.destination)) ?? []
-            let firing = target.kind == .alertmanager
+            let firing =
+                target.kind == .alertmanager
                 ? ((try? store.firing(destination: target.destination)) ?? []) : []
             let remind = !firing.isEmpty && remindedAt.map { $0.duration(to: now) >= resendInterval } ?? true
             if (!pending.isEmpty || remind) && (last || retryAt.map { now >= $0 } ?? true) {
@@ -297,9 +311,10 @@ public final class AlertDelivery: Service, Sendable {
                         counts.withLock { $0[index].reminded += firing.count }
                     }
                     if let shown = problem {
-                        onNotice("\(target.display): delivering again after \(failures) failed "
-                            + "attempt\(failures == 1 ? "" : "s") (\(shown)); \(delivered.count) waiting alert "
-                            + "event\(delivered.count == 1 ? "" : "s") delivered")
+                        onNotice(
+                            "\(target.display): delivering again after \(failures) failed "
+                                + "attempt\(failures == 1 ? "" : "s") (\(shown)); \(delivered.count) waiting alert "
+                                + "event\(delivered.count == 1 ? "" : "s") delivered")
                     }
                     failures = 0
                     problem = nil
@@ -310,8 +325,11 @@ public final class AlertDelivery: Service, Sendable {
             }
             if last { break }
             var wake = now + resendInterval
-            if let retryAt { wake = retryAt }
-            else if let remindedAt, !firing.isEmpty { wake = min(wake, remindedAt + resendInterval) }
+            if let retryAt {
+                wake = retryAt
+            } else if let remindedAt, !firing.isEmpty {
+                wake = min(wake, remindedAt + resendInterval)
+            }
             if unqueued.withLock({ $0.failing }) { wake = min(wake, now + .seconds(1)) }
             // New alerts ring the bell; while backing off they wait for the retry.
             if stopping.withLock({ $0 }) { continue }
@@ -347,10 +365,11 @@ public final class AlertDelivery: Service, Sendable {
         case .success(let (status, body)):
             let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
             guard status == 200, let object, object["versionInfo"] != nil || object["cluster"] != nil else {
-                return .failure(DeliveryProblem(
-                    "not an Alertmanager: GET \(target.url.path)/api/v2/status answered "
-                        + (status == 200 ? "HTTP 200 without an Alertmanager's status" : Self.answer(status, body))
-                        + "; give the Alertmanager's base URL (its API is under /api/v2)"))
+                return .failure(
+                    DeliveryProblem(
+                        "not an Alertmanager: GET \(target.url.path)/api/v2/status answered "
+                            + (status == 200 ? "HTTP 200 without an Alertmanager's status" : Self.answer(status, body))
+                            + "; give the Alertmanager's base URL (its API is under /api/v2)"))
             }
             return .success(())
         }
@@ -363,16 +382,21 @@ public final class AlertDelivery: Service, Sendable {
     }
 
     private func send(_ target: DeliveryTarget, pending: [OutboxEntry], firing: [Data], client: HTTPClient) async
-        -> Delivered {
+        -> Delivered
+    {
         let all = pending.map(\.id)
         switch target.kind {
         case .alertmanager:
             let validUntil = Date().addingTimeInterval(4 * resendInterval.seconds)
             var alerts: [[String: Any]] = []
             // Reminders first: a resolved waiting in the outbox comes after the firing it ends.
-            for data in firing { if let alert = AlertmanagerAlert(stored: data) { alerts.append(alert.json(endsAt: validUntil)) } }
+            for data in firing {
+                if let alert = AlertmanagerAlert(stored: data) { alerts.append(alert.json(endsAt: validUntil)) }
+            }
             for entry in pending {
-                if let alert = AlertmanagerAlert(stored: entry.payload) { alerts.append(alert.json(endsAt: validUntil)) }
+                if let alert = AlertmanagerAlert(stored: entry.payload) {
+                    alerts.append(alert.json(endsAt: validUntil))
+                }
             }
             guard !alerts.isEmpty else { return Delivered(ids: all) }
             let body = (try? JSONSerialization.data(withJSONObject: alerts)) ?? Data("[]".utf8)
@@ -381,21 +405,26 @@ public final class AlertDelivery: Service, Sendable {
             case .success(let (status, answer)):
                 guard (200..<300).contains(status) else {
                     var text = "POST \(target.url.path)/api/v2/alerts answered " + Self.answer(status, answer)
-                    if status == 404 || status == 405 { text += " (is it an Alertmanager? its v2 API was expected there)" }
+                    if status == 404 || status == 405 {
+                        text += " (is it an Alertmanager? its v2 API was expected there)"
+                    }
                     return Delivered(ids: [], problem: DeliveryProblem(text))
                 }
                 return Delivered(ids: all)
             }
         case .webhook:
             for (offset, entry) in pending.enumerated() {
-                switch await exchange(target, path: nil, method: .POST, body: entry.payload, client: client,
-                                      deliveryID: entry.deliveryID) {
+                switch await exchange(
+                    target, path: nil, method: .POST, body: entry.payload, client: client,
+                    deliveryID: entry.deliveryID)
+                {
                 case .failure(let problem):
                     return Delivered(ids: Array(all.prefix(offset)), problem: problem)
                 case .success(let (status, answer)):
                     guard (200..<300).contains(status) else {
-                        return Delivered(ids: Array(all.prefix(offset)),
-                                         problem: DeliveryProblem("POST answered " + Self.answer(status, answer)))
+                        return Delivered(
+                            ids: Array(all.prefix(offset)),
+                            problem: DeliveryProblem("POST answered " + Self.answer(status, answer)))
                     }
                 }
             }
@@ -405,16 +434,20 @@ public final class AlertDelivery: Service, Sendable {
 
     /// `HTTP 503: <the first line of the body, shortened>`.
     static func answer(_ status: Int, _ body: [UInt8]) -> String {
-        let text = String(decoding: body.prefix(400), as: UTF8.self)
+        let text =
+            String(decoding: body.prefix(400), as: UTF8.self)
             .split(whereSeparator: \.isNewline).first.map(String.init)?
             .trimmingCharacters(in: .whitespaces) ?? ""
         if (300..<400).contains(status) { return "HTTP \(status) (redirects are not followed)" }
         return "HTTP \(status)" + (text.isEmpty ? "" : ": " + String(text.prefix(160)))
     }
 
-    private func exchange(_ target: DeliveryTarget, path: String?, method: HTTPMethod, body: Data?,
-                          client: HTTPClient, deliveryID: String? = nil) async
-        -> Result<(Int, [UInt8]), DeliveryProblem> {
+    private func exchange(
+        _ target: DeliveryTarget, path: String?, method: HTTPMethod, body: Data?,
+        client: HTTPClient, deliveryID: String? = nil
+    ) async
+        -> Result<(Int, [UInt8]), DeliveryProblem>
+    {
         let timeout = requestTimeout
         let deadline = ContinuousClock.now + timeout
         let url = path.map { target.url.absoluteString + $0 } ?? target.url.absoluteString
@@ -434,7 +467,8 @@ public final class AlertDelivery: Service, Sendable {
             do {
                 let response = try await client.execute(
                     prepared, deadline: NIODeadline.now() + TimeAmount(timeout))
-                let answer = try await CappedBody.read(response.body.map(\.readableBytesView), cap: 64 << 10, keep: true)
+                let answer = try await CappedBody.read(
+                    response.body.map(\.readableBytesView), cap: 64 << 10, keep: true)
                 return .success((Int(response.status.code), answer.bytes))
             } catch let failure as ProbeFailure where failure.kind == .bodyTooLarge {
                 return .failure(DeliveryProblem("answered with a body over 64 KiB"))

@@ -67,8 +67,10 @@ public struct AlertmanagerAlert: Sendable, Equatable {
 
     /// The JSON object of the API, `endsAt` as given (or the alert's own end).
     public func json(endsAt validUntil: Date? = nil) -> [String: Any] {
-        var object: [String: Any] = ["labels": labels, "annotations": annotations,
-                                     "startsAt": Self.timestamp(startsAt)]
+        var object: [String: Any] = [
+            "labels": labels, "annotations": annotations,
+            "startsAt": Self.timestamp(startsAt),
+        ]
         if let end = endsAt ?? validUntil { object["endsAt"] = Self.timestamp(end) }
         return object
     }
@@ -81,8 +83,8 @@ public struct AlertmanagerAlert: Sendable, Equatable {
     /// Reads a stored alert back; `nil` when it is not one.
     public init?(stored: Data) {
         guard let object = (try? JSONSerialization.jsonObject(with: stored)) as? [String: Any],
-              let labels = object["labels"] as? [String: String],
-              let starts = (object["startsAt"] as? String).flatMap(Self.date)
+            let labels = object["labels"] as? [String: String],
+            let starts = (object["startsAt"] as? String).flatMap(Self.date)
         else { return nil }
         self.labels = labels
         annotations = object["annotations"] as? [String: String] ?? [:]

@@ -25,7 +25,8 @@ public final class AlertmanagerSilenceSync: Sendable {
             if silence.alertmanagerID == nil, silence.endsAt > now, claim("create " + silence.id) {
                 Task { await create(silence) }
             } else if let remote = silence.alertmanagerID, silence.endsAt <= now,
-                      now.timeIntervalSince(silence.endsAt) < 60, claim("expire " + silence.id) {
+                now.timeIntervalSince(silence.endsAt) < 60, claim("expire " + silence.id)
+            {
                 // Ended in the last minute: expired early, or at its end (Alertmanager's copy ends
                 // with it then, and expiring it again changes nothing).
                 Task { try? await AlertmanagerSilences.expire(id: remote, at: target) }

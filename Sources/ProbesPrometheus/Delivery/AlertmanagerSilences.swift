@@ -25,28 +25,35 @@ public enum AlertmanagerSilences {
     }
 
     /// Creates the silence in Alertmanager; returns the id Alertmanager gave it.
-    public static func create(_ silence: Silence, at target: DeliveryTarget, timeout: Duration = .seconds(5)) async
-        throws(DeliveryProblem) -> String {
-        let (status, answer) = try await exchange(target, path: "/api/v2/silences", method: .POST,
-                                                  body: body(of: silence), timeout: timeout)
+    public static func create(_ silence: Silence, at target: DeliveryTarget, timeout: Duration = .seconds(5))
+        async
+        throws(DeliveryProblem) -> String
+    {
+        let (status, answer) = try await exchange(
+            target, path: "/api/v2/silences", method: .POST,
+            body: body(of: silence), timeout: timeout)
         guard (200..<300).contains(status) else {
             throw DeliveryProblem("Alertmanager answered HTTP \(status) to the silence: \(snippet(answer))")
         }
         guard let object = try? JSONSerialization.jsonObject(with: Data(answer)) as? [String: Any],
-              let id = object["silenceID"] as? String, !id.isEmpty else {
+            let id = object["silenceID"] as? String, !id.isEmpty
+        else {
             throw DeliveryProblem("Alertmanager's answer to the silence has no silenceID: \(snippet(answer))")
         }
         return id
     }
 
     /// Expires a silence in Alertmanager (one already gone counts as done).
-    public static func expire(id: String, at target: DeliveryTarget, timeout: Duration = .seconds(5)) async
-        throws(DeliveryProblem) {
+    public static func expire(id: String, at target: DeliveryTarget, timeout: Duration = .seconds(5))
+        async
+        throws(DeliveryProblem)
+    {
         guard let escaped = id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) else {
             throw DeliveryProblem("silence id \"\(id)\" cannot be put in a URL")
         }
-        let (status, answer) = try await exchange(target, path: "/api/v2/silence/" + escaped, method: .DELETE,
-                                                  body: nil, timeout: timeout)
+        let (status, answer) = try await exchange(
+            target, path: "/api/v2/silence/" + escaped, method: .DELETE,
+            body: nil, timeout: timeout)
         guard (200..<300).contains(status) || status == 404 else {
             throw DeliveryProblem("Alertmanager answered HTTP \(status) to expiring silence \(id): \(snippet(answer))")
         }
@@ -57,8 +64,10 @@ public enum AlertmanagerSilences {
         return text.isEmpty ? "(empty body)" : text
     }
 
-    private static func exchange(_ target: DeliveryTarget, path: String, method: HTTPMethod, body: Data?,
-                                 timeout: Duration) async throws(DeliveryProblem) -> (Int, [UInt8]) {
+    private static func exchange(
+        _ target: DeliveryTarget, path: String, method: HTTPMethod, body: Data?,
+        timeout: Duration
+    ) async throws(DeliveryProblem) -> (Int, [UInt8]) {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow, timeout: .init(connect: TimeAmount(timeout)), decompression: .disabled)
         configuration.httpVersion = .http1Only
@@ -79,8 +88,10 @@ public enum AlertmanagerSilences {
             let bytes = collected.readBytes(length: collected.readableBytes) ?? []
             result = .success((Int(response.status.code), bytes))
         } catch {
-            result = .failure(DeliveryProblem("Alertmanager at \(target.display): "
-                + AlertDelivery.unreachable(error, timeout: timeout)))
+            result = .failure(
+                DeliveryProblem(
+                    "Alertmanager at \(target.display): "
+                        + AlertDelivery.unreachable(error, timeout: timeout)))
         }
         try? await client.shutdown()
         return try result.get()

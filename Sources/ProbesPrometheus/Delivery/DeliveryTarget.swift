@@ -50,12 +50,14 @@ public struct DeliveryTarget: Sendable {
     /// Parses `--webhook-header NAME=VALUE`, `${VAR}` in VALUE taken from `environment`.
     /// - Throws: a problem naming the header and the variable, never the value.
     public static func header(parsing text: String, environment: [String: String]) throws(DeliveryProblem)
-        -> Header {
+        -> Header
+    {
         guard let equals = text.firstIndex(of: "=") else {
             throw DeliveryProblem("--webhook-header: expected NAME=VALUE, e.g. 'Authorization=Bearer ${TOKEN}'")
         }
         let name = String(text[..<equals]).trimmingCharacters(in: .whitespaces)
-        let token = CharacterSet(charactersIn: "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        let token = CharacterSet(
+            charactersIn: "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
         guard !name.isEmpty, name.unicodeScalars.allSatisfy(token.contains) else {
             throw DeliveryProblem("--webhook-header: \"\(name)\" is not a valid header name")
         }
@@ -94,14 +96,16 @@ public struct DeliveryTarget: Sendable {
 
     /// The secrets this target sends, for the redactor.
     public var secrets: [String] {
-        headers.map(\.value) + (authorization.map { [$0] } ?? []) + (URLComponents(url: url, resolvingAgainstBaseURL: false)?.query.map { [$0] } ?? [])
+        headers.map(\.value) + (authorization.map { [$0] } ?? [])
+            + (URLComponents(url: url, resolvingAgainstBaseURL: false)?.query.map { [$0] } ?? [])
     }
 
     private static func parse(_ text: String, option: String, allowQuery: Bool) throws(DeliveryProblem)
-        -> (URL, String?) {
+        -> (URL, String?)
+    {
         let shown = PrometheusSource.Endpoint.masked(text)
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https"
+            scheme == "http" || scheme == "https"
         else {
             throw DeliveryProblem("\(option) \"\(shown)\" is not an http(s) URL")
         }

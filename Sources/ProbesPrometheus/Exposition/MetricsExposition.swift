@@ -133,10 +133,12 @@ public final class MetricsExposition: Sendable {
             cpu: registry.makeCounter(
                 descriptor: Self.descriptor("process_cpu_seconds_total", "Total user and system CPU time in seconds."),
                 labels: siteLabel),
-            resident: gauge("process_resident_memory_bytes", "Resident memory size in bytes.",
-                            if: health.residentBytes),
-            start: gauge("process_start_time_seconds", "Start time of the process since the epoch in seconds.",
-                         if: health.startTime),
+            resident: gauge(
+                "process_resident_memory_bytes", "Resident memory size in bytes.",
+                if: health.residentBytes),
+            start: gauge(
+                "process_start_time_seconds", "Start time of the process since the epoch in seconds.",
+                if: health.startTime),
             openFDs: gauge("process_open_fds", "Number of open file descriptors.", if: health.openFDs))
         self.registry = registry
     }
@@ -152,13 +154,15 @@ public final class MetricsExposition: Sendable {
             for (index, service) in snapshot.services.enumerated() {
                 let row = index < names.count && names[index] == service.name ? index : rowByName[service.name]
                 guard let row else { continue }
-                Self.fill(&state.values, base: row * width, from: service, isHTTP: isHTTP[row],
-                          totals: &state.lastTotals[row])
+                Self.fill(
+                    &state.values, base: row * width, from: service, isHTTP: isHTTP[row],
+                    totals: &state.lastTotals[row])
             }
             if state.lastSnapshot == nil {
                 state.lastSnapshot = registry.makeGauge(
-                    descriptor: Self.descriptor("incidentboard_last_snapshot_timestamp_seconds",
-                                                "Engine time of the latest snapshot, in seconds since the epoch."),
+                    descriptor: Self.descriptor(
+                        "incidentboard_last_snapshot_timestamp_seconds",
+                        "Engine time of the latest snapshot, in seconds since the epoch."),
                     labels: [("site", site)])
             }
             state.lastSnapshot?.set(to: snapshot.time.timeIntervalSince1970)
@@ -167,8 +171,10 @@ public final class MetricsExposition: Sendable {
         }
     }
 
-    private static func fill(_ values: inout [Double], base: Int, from service: ServiceSnapshot, isHTTP: Bool,
-                             totals last: inout SLITotals) {
+    private static func fill(
+        _ values: inout [Double], base: Int, from service: ServiceSnapshot, isHTTP: Bool,
+        totals last: inout SLITotals
+    ) {
         values.withUnsafeMutableBufferPointer { all in
             let row = UnsafeMutableBufferPointer(rebasing: all[base..<(base + MetricsServiceFamily.width)])
             func set(_ family: MetricsServiceFamily, _ variant: Int, _ value: Double) {
@@ -221,22 +227,27 @@ public final class MetricsExposition: Sendable {
     }
 
     private func record(_ schedule: ScheduleStatistics, summary: LatenessSummary?, in state: inout State) {
-        let engine = state.engine ?? {
-            let labels = [("site", site)]
-            func counter(_ name: String, _ help: String) -> Counter {
-                registry.makeCounter(descriptor: Self.descriptor(name, help), labels: labels)
-            }
-            return EngineSeries(
-                started: counter("incidentboard_scheduler_probes_started_total",
-                                 "Probes started, on schedule or by request."),
-                skipped: counter("incidentboard_scheduler_skipped_ticks_total",
-                                 "Ticks not run because the probe was still running or waiting for a slot."),
-                missed: counter("incidentboard_scheduler_missed_ticks_total",
-                                "Ticks passed over because the scheduler woke up more than an interval late."),
-                inFlight: registry.makeGauge(
-                    descriptor: Self.descriptor("incidentboard_scheduler_in_flight", "Probes running now."),
-                    labels: labels))
-        }()
+        let engine =
+            state.engine
+            ?? {
+                let labels = [("site", site)]
+                func counter(_ name: String, _ help: String) -> Counter {
+                    registry.makeCounter(descriptor: Self.descriptor(name, help), labels: labels)
+                }
+                return EngineSeries(
+                    started: counter(
+                        "incidentboard_scheduler_probes_started_total",
+                        "Probes started, on schedule or by request."),
+                    skipped: counter(
+                        "incidentboard_scheduler_skipped_ticks_total",
+                        "Ticks not run because the probe was still running or waiting for a slot."),
+                    missed: counter(
+                        "incidentboard_scheduler_missed_ticks_total",
+                        "Ticks passed over because the scheduler woke up more than an interval late."),
+                    inFlight: registry.makeGauge(
+                        descriptor: Self.descriptor("incidentboard_scheduler_in_flight", "Probes running now."),
+                        labels: labels))
+            }()
         state.engine = engine
         func advance(_ counter: Counter, _ new: Int, _ old: inout Int) {
             let delta = new >= old ? new - old : new
@@ -322,7 +333,8 @@ public final class MetricsExposition: Sendable {
         for service in snapshot.services {
             guard let steps = service.lastResult?.steps, !steps.isEmpty else { continue }
             for step in steps where step.status != .skipped {
-                let labels = "{service=\"\(escape(service.name))\",site=\"\(escape(site))\",step=\"\(escape(step.name))\""
+                let labels =
+                    "{service=\"\(escape(service.name))\",site=\"\(escape(site))\",step=\"\(escape(step.name))\""
                     + (step.isCleanup ? ",cleanup=\"true\"" : "") + "} "
                 duration += Array(("probe_step_duration_seconds" + labels).utf8)
                 MetricsText.appendValue(step.latency.seconds, to: &duration)
@@ -333,10 +345,13 @@ public final class MetricsExposition: Sendable {
             }
         }
         guard !duration.isEmpty else { return [] }
-        var out = Array("# HELP probe_step_duration_seconds Duration of each step of a transaction probe's latest run.\n".utf8)
+        var out = Array(
+            "# HELP probe_step_duration_seconds Duration of each step of a transaction probe's latest run.\n".utf8)
         out += Array("# TYPE probe_step_duration_seconds gauge\n".utf8)
         out += duration
-        out += Array("# HELP probe_step_success Whether each step of a transaction probe's latest run passed (1) or failed (0).\n".utf8)
+        out += Array(
+            "# HELP probe_step_success Whether each step of a transaction probe's latest run passed (1) or failed (0).\n"
+                .utf8)
         out += Array("# TYPE probe_step_success gauge\n".utf8)
         out += success
         return out
@@ -380,7 +395,8 @@ public struct MetricsRendering: Sendable {
     /// Prerendered names and label sets of the per-service families.
     private static let families: [(name: [UInt8], header: [UInt8], variants: [[UInt8]], offset: Int)] =
         MetricsServiceFamily.allCases.map { family in
-            let header = "# HELP \(family.name) \(family.help)\n# TYPE \(family.name) "
+            let header =
+                "# HELP \(family.name) \(family.help)\n# TYPE \(family.name) "
                 + (family.isCounter ? "counter" : "gauge") + "\n"
             return (Array(family.name.utf8), Array(header.utf8), family.variants.map { Array($0.utf8) }, family.offset)
         }

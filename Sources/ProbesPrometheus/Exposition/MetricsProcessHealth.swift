@@ -18,21 +18,21 @@ struct MetricsProcessHealth: Sendable, Equatable {
     /// Reads the current values (a few small reads of `/proc`; cheap enough for every scrape).
     static func current() -> MetricsProcessHealth {
         #if os(Linux)
-        var health = MetricsProcessHealth()
-        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
-        if let stat = read("/proc/self/stat"), let fields = statFields(stat), ticks > 0 {
-            health.cpuSeconds = (fields.utime + fields.stime) / ticks
-            if let boot = bootTime() { health.startTime = boot + fields.startTicks / ticks }
-        }
-        if let status = read("/proc/self/status") { health.residentBytes = residentBytes(status: status) }
-        if let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {
-            // The listing holds the descriptor it reads through; it is closed again by now.
-            health.openFDs = Double(max(entries.count - 1, 0))
-        }
-        if health.cpuSeconds == nil { health.cpuSeconds = rusageCPUSeconds() }
-        return health
+            var health = MetricsProcessHealth()
+            let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+            if let stat = read("/proc/self/stat"), let fields = statFields(stat), ticks > 0 {
+                health.cpuSeconds = (fields.utime + fields.stime) / ticks
+                if let boot = bootTime() { health.startTime = boot + fields.startTicks / ticks }
+            }
+            if let status = read("/proc/self/status") { health.residentBytes = residentBytes(status: status) }
+            if let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {
+                // The listing holds the descriptor it reads through; it is closed again by now.
+                health.openFDs = Double(max(entries.count - 1, 0))
+            }
+            if health.cpuSeconds == nil { health.cpuSeconds = rusageCPUSeconds() }
+            return health
         #else
-        return MetricsProcessHealth(cpuSeconds: rusageCPUSeconds())
+            return MetricsProcessHealth(cpuSeconds: rusageCPUSeconds())
         #endif
     }
 
@@ -77,9 +77,9 @@ struct MetricsProcessHealth: Sendable, Equatable {
     private static func rusageCPUSeconds() -> Double? {
         var usage = rusage()
         #if os(Linux)
-        let who = __rusage_who_t(RUSAGE_SELF.rawValue)
+            let who = __rusage_who_t(RUSAGE_SELF.rawValue)
         #else
-        let who = RUSAGE_SELF
+            let who = RUSAGE_SELF
         #endif
         guard getrusage(who, &usage) == 0 else { return nil }
         func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }

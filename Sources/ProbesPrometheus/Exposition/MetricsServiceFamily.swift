@@ -1,4 +1,5 @@
 import Probes
+
 /// The per-service metric families of `/metrics` (README, "Beyond one machine"), each with the label sets a service
 /// gets beyond `service` and `site`. Every service has one row of values with a column per
 /// (family, label set), so an update is a pass over flat arrays and a scrape a pass over them too.

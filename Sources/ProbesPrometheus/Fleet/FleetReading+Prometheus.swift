@@ -169,8 +169,9 @@ private struct PartialSite {
         var httpStatus: Int?
         if let httpCode, httpCode.isFinite, httpCode >= 100, httpCode < 1000 { httpStatus = Int(httpCode) }
         var reading = SiteReading(
-            state: SiteState(site: site, status: status, latency: latency, httpStatus: httpStatus,
-                             budgetRemaining: budget.flatMap { $0.isFinite ? $0 : nil }, sampledAt: sampledAt),
+            state: SiteState(
+                site: site, status: status, latency: latency, httpStatus: httpStatus,
+                budgetRemaining: budget.flatMap { $0.isFinite ? $0 : nil }, sampledAt: sampledAt),
             isRootCause: rootCause,
             objective: objective.flatMap { $0.isFinite && $0 > 0 && $0 < 1 ? $0 : nil },
             burnRates: burnRates)
@@ -200,7 +201,7 @@ enum PrometheusAnswer {
         guard let root = json as? [String: Any] else { throw SourceProblem("answer is not a Prometheus query result") }
         if let error = errorText(root) { throw SourceProblem("query failed: \(error)") }
         guard root["status"] as? String == "success", let body = root["data"] as? [String: Any],
-              let result = body["result"] as? [Any]
+            let result = body["result"] as? [Any]
         else {
             throw SourceProblem("answer is not a Prometheus query result")
         }
@@ -211,9 +212,9 @@ enum PrometheusAnswer {
         samples.reserveCapacity(result.count)
         for case let entry as [String: Any] in result {
             guard let metric = entry["metric"] as? [String: String],
-                  let name = metric["__name__"] ?? (requireName ? nil : ""),
-                  let pair = entry["value"] as? [Any], pair.count == 2, let text = pair[1] as? String,
-                  let value = number(text)
+                let name = metric["__name__"] ?? (requireName ? nil : ""),
+                let pair = entry["value"] as? [Any], pair.count == 2, let text = pair[1] as? String,
+                let value = number(text)
             else { continue }
             samples.append(PrometheusSample(name: name, labels: metric, value: value))
         }

@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import Foundation
-import Probes
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Probes
 
 /// Reads the agents' series from a Prometheus server's HTTP API: two instant queries
 /// (`/api/v1/query`) per poll, the series and the sites' liveness, under one hard timeout, each
@@ -23,7 +23,7 @@ public final class PrometheusSource: MetricsSource {
         public init(parsing text: String) throws(SourceProblem) {
             let shown = Self.masked(text)
             guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-                  scheme == "http" || scheme == "https"
+                scheme == "http" || scheme == "https"
             else {
                 throw SourceProblem("\"\(shown)\" is not an http(s) URL")
             }
@@ -74,8 +74,10 @@ public final class PrometheusSource: MetricsSource {
     private let client: HTTPClient
 
     /// A source for `endpoint`; no connection is opened before the first ``read()``.
-    public init(endpoint: Endpoint, timeout: Duration = .seconds(3), maxBodyBytes: Int = 32 << 20,
-                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public init(
+        endpoint: Endpoint, timeout: Duration = .seconds(3), maxBodyBytes: Int = 32 << 20,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
         self.endpoint = endpoint
         self.timeout = timeout
         self.maxBodyBytes = maxBodyBytes
@@ -158,7 +160,8 @@ public final class PrometheusSource: MetricsSource {
     static func problem(status: Int, body: [UInt8]) -> SourceProblem {
         if (300..<400).contains(status) { return SourceProblem("HTTP \(status) (redirects are not followed)") }
         if let root = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any],
-           let error = PrometheusAnswer.errorText(root) {
+            let error = PrometheusAnswer.errorText(root)
+        {
             return SourceProblem("HTTP \(status): \(error)")
         }
         return SourceProblem("HTTP \(status)")

@@ -135,26 +135,37 @@ public struct PrometheusRules: Sendable {
             let selector = "{" + selectorService + ",sli=" + RulesSyntax.promQLString(sli.name) + "}"
             for window in windows(for: policy) {
                 let range = "[" + RulesSyntax.duration(window) + "]"
-                let expr = "sum by (service, sli) (rate(incidentboard_sli_errors_total\(selector)\(range)))\n"
+                let expr =
+                    "sum by (service, sli) (rate(incidentboard_sli_errors_total\(selector)\(range)))\n"
                     + "/\n"
                     + "sum by (service, sli) (rate(incidentboard_sli_events_total\(selector)\(range)))"
-                recordings.append(Rule(kind: .recording, name: ratioName(window: window), expr: expr, holdFor: nil,
-                                       labels: labels, annotations: []))
+                recordings.append(
+                    Rule(
+                        kind: .recording, name: ratioName(window: window), expr: expr, holdFor: nil,
+                        labels: labels, annotations: []))
             }
             let budget = ErrorBudgetShare(objective: sli.objective)
-            recordings.append(Rule(kind: .recording, name: "slo:objective:ratio",
-                                   expr: "vector(\(RulesSyntax.number(budget.objectiveRatio)))", holdFor: nil,
-                                   labels: labels, annotations: []))
-            recordings.append(Rule(kind: .recording, name: "slo:error_budget:ratio",
-                                   expr: "vector(\(RulesSyntax.number(budget.allowedErrorRatio)))", holdFor: nil,
-                                   labels: labels, annotations: []))
-            recordings.append(Rule(kind: .recording, name: "slo:time_period:days",
-                                   expr: "vector(\(RulesSyntax.number(policy.window.seconds / 86_400)))",
-                                   holdFor: nil, labels: labels, annotations: []))
+            recordings.append(
+                Rule(
+                    kind: .recording, name: "slo:objective:ratio",
+                    expr: "vector(\(RulesSyntax.number(budget.objectiveRatio)))", holdFor: nil,
+                    labels: labels, annotations: []))
+            recordings.append(
+                Rule(
+                    kind: .recording, name: "slo:error_budget:ratio",
+                    expr: "vector(\(RulesSyntax.number(budget.allowedErrorRatio)))", holdFor: nil,
+                    labels: labels, annotations: []))
+            recordings.append(
+                Rule(
+                    kind: .recording, name: "slo:time_period:days",
+                    expr: "vector(\(RulesSyntax.number(policy.window.seconds / 86_400)))",
+                    holdFor: nil, labels: labels, annotations: []))
             var ruleNames = Set<String>()
             for rule in policy.alerts.burnRateRules where ruleNames.insert(rule.name).inserted {
-                alerts.append(burnRateAlert(rule, service: service, sli: sli.name, budgetName: sli.budgetName,
-                                            budget: budget, policy: policy, selector: selector))
+                alerts.append(
+                    burnRateAlert(
+                        rule, service: service, sli: sli.name, budgetName: sli.budgetName,
+                        budget: budget, policy: policy, selector: selector))
             }
         }
         alerts.append(downAlert(service: service))
@@ -170,22 +181,29 @@ public struct PrometheusRules: Sendable {
         let long = RulesSyntax.duration(rule.longWindow)
         let short = RulesSyntax.duration(rule.shortWindow)
         // `>=` as the local engine compares; `and` matches on service and sli.
-        let expr = "(\(ratioName(window: rule.longWindow))\(selector) >= \(threshold))\nand\n"
+        let expr =
+            "(\(ratioName(window: rule.longWindow))\(selector) >= \(threshold))\nand\n"
             + "(\(ratioName(window: rule.shortWindow))\(selector) >= \(threshold))"
-        let summary = "\(service.name) \(budgetName) burning at \(factor)× or more over \(long) and "
+        let summary =
+            "\(service.name) \(budgetName) burning at \(factor)× or more over \(long) and "
             + "\(short) (\(rule.name)); \(upstreamsPhrase(service))"
-        let description = "\(described(service)): the \(sli) error ratio is at or over \(factor) × "
+        let description =
+            "\(described(service)): the \(sli) error ratio is at or over \(factor) × "
             + "\(RulesSyntax.number(budget.allowedErrorRatio)) (\(factor) times the \(budgetName) of a "
             + "\(RulesSyntax.number(budget.objectivePercent)) % objective) over both \(long) and \(short): "
             + "\(RulesSyntax.number(rule.budgetConsumed)) % of the \(RulesSyntax.duration(policy.window)) budget "
             + "spent in \(long)."
         return Rule(
             kind: .alerting, name: burnRateAlert, expr: expr, holdFor: nil,
-            labels: [Label("service", service.name), Label("sli", sli), Label("severity", rule.severity.rawValue),
-                     Label("rule", rule.name), Label("incidentboard_alert", AlertKind.burnRate.rawValue)]
+            labels: [
+                Label("service", service.name), Label("sli", sli), Label("severity", rule.severity.rawValue),
+                Label("rule", rule.name), Label("incidentboard_alert", AlertKind.burnRate.rawValue),
+            ]
                 + roleLabels(service),
-            annotations: [Label("summary", RulesSyntax.templateLiteral(summary)),
-                          Label("description", RulesSyntax.templateLiteral(description))])
+            annotations: [
+                Label("summary", RulesSyntax.templateLiteral(summary)),
+                Label("description", RulesSyntax.templateLiteral(description)),
+            ])
     }
 
     private static func downAlert(service: ServiceConfig) -> Rule {
@@ -199,17 +217,23 @@ public struct PrometheusRules: Sendable {
             case .all: "no site's probe has succeeded"
             case .sites(let n): "the probes of \(n) sites (or every site, when fewer report) have failed"
             }
-        let summary = "\(service.name) down: \(sites) for \(RulesSyntax.duration(hold)) "
+        let summary =
+            "\(service.name) down: \(sites) for \(RulesSyntax.duration(hold)) "
             + "(\(downAfter) × \(RulesSyntax.duration(interval))); \(upstreamsPhrase(service))"
-        let description = "\(described(service)): probe_success is 0 at "
+        let description =
+            "\(described(service)): probe_success is 0 at "
             + (service.quorum == .any ? "a site" : service.quorum == .all ? "every site" : "\(service.quorum) sites")
             + " that probe it (quorum \(service.quorum))."
         return Rule(
             kind: .alerting, name: downAlert, expr: expr, holdFor: hold,
-            labels: [Label("service", service.name), Label("severity", AlertSeverity.critical.rawValue),
-                     Label("incidentboard_alert", AlertKind.down.rawValue)] + roleLabels(service),
-            annotations: [Label("summary", RulesSyntax.templateLiteral(summary)),
-                          Label("description", RulesSyntax.templateLiteral(description))])
+            labels: [
+                Label("service", service.name), Label("severity", AlertSeverity.critical.rawValue),
+                Label("incidentboard_alert", AlertKind.down.rawValue),
+            ] + roleLabels(service),
+            annotations: [
+                Label("summary", RulesSyntax.templateLiteral(summary)),
+                Label("description", RulesSyntax.templateLiteral(description)),
+            ])
     }
 
     /// The condition of the `down` alert under a quorum, as the fleet view judges: among the

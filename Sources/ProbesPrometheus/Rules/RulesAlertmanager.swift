@@ -74,19 +74,30 @@ public struct AlertmanagerConfig: Sendable {
                 .map { graph.names[$0] }
             guard !dependents.isEmpty else { continue }
             let targets = RulesSyntax.alternation(dependents)
-            rules.append(InhibitRule(
-                upstream: name, dependents: dependents,
-                sourceMatchers: [RulesSyntax.matcher("service", "=", name),
-                                 RulesSyntax.matcher("severity", "=~", "critical|page")],
-                targetMatchers: [RulesSyntax.matcher("service", "=~", targets), RulesSyntax.matcher("role", "=", "")]))
-            rules.append(InhibitRule(
-                upstream: name, dependents: dependents,
-                sourceMatchers: [RulesSyntax.matcher("service", "=", name),
-                                 RulesSyntax.matcher("severity", "=~", "warning|ticket")],
-                targetMatchers: [RulesSyntax.matcher("service", "=~", targets),
-                                 RulesSyntax.matcher("severity", "=~", "warning|ticket"),
-                                 RulesSyntax.matcher("role", "=", "")]))
-            let hold = PrometheusRules.holdDuration(interval: probe.interval, probes: service.slo.alerts.downAfter)
+            rules.append(
+                InhibitRule(
+                    upstream: name, dependents: dependents,
+                    sourceMatchers: [
+                        RulesSyntax.matcher("service", "=", name),
+                        RulesSyntax.matcher("severity", "=~", "critical|page"),
+                    ],
+                    targetMatchers: [
+                        RulesSyntax.matcher("service", "=~", targets), RulesSyntax.matcher("role", "=", ""),
+                    ]))
+            rules.append(
+                InhibitRule(
+                    upstream: name, dependents: dependents,
+                    sourceMatchers: [
+                        RulesSyntax.matcher("service", "=", name),
+                        RulesSyntax.matcher("severity", "=~", "warning|ticket"),
+                    ],
+                    targetMatchers: [
+                        RulesSyntax.matcher("service", "=~", targets),
+                        RulesSyntax.matcher("severity", "=~", "warning|ticket"),
+                        RulesSyntax.matcher("role", "=", ""),
+                    ]))
+            let hold =
+                PrometheusRules.holdDuration(interval: probe.interval, probes: service.slo.alerts.downAfter)
                 + probe.timeout
             wait = max(wait, min(hold, Self.maximumGroupWait))
         }
@@ -134,13 +145,16 @@ public struct AlertmanagerConfig: Sendable {
             "",
         ]
         lines.append("inhibit_rules:")
-        lines.append("  " + RulesSyntax.comment("the board's suppression: a victim is muted while its root cause fires"))
+        lines.append(
+            "  " + RulesSyntax.comment("the board's suppression: a victim is muted while its root cause fires"))
         var previous: String?
         for rule in [Self.roleRule] + inhibitRules {
             if !rule.upstream.isEmpty, rule.upstream != previous {
                 let count = rule.dependents.count
-                lines.append("  " + RulesSyntax.comment(
-                    "\(rule.upstream): \(count) dependent\(count == 1 ? "" : "s") inhibited while it fires"))
+                lines.append(
+                    "  "
+                        + RulesSyntax.comment(
+                            "\(rule.upstream): \(count) dependent\(count == 1 ? "" : "s") inhibited while it fires"))
                 previous = rule.upstream
             }
             lines.append("  - source_matchers:")

@@ -102,7 +102,8 @@ enum RulesSyntax {
         let attosecondsPerMillisecond: Int64 = 1_000_000_000_000_000
         let (secondMillis, overflow) = seconds.multipliedReportingOverflow(by: 1000)
         guard !overflow else { return "\(seconds)s" }
-        let fraction = attoseconds / attosecondsPerMillisecond
+        let fraction =
+            attoseconds / attosecondsPerMillisecond
             + (attoseconds % attosecondsPerMillisecond > 0 ? 1 : 0)
         let millis = secondMillis + fraction
         let units: [(String, Int64)] = [("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000)]

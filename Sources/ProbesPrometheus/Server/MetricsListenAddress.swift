@@ -1,5 +1,6 @@
 import Foundation
 import Probes
+
 /// Where `--metrics-listen` asks the `/metrics` endpoint to listen: `HOST:PORT`, `:PORT` or `PORT`
 /// (loopback when no host is given, so an agent never opens a port to the network by surprise),
 /// or `[IPv6]:PORT`.
@@ -121,8 +122,10 @@ public enum MetricsSite {
     public static func thisMachine() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return defaultName(hostName: "") }
-        return defaultName(hostName: String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
-                                            as: UTF8.self))
+        return defaultName(
+            hostName: String(
+                decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
+                as: UTF8.self))
     }
 }
 

@@ -1,7 +1,7 @@
-import Probes
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Probes
 import ServerGate
 import Synchronization
 
@@ -49,9 +49,11 @@ public final class MetricsServer: Sendable {
     static let wholeBodyBytes = 1 << 20
 
     /// A server for `exposition` on `address`; nothing listens until ``start()``.
-    public init(address: MetricsListenAddress, exposition: MetricsExposition,
-                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                limits: ServerLimits = MetricsServer.defaultLimits) {
+    public init(
+        address: MetricsListenAddress, exposition: MetricsExposition,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        limits: ServerLimits = MetricsServer.defaultLimits
+    ) {
         self.address = address
         self.exposition = exposition
         self.group = group
@@ -117,8 +119,9 @@ public final class MetricsServer: Sendable {
                     case .body(let chunk):
                         bodyBytes += chunk.readableBytes
                         if bodyBytes > Self.maxBodyBytes, !refused, let requestHead = head {
-                            try await respond(.payloadTooLarge, "Request body too large.\n", to: outbound,
-                                              for: requestHead, close: true)
+                            try await respond(
+                                .payloadTooLarge, "Request body too large.\n", to: outbound,
+                                for: requestHead, close: true)
                             refused = true
                         }
                         // Closing on unread bytes resets the connection, which can destroy the 413 before
@@ -139,29 +142,36 @@ public final class MetricsServer: Sendable {
     }
 
     /// Answers one request; returns whether the connection may carry another.
-    private func answer(_ request: HTTPRequestHead,
-                        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>) async throws -> Bool {
-        let path = request.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first
+    private func answer(
+        _ request: HTTPRequestHead,
+        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+    ) async throws -> Bool {
+        let path =
+            request.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first
             .map(String.init) ?? request.uri
         guard path == "/metrics" || path == "/" else {
             try await respond(.notFound, "Not found. Metrics are at /metrics.\n", to: outbound, for: request)
             return request.isKeepAlive
         }
         guard request.method == .GET || request.method == .HEAD else {
-            try await respond(.methodNotAllowed, "Method not allowed: use GET.\n", to: outbound, for: request,
-                              extra: [("allow", "GET, HEAD")])
+            try await respond(
+                .methodNotAllowed, "Method not allowed: use GET.\n", to: outbound, for: request,
+                extra: [("allow", "GET, HEAD")])
             return request.isKeepAlive
         }
         if path == "/" {
-            try await respond(.ok, Self.indexPage, contentType: "text/html; charset=utf-8", to: outbound,
-                              for: request)
+            try await respond(
+                .ok, Self.indexPage, contentType: "text/html; charset=utf-8", to: outbound,
+                for: request)
             return request.isKeepAlive
         }
         return try await writeMetrics(to: outbound, for: request)
     }
 
-    private func writeMetrics(to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>,
-                              for request: HTTPRequestHead) async throws -> Bool {
+    private func writeMetrics(
+        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>,
+        for request: HTTPRequestHead
+    ) async throws -> Bool {
         var rendering = exposition.rendering()
         // Small boards (the usual case) go out whole with a length, so keep-alive works for any
         // client; a large one is streamed, never held as one text.

@@ -24,7 +24,8 @@ public final class MetricsService: Service, Sendable {
     ///   - site: the `site` label of every series (``MetricsSite``).
     ///   - version: the program's version, for `incidentboard_build_info`.
     public static func start(address: MetricsListenAddress, site: String, config: ProbesConfig, version: String)
-        async throws(MetricsServerError) -> MetricsService {
+        async throws(MetricsServerError) -> MetricsService
+    {
         let exposition = MetricsExposition(config: config, site: site, version: version)
         let server = MetricsServer(address: address, exposition: exposition)
         let bound = try await server.start()

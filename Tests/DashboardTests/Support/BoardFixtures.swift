@@ -64,7 +64,8 @@ enum BoardFixtures {
     }
 
     static func sli(_ kind: SLIKind, good: Double, budget: Double, burn1h: Double, objective: Double = 99.9)
-        -> SLIStatus {
+        -> SLIStatus
+    {
         let total = 28.0 * 24 * 720  // a 5 s interval over 28 days
         return SLIStatus(
             sli: kind, objective: objective, windowSeconds: 28 * 86_400,
@@ -104,7 +105,8 @@ enum BoardFixtures {
         }
         let history = (0..<180).map { minute -> Double in
             let start = min(1, look.budget + 0.05)
-            return look.budget >= 0.5 ? start - (start - look.budget) * Double(minute) / 179
+            return look.budget >= 0.5
+                ? start - (start - look.budget) * Double(minute) / 179
                 : minute < 120 ? start : start - (start - look.budget) * Double(minute - 120) / 59
         }
         return ServiceSnapshot(
@@ -177,7 +179,7 @@ enum BoardFixtures {
         let inferred = CascadeIncident(
             rootCause: "open-banking", cause: .inferred, impacted: ["card-point-cashout", "transfers"], onset: time)
         var looks: [String: Look] = [
-            "open-banking": Look(status: .down, role: .inferredRootCause, rootCauses: ["open-banking"], blastRadius: 2),
+            "open-banking": Look(status: .down, role: .inferredRootCause, rootCauses: ["open-banking"], blastRadius: 2)
         ]
         looks["card-point-cashout"] = down("condition [BODY].status == UP failed: got DOWN", root: "open-banking")
         looks["transfers"] = down("수취 은행의 사유로 이체할 수 없다", root: "open-banking")

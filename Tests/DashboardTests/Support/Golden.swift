@@ -105,11 +105,12 @@ func expectGolden(_ screen: Screen, _ name: String, sourceLocation: SourceLocati
         let got = index < actualLines.count ? actualLines[index] : "(none)"
         let want = index < expectedLines.count ? expectedLines[index] : "(none)"
         guard got != want else { continue }
-        let place = switch index {
-        case ..<stylesStart: "text of row \(index)"
-        case stylesStart: "styles header"
-        default: index - stylesStart - 1 < screen.height ? "styles of row \(index - stylesStart - 1)" : "legend"
-        }
+        let place =
+            switch index {
+            case ..<stylesStart: "text of row \(index)"
+            case stylesStart: "styles header"
+            default: index - stylesStart - 1 < screen.height ? "styles of row \(index - stylesStart - 1)" : "legend"
+            }
         differences.append("\(place):\n  got:      \(got)\n  expected: \(want)")
     }
     Issue.record(

@@ -53,8 +53,9 @@ enum IncidentFixtures {
                 case ("credit-bureau", .slow):
                     result = up(name, now, 900 + wobble * 20)
                 case (_, .down) where name == "credit-bureau" || victim:
-                    result = ProbeResult(service: name, startedAt: now, status: .down, latency: .seconds(2),
-                                         error: "timeout after 2s", failure: .timeout)
+                    result = ProbeResult(
+                        service: name, startedAt: now, status: .down, latency: .seconds(2),
+                        error: "timeout after 2s", failure: .timeout)
                 case (_, .slow) where victim:
                     result = up(name, now, 1000 + wobble * 20)
                 default:

@@ -85,9 +85,11 @@ public enum CommandChecker {
 
     /// Replaces control characters, so plugin text cannot drive the terminal it is shown on.
     static func printable(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
-            scalar.properties.generalCategory == .control ? " " : scalar
-        }))
+        String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.map { scalar in
+                    scalar.properties.generalCategory == .control ? " " : scalar
+                }))
     }
 
     private static func capped(_ text: String) -> String {

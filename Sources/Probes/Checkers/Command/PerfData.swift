@@ -96,8 +96,9 @@ public enum PerfData {
             guard let (bound, rest) = scanNumber(text), rest.isEmpty || rest == unitText else { return nil }
             bounds[slot] = bound
         }
-        return PerfDatum(label: label, value: value, unit: unit, warn: warn, crit: crit,
-                         min: bounds[0], max: bounds[1])
+        return PerfDatum(
+            label: label, value: value, unit: unit, warn: warn, crit: crit,
+            min: bounds[0], max: bounds[1])
     }
 
     /// Reads a decimal number (sign, digits, fraction, exponent) at the start of `text` and

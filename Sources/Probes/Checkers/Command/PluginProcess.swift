@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// What one run of a plugin produced, before any interpretation.
 struct PluginRun: Sendable {
@@ -143,8 +144,9 @@ enum PluginProcess {
                 sliceMs = idleSlice
                 idleSlice = min(idleSlice * 2, 20)
             }
-            let woken = wait(for: [stdout, stderr], wakeup: wakeup.readFD,
-                             milliseconds: min(sliceMs, milliseconds(until: deadline, from: now)))
+            let woken = wait(
+                for: [stdout, stderr], wakeup: wakeup.readFD,
+                milliseconds: min(sliceMs, milliseconds(until: deadline, from: now)))
             stdout.drain()
             stderr.drain()
             if woken { ending = .cancelled }
@@ -161,8 +163,9 @@ enum PluginProcess {
             while stdout.isOpen || stderr.isOpen {
                 let now = clock.now
                 guard now < drainDeadline else { break }
-                _ = wait(for: [stdout, stderr], wakeup: -1,
-                         milliseconds: milliseconds(until: drainDeadline, from: now))
+                _ = wait(
+                    for: [stdout, stderr], wakeup: -1,
+                    milliseconds: milliseconds(until: drainDeadline, from: now))
                 stdout.drain()
                 stderr.drain()
             }
@@ -204,11 +207,11 @@ enum PluginProcess {
 
     private static func spawn(argv: [String], stdout: Int32, stderr: Int32) -> Spawned {
         #if canImport(Darwin)
-        var actions: posix_spawn_file_actions_t?
-        var attributes: posix_spawnattr_t?
+            var actions: posix_spawn_file_actions_t?
+            var attributes: posix_spawnattr_t?
         #else
-        var actions = posix_spawn_file_actions_t()
-        var attributes = posix_spawnattr_t()
+            var actions = posix_spawn_file_actions_t()
+            var attributes = posix_spawnattr_t()
         #endif
         guard posix_spawn_file_actions_init(&actions) == 0 else { return .failed(errno: errno) }
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -223,11 +226,11 @@ enum PluginProcess {
         // Our pipes are close-on-exec already; this also keeps any other descriptor of the
         // process (sockets, the database) out of the plugin.
         #if canImport(Darwin)
-        var flags = Int32(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
-        flags |= Int32(POSIX_SPAWN_CLOEXEC_DEFAULT)
+            var flags = Int32(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
+            flags |= Int32(POSIX_SPAWN_CLOEXEC_DEFAULT)
         #else
-        if let closeFrom = GNU.addCloseFrom { setup.append(closeFrom(&actions, 3)) }
-        let flags = Int32(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
+            if let closeFrom = GNU.addCloseFrom { setup.append(closeFrom(&actions, 3)) }
+            let flags = Int32(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
         #endif
         // A group of its own, so a timeout can kill the plugin with everything it started.
         setup.append(posix_spawnattr_setpgroup(&attributes, 0))
@@ -256,9 +259,9 @@ enum PluginProcess {
 
     private static var environment: UnsafePointer<UnsafeMutablePointer<CChar>?>? {
         #if canImport(Darwin)
-        UnsafePointer(_NSGetEnviron().pointee)
+            UnsafePointer(_NSGetEnviron().pointee)
         #else
-        UnsafePointer(environ)
+            UnsafePointer(environ)
         #endif
     }
 
@@ -348,11 +351,11 @@ private struct Pipe {
     static func make() -> Pipe? {
         var fds: [Int32] = [-1, -1]
         #if canImport(Darwin)
-        guard pipe(&fds) == 0 else { return nil }
-        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+            guard pipe(&fds) == 0 else { return nil }
+            _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
         #else
-        guard GNU.makePipe(&fds, O_CLOEXEC) == 0 else { return nil }
+            guard GNU.makePipe(&fds, O_CLOEXEC) == 0 else { return nil }
         #endif
         // Only our end is non-blocking: the plugin's end shares its flags with the plugin.
         _ = fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK)
@@ -420,13 +423,13 @@ private final class Wakeup: @unchecked Sendable {
     init?() {
         var pair: [Int32] = [-1, -1]
         #if canImport(Darwin)
-        guard pipe(&pair) == 0 else { return nil }
-        for fd in pair {
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            _ = fcntl(fd, F_SETFL, O_NONBLOCK)
-        }
+            guard pipe(&pair) == 0 else { return nil }
+            for fd in pair {
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+                _ = fcntl(fd, F_SETFL, O_NONBLOCK)
+            }
         #else
-        guard GNU.makePipe(&pair, O_CLOEXEC | O_NONBLOCK) == 0 else { return nil }
+            guard GNU.makePipe(&pair, O_CLOEXEC | O_NONBLOCK) == 0 else { return nil }
         #endif
         fds = (pair[0], pair[1])
     }
@@ -455,38 +458,38 @@ private final class Wakeup: @unchecked Sendable {
 /// `close(2)`, under a name that the `close()` methods above do not shadow.
 private func closeDescriptor(_ fd: Int32) {
     #if canImport(Darwin)
-    _ = Darwin.close(fd)
+        _ = Darwin.close(fd)
     #else
-    _ = Glibc.close(fd)
+        _ = Glibc.close(fd)
     #endif
 }
 
 #if !canImport(Darwin)
-/// glibc functions declared only under `_GNU_SOURCE`, which Swift's Glibc module is built without,
-/// so they are looked up at run time.
-private enum GNU {
-    typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
-    typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32
+    /// glibc functions declared only under `_GNU_SOURCE`, which Swift's Glibc module is built without,
+    /// so they are looked up at run time.
+    private enum GNU {
+        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
+        typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32
 
-    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34 and later).
-    static let addCloseFrom: AddCloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np")
-    private static let pipe2: Pipe2? = symbol("pipe2")
+        /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34 and later).
+        static let addCloseFrom: AddCloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np")
+        private static let pipe2: Pipe2? = symbol("pipe2")
 
-    /// `pipe2`, or where it is missing `pipe` followed by `fcntl` (which leaves a short window in
-    /// which a concurrent spawn could inherit the descriptors; `addCloseFrom` closes it for ours).
-    static func makePipe(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32 {
-        if let pipe2 { return pipe2(fds, flags) }
-        guard pipe(fds) == 0 else { return -1 }
-        for fd in [fds[0], fds[1]] {
-            if flags & O_CLOEXEC != 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-            if flags & O_NONBLOCK != 0 { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        /// `pipe2`, or where it is missing `pipe` followed by `fcntl` (which leaves a short window in
+        /// which a concurrent spawn could inherit the descriptors; `addCloseFrom` closes it for ours).
+        static func makePipe(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32 {
+            if let pipe2 { return pipe2(fds, flags) }
+            guard pipe(fds) == 0 else { return -1 }
+            for fd in [fds[0], fds[1]] {
+                if flags & O_CLOEXEC != 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+                if flags & O_NONBLOCK != 0 { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+            }
+            return 0
         }
-        return 0
-    }
 
-    private static func symbol<Function>(_ name: String) -> Function? {
-        guard let handle = dlopen(nil, RTLD_NOW), let address = dlsym(handle, name) else { return nil }
-        return unsafeBitCast(address, to: Function.self)
+        private static func symbol<Function>(_ name: String) -> Function? {
+            guard let handle = dlopen(nil, RTLD_NOW), let address = dlsym(handle, name) else { return nil }
+            return unsafeBitCast(address, to: Function.self)
+        }
     }
-}
 #endif
