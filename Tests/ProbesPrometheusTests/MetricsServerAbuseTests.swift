@@ -107,10 +107,18 @@ struct MetricsServerAbuseTests {
         // so the client cannot see it without reading: the gate counts it).
         #expect(await Self.eventually { server.gate.timedOutCount == 1 && server.gate.count == 0 })
         #expect(await reader.isClosedByServer(0))
-        let whole = try #require(await RawHTTP.get(port: port, "/metrics"))
+        // The whole board, from a server of the same board whose response timeout a reading
+        // client meets (9 MB do not always go out in 500 ms on a busy machine).
+        let (patient, patientPort) = try await Self.startedLarge(
+            limits: ServerLimits(
+                maxConnections: 32, requestTimeout: .seconds(10), keepAliveTimeout: .seconds(10),
+                responseTimeout: .seconds(30)))
+        let whole = try #require(await RawHTTP.get(port: patientPort, "/metrics"))
+        #expect(whole.body.count > 1_000_000)
         #expect(reader.received(0).utf8.count < whole.body.count, "the response was cut short")
         reader.close()
         await server.stop()
+        await patient.stop()
     }
 
     /// A server over a board of 3,000 services: several megabytes that a client that does not read

@@ -47,6 +47,8 @@ public final class MetricsServer: Sendable {
     }()
     /// Bodies up to this size go out in one piece with a Content-Length; larger ones are chunked.
     static let wholeBodyBytes = 1 << 20
+    /// Chunks of a streamed board (64 KB each) handed to the event loop before waiting for it.
+    static let chunksAhead = 8
 
     /// A server for `exposition` on `address`; nothing listens until ``start()``.
     public init(
@@ -131,7 +133,8 @@ public final class MetricsServer: Sendable {
                         if refused { return }
                         guard let requestHead = head else { continue }
                         head = nil
-                        let keepOpen = try await answer(requestHead, to: outbound)
+                        let keepOpen = try await answer(
+                            requestHead, to: outbound, on: connection.channel.eventLoop)
                         if !keepOpen || Task.isCancelled { return }
                     }
                 }
@@ -144,7 +147,8 @@ public final class MetricsServer: Sendable {
     /// Answers one request; returns whether the connection may carry another.
     private func answer(
         _ request: HTTPRequestHead,
-        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>,
+        on eventLoop: any EventLoop
     ) async throws -> Bool {
         let path =
             request.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first
@@ -165,12 +169,18 @@ public final class MetricsServer: Sendable {
                 for: request)
             return request.isKeepAlive
         }
-        return try await writeMetrics(to: outbound, for: request)
+        return try await writeMetrics(to: outbound, for: request, on: eventLoop)
     }
 
+    /// Writes the exposition: whole with a length when small, else streamed in chunks, each
+    /// rendered only once the socket has taken the ones before it. (The async writer hands a
+    /// chunk to the event loop and returns before the loop has written it and found the socket
+    /// full, so without waiting for the loop the whole board queued up in memory: 15.6 MB of
+    /// chunks at 10,000 services.)
     private func writeMetrics(
         to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>,
-        for request: HTTPRequestHead
+        for request: HTTPRequestHead,
+        on eventLoop: any EventLoop
     ) async throws -> Bool {
         var rendering = exposition.rendering()
         // Small boards (the usual case) go out whole with a length, so keep-alive works for any
@@ -198,7 +208,13 @@ public final class MetricsServer: Sendable {
         if !isHead {
             try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: first))))
             first = []
+            var sent = 0
             while !finished, let chunk = rendering.next() {
+                // Every few chunks, once the loop has written what came before: if the socket is
+                // full the writer knows by then, and the next write waits until it drains. At
+                // most ``chunksAhead`` chunks wait in memory.
+                sent += 1
+                if sent % Self.chunksAhead == 0 { try await eventLoop.submit {}.get() }
                 try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: chunk))))
             }
         }
