@@ -220,8 +220,9 @@ extension ConfigValidator {
     }
 
     /// Unknown upstreams of transaction steps, and a step naming its own transaction.
-    mutating func checkUpstreams(_ references: [UpstreamReference], of service: String?, allNames: [String]) {
-        let known = Set(allNames)
+    mutating func checkUpstreams(
+        _ references: [UpstreamReference], of service: String?, allNames: [String], known: Set<String>
+    ) {
         for reference in references {
             if reference.name == service {
                 report(
