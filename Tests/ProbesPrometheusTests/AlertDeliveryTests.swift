@@ -282,7 +282,9 @@ struct AlertDeliveryTests {
         let target = try DeliveryTarget.webhook(parsing: server.url("/hook").absoluteString, headers: [])
         let running = try Running([target])
         // The disk is full, as SQLite says it.
-        let database = try DatabaseQueue(path: running.directory + "/state.sqlite")
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)  // the store's own connection may hold a lock a moment
+        let database = try DatabaseQueue(path: running.directory + "/state.sqlite", configuration: configuration)
         try await database.write { db in
             try db.execute(
                 sql: """
