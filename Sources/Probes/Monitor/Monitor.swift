@@ -616,20 +616,18 @@ public struct Monitor: Sendable {
             let minutes =
                 services[service]?.maintenance.contains(where: \.excludeFromSLO) == true
                 ? stored.filter { !quiet.isExcludedFromSLO(service, at: $0.date) } : stored
-            slo.restore(
-                service: service, sli: .availability,
-                aggregates: minutes.map {
-                    SLIAggregate(
-                        start: ($0.minute - shift) * 60, seconds: period($0.minute - shift),
-                        good: Int($0.availabilityGood), total: Int($0.availabilityTotal))
-                }, now: now)
-            slo.restore(
-                service: service, sli: .latency,
-                aggregates: minutes.map {
-                    SLIAggregate(
-                        start: ($0.minute - shift) * 60, seconds: period($0.minute - shift),
-                        good: Int($0.latencyGood), total: Int($0.latencyTotal))
-                }, now: now)
+            let counts: [(SLIKind, KeyPath<MinuteAggregate, Int64>, KeyPath<MinuteAggregate, Int64>)] = [
+                (.availability, \.availabilityGood, \.availabilityTotal), (.latency, \.latencyGood, \.latencyTotal),
+            ]
+            for (sli, good, total) in counts {
+                slo.restore(
+                    service: service, sli: sli,
+                    aggregates: minutes.map {
+                        SLIAggregate(
+                            start: ($0.minute - shift) * 60, seconds: period($0.minute - shift),
+                            good: Int($0[keyPath: good]), total: Int($0[keyPath: total]))
+                    }, now: now)
+            }
         }
         for service in config.services where service.probe != nil {
             var stored = try store.recentResults(service: service.name)

@@ -28,9 +28,12 @@ public enum ProbeOffsets {
     }
 
     /// The 64-bit FNV-1a hash of the name's UTF-8 bytes.
-    public static func fnv1a64(_ text: String) -> UInt64 {
+    public static func fnv1a64(_ text: String) -> UInt64 { fnv1a64(bytes: text.utf8) }
+
+    /// The 64-bit FNV-1a hash of `bytes`.
+    public static func fnv1a64(bytes: some Sequence<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
+        for byte in bytes {
             hash ^= UInt64(byte)
             hash &*= 0x0000_0100_0000_01b3
         }

@@ -77,14 +77,10 @@ final class AlertStateFile: Sendable {
         return value
     }
 
-    /// FNV-1a, 32 bits: enough to tell a torn or stale slot from a whole one.
+    /// The low half of FNV-1a (``ProbeOffsets/fnv1a64(bytes:)``): enough to tell a torn or stale
+    /// slot from a whole one.
     static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
-        var hash: UInt32 = 2_166_136_261
-        for byte in bytes {
-            hash ^= UInt32(byte)
-            hash = hash &* 16_777_619
-        }
-        return hash
+        UInt32(truncatingIfNeeded: ProbeOffsets.fnv1a64(bytes: bytes))
     }
 
     // MARK: Writing
