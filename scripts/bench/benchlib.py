@@ -18,6 +18,8 @@ import urllib.request
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BENCH_PACKAGE = os.path.join(REPO, "Benchmarks")
+# The release build as it ships (the link options scripts/install uses): what is measured is what is installed.
+RELEASE_BUILD = os.path.join(REPO, "scripts", "release-build")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 # Progress goes to stderr, results to stdout; keep them in order when both go to one file.
@@ -55,7 +57,8 @@ def require(packages, script):
 
 def build(products, script):
     """Builds `products` in release in the Benchmarks package (which also builds the main package's
-    `incidentboard`, sharing one release build of the engine) and returns {product: path}."""
+    `incidentboard`, sharing one release build of the engine) through `scripts/release-build`, and
+    returns {product: path}."""
     if not shutil.which("swift"):
         say(f"{script}: `swift` is not on PATH (Swift 6.1 or later is needed)")
         sys.exit(2)
@@ -63,16 +66,20 @@ def build(products, script):
         "a first build takes several minutes)")
     for product in products:
         started = time.monotonic()
-        run = subprocess.run(["swift", "build", "-c", "release", "--product", product],
-                             cwd=BENCH_PACKAGE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        run = subprocess.run([RELEASE_BUILD, "--package-path", BENCH_PACKAGE, "--product", product],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if run.returncode != 0:
             say(run.stdout[-4000:])
             say(f"{script}: release build of {product} failed")
             sys.exit(1)
         say(f"{script}:   {product} built ({time.monotonic() - started:.0f} s)")
-    binaries = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=BENCH_PACKAGE,
-                              stdout=subprocess.PIPE, text=True, check=True).stdout.strip()
-    return {product: os.path.join(binaries, product) for product in products}
+    return {product: os.path.join(release_bin_path(), product) for product in products}
+
+
+def release_bin_path():
+    """Where `scripts/release-build` puts the Benchmarks package's release products."""
+    return subprocess.run([RELEASE_BUILD, "--package-path", BENCH_PACKAGE, "--show-bin-path"],
+                          stdout=subprocess.PIPE, text=True, check=True).stdout.strip()
 
 
 # --- loopback servers -----------------------------------------------------------------------------
