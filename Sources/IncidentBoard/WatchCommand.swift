@@ -87,7 +87,9 @@ struct WatchCommand: AsyncParsableCommand {
                 snapshotDetail: false, onNotice: Agent.notice,
                 onSilences: Agent.silenceSync(deliverySettings, store: store))
             outputs.outputLost = { output.error != nil }
-            let engine = EngineRunner.live(config: config, store: store, concurrency: concurrency, outputs: outputs)
+            // Headless, nothing draws the board: the monitor keeps only what alerts need.
+            let engine = EngineRunner.live(
+                config: config, store: store, concurrency: concurrency, outputs: outputs, retention: .alerts)
             await EngineLifecycle.run(
                 Agent.services(engine, metrics: metrics, delivery: delivery),
                 stopOn: [.interrupt, .terminate])

@@ -9,54 +9,84 @@ private let day: Int64 = 86_400
 /// On every bucket edge (a multiple of 1 h).
 private let t0: Int64 = 1_800_000_000
 
-@Suite("SLO counters: one ring of 8- and 16-bit counters for both SLIs")
+@Suite("SLO counters: one ring of 5-, 10- and 13-bit counters for both SLIs")
 struct SLOCompactCountersTests {
-    // MARK: The overflow boundary of the 16-bit buckets
+    // MARK: The overflow boundaries of the packed buckets
 
-    @Test("an hour bucket past 65,535 probes saturates at the limit instead of wrapping")
+    @Test("an hour bucket past 8,191 probes saturates at the limit instead of wrapping")
     func hourBucketSaturates() {
         let layout = SLILayout(sloWindow: .seconds(28 * day))
         var narrow = RollingSLI(layout: layout)
         var wide = RollingSLI(layout: SLILayout(sloWindow: .seconds(28 * day), wideCounters: true))
-        // 20 probes a second for an hour: 72,000, of which every 100th failed.
+        // 3 probes a second for an hour: 10,800, of which every 100th failed.
         for s in 0..<hour {
-            for i in 0..<20 {
-                let good = (s * 20 + Int64(i)) % 100 != 0
+            for i in 0..<3 {
+                let good = (s * 3 + Int64(i)) % 100 != 0
                 narrow.record(good: good, at: t0 + s)
                 wide.record(good: good, at: t0 + s)
             }
         }
-        // The 5-minute and 10-second tiers never came near the limit: the 1 h window is exact.
-        #expect(narrow.counts(overSeconds: hour, now: t0 + hour).total == 72_000)
-        // The hour closed; the 3-day window reads the coarse tier's bucket for it.
+        // The 10-second and 5-minute tiers (30 and 900 a bucket) stay under their limits: the 1 h
+        // and 1 d windows are exact.
+        #expect(narrow.counts(overSeconds: hour, now: t0 + hour).total == 10_800)
         let now = t0 + 2 * hour
+        #expect(narrow.counts(overSeconds: day, now: now).total == 10_800)
+        #expect(narrow.counts(overSeconds: day, now: now).good == 10_800 - 108)
+        // The hour closed; the 3-day window reads the coarse tier's bucket for it.
         let wideCounts = wide.counts(overSeconds: 3 * day, now: now)
-        #expect(wideCounts.total == 72_000)
-        #expect(wideCounts.good == 72_000 - 720)
+        #expect(wideCounts.total == 10_800)
+        #expect(wideCounts.good == 10_800 - 108)
         let narrowCounts = narrow.counts(overSeconds: 3 * day, now: now)
-        #expect(narrowCounts.total == Double(UInt16.max))
-        #expect(narrowCounts.good == Double(UInt16.max) - 720)
+        #expect(narrowCounts.total == Double(BucketRing.coarseLimit))
+        #expect(narrowCounts.total == 8191)
+        #expect(narrowCounts.good == 8191 - 108)
         // The saturated bucket leaves the running sum exactly as it entered it.
         #expect(narrow.counts(overSeconds: 3 * day, now: t0 + 4 * day).total == 0)
         #expect(narrow.counts(overSeconds: 28 * day, now: t0 + 30 * day).total == 0)
     }
 
-    @Test("a 10 s bucket past 255 probes saturates at the limit instead of wrapping")
+    @Test("a 5 min bucket past 1,023 probes saturates at the limit instead of wrapping")
+    func fiveMinuteBucketSaturates() {
+        var narrow = RollingSLI(layout: SLILayout(sloWindow: .seconds(28 * day)))
+        var wide = RollingSLI(layout: SLILayout(sloWindow: .seconds(28 * day), wideCounters: true))
+        // 1,200 probes in the first 5 minutes (4 a second), every 10th failed, every 3rd slow.
+        for i in 0..<1200 {
+            let t = t0 + Int64(i / 4)
+            narrow.record(available: i % 10 != 0, slow: i % 3 == 0, at: t)
+            wide.record(available: i % 10 != 0, slow: i % 3 == 0, at: t)
+        }
+        let now = t0 + 2 * hour
+        // The 1-day window reads the 5-minute tier, where the closed bucket kept 1,023 of 1,200.
+        #expect(wide.counts(overSeconds: day, now: now).total == 1200)
+        let counts = narrow.counts(overSeconds: day, now: now)
+        #expect(counts.total == Double(BucketRing.mediumLimit))
+        #expect(counts.total == 1023)
+        #expect(counts.good == 1023 - 120)
+        // The 1 h tier holds the whole bucket (1,200 of 8,191), and the sums let it go exactly.
+        #expect(narrow.counts(overSeconds: 3 * day, now: now).total == 1200)
+        #expect(narrow.counts(overSeconds: day, now: t0 + 2 * day).total == 0)
+    }
+
+    @Test("a 10 s bucket past 31 probes saturates at the limit instead of wrapping")
     func tenSecondBucketSaturates() {
         var narrow = RollingSLI(layout: SLILayout(sloWindow: .seconds(28 * day)))
         var wide = RollingSLI(layout: SLILayout(sloWindow: .seconds(28 * day), wideCounters: true))
-        for i in 0..<300 {
+        // 40 probes in one 10 s bucket: 4 failed, 12 of the others slow.
+        for i in 0..<40 {
             narrow.record(available: i % 10 != 0, slow: i % 3 == 0, at: t0 + Int64(i % 10))
             wide.record(available: i % 10 != 0, slow: i % 3 == 0, at: t0 + Int64(i % 10))
         }
-        // The 5-minute window reads the 10 s tier, where the closed bucket kept 255 of 300.
-        #expect(wide.counts(overSeconds: 300, now: t0 + 20).total == 300)
+        // The 5-minute window reads the 10 s tier, where the closed bucket kept 31 of 40.
+        #expect(wide.counts(overSeconds: 300, now: t0 + 20).total == 40)
+        #expect(wide.counts(overSeconds: 300, now: t0 + 20, sli: .latency).good == 36 - 12)
         let counts = narrow.counts(overSeconds: 300, now: t0 + 20)
-        #expect(counts.total == 255)
-        #expect(counts.good == 255 - 30)
-        #expect(narrow.counts(overSeconds: 300, now: t0 + 20, sli: .latency).total == 255 - 30)
+        #expect(counts.total == Double(BucketRing.fineLimit))
+        #expect(counts.total == 31)
+        #expect(counts.good == 31 - 4)
+        #expect(narrow.counts(overSeconds: 300, now: t0 + 20, sli: .latency).total == 31 - 4)
+        #expect(narrow.counts(overSeconds: 300, now: t0 + 20, sli: .latency).good == 31 - 4 - 12)
         // The coarser tiers hold the whole bucket; and the sums let it go exactly.
-        #expect(narrow.counts(overSeconds: 7200, now: t0 + 20).total == 300)
+        #expect(narrow.counts(overSeconds: 7200, now: t0 + 20).total == 40)
         #expect(narrow.counts(overSeconds: 300, now: t0 + 3600).total == 0)
     }
 
@@ -65,9 +95,12 @@ struct SLOCompactCountersTests {
         var sli = RollingSLI(layout: SLILayout(sloWindow: .seconds(28 * day)))
         let perHour = hour / Int64(SLILayout.minimumProbeInterval.seconds)
         for s in 0..<perHour { sli.record(available: s % 50 != 0, slow: s % 7 == 0, at: t0 + s) }
-        let counts = sli.counts(overSeconds: 3 * day, now: t0 + 2 * hour)
-        #expect(counts.total == Double(perHour))
-        #expect(counts.good == Double(perHour - perHour / 50))
+        // Each tier: 10 per 10 s bucket, 300 per 5 min bucket, 3,600 in the hour bucket.
+        for window in [hour, day, 3 * day] {
+            let counts = sli.counts(overSeconds: window, now: t0 + (window == hour ? hour : 2 * hour))
+            #expect(counts.total == Double(perHour), "window \(window) s")
+            #expect(counts.good == Double(perHour - perHour / 50), "window \(window) s")
+        }
     }
 
     @Test("the config refuses a probe interval under the 1 s the counters are sized for")
@@ -99,9 +132,9 @@ struct SLOCompactCountersTests {
     @Test("both SLIs of a service share one ring of three counters a bucket")
     func footprint() {
         let sli = RollingSLI(layout: SLILayout(sloWindow: .seconds(28 * day)))
-        // 361 buckets of 3 × 1 byte, 289 + 673 of 3 × 2 bytes, the struct and its inline sums.
-        #expect(sli.memoryFootprint > 361 * 3 + 962 * 6)
-        #expect(sli.memoryFootprint < 8 * 1024)
+        // 361 buckets of 2 bytes, 289 of 4 bytes, 673 of 5 bytes, the struct and its inline sums.
+        #expect(sli.memoryFootprint > 361 * 2 + 289 * 4 + 673 * 5)
+        #expect(sli.memoryFootprint < 6 * 1024)
     }
 
     // MARK: A history written before the change

@@ -256,8 +256,9 @@ struct SLORollingSLITests {
         for i in 0..<100_000 { sli.record(good: true, at: t0 + Int64(i / 50)) }
         #expect(sli.memoryFootprint == before)
         #expect(before < 16 * 1024)
-        // 361 buckets of three 8-bit counters and 962 of three 16-bit ones are counted.
-        #expect(before > 361 * 3 + 962 * 6)
+        // 361 buckets of 2 bytes (three 5-bit counters), 289 of 4 (three 10-bit) and 673 of 5
+        // (three 13-bit) are counted.
+        #expect(before > 361 * 2 + 289 * 4 + 673 * 5)
         let ninety = RollingSLI(layout: SLILayout(sloWindow: .seconds(90 * day)))
         #expect(ninety.memoryFootprint < 24 * 1024)
     }

@@ -4,10 +4,13 @@ extension EngineRunner where Source == LocalProbes<ContinuousClock>, State == Mo
     /// The live engine of `watch`, `dashboard` and `demo`: a monitor restored from `store` (the
     /// alerts it restores go to `outputs.onEvents` at once), live probes on the wall clock, and the
     /// history written once a second.
-    public static func live(config: ProbesConfig, store: HistoryStore?, concurrency: Int, outputs: EngineOutputs)
-        -> EngineRunner
-    {
-        var monitor = Monitor(config: config)
+    /// - Parameter retention: what the monitor keeps beyond its alerts (``Monitor/Retention``):
+    ///   `.alerts` for an agent that never draws the board.
+    public static func live(
+        config: ProbesConfig, store: HistoryStore?, concurrency: Int, outputs: EngineOutputs,
+        retention: Monitor.Retention = .board
+    ) -> EngineRunner {
+        var monitor = Monitor(config: config, retention: retention)
         if let store {
             do {
                 let restored = try monitor.restore(from: store, now: WallClock.now())

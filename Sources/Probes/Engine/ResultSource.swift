@@ -36,7 +36,8 @@ public struct LocalProbes<C: Clock>: ResultSource where C.Duration == Duration {
     public static func live(config: ProbesConfig, concurrency: Int) -> LocalProbes<ContinuousClock> {
         let runner = LiveProbeRunner(configuration: config)
         let scheduler = ProbeScheduler(
-            services: config.services.filter { $0.probe != nil }, runner: runner, clock: ContinuousClock(),
+            // The config's array itself (the scheduler skips entries without a probe), not a copy.
+            services: config.services, runner: runner, clock: ContinuousClock(),
             wallStart: WallClock.now(), concurrencyLimit: concurrency)
         return LocalProbes<ContinuousClock>(scheduler: scheduler, shutdown: { await runner.shutdown() })
     }

@@ -80,9 +80,15 @@ public struct ServiceSnapshot: Sendable {
     public var blastRadius: Int
     public var availability: SLIStatus?
     public var latencySLI: SLIStatus?
-    /// Latency over 5 minutes and 1 hour.
-    public var latency5m: LatencySummary?
-    public var latency1h: LatencySummary?
+    /// Latency over 5 minutes and 1 hour (a detailed snapshot's).
+    public var latency5m: LatencySummary? {
+        get { extras?.values.latency5m }
+        set { updateExtras { $0.latency5m = newValue } }
+    }
+    public var latency1h: LatencySummary? {
+        get { extras?.values.latency1h }
+        set { updateExtras { $0.latency1h = newValue } }
+    }
     /// Latencies of the latest results that were up or degraded (oldest first), for the
     /// sparkline: the same results as ``recent``.
     public var sparkline: [Duration]
@@ -103,9 +109,40 @@ public struct ServiceSnapshot: Sendable {
     /// then PARTIAL, not failing); empty otherwise.
     public var partialSites: [String] = []
     /// The maintenance window open now, if any (the board shows `MAINT`).
-    public var maintenance: MaintenanceWindow? = nil
+    public var maintenance: MaintenanceWindow? {
+        get { extras?.values.maintenance }
+        set { updateExtras { $0.maintenance = newValue } }
+    }
     /// The active silence, if any (the board shows it, and warns before it ends).
-    public var silence: Silence? = nil
+    public var silence: Silence? {
+        get { extras?.values.silence }
+        set { updateExtras { $0.silence = newValue } }
+    }
+
+    /// What most rows of a `/metrics` board leave empty (336 bytes inline), held apart: a row is
+    /// 944 bytes otherwise, and a board of 10,000 rows is built every second.
+    private struct Extras: Sendable {
+        var latency5m: LatencySummary?
+        var latency1h: LatencySummary?
+        var maintenance: MaintenanceWindow?
+        var silence: Silence?
+
+        var isEmpty: Bool { latency5m == nil && latency1h == nil && maintenance == nil && silence == nil }
+    }
+
+    /// Immutable, so a copied snapshot never sees another's change; a change makes a new one.
+    private final class ExtrasBox: Sendable {
+        let values: Extras
+        init(_ values: Extras) { self.values = values }
+    }
+
+    private var extras: ExtrasBox?
+
+    private mutating func updateExtras(_ change: (inout Extras) -> Void) {
+        var values = extras?.values ?? Extras()
+        change(&values)
+        extras = values.isEmpty ? nil : ExtrasBox(values)
+    }
 
     public init(
         name: String, title: String?, group: String?, dependsOn: [String], dependents: [String],
@@ -127,8 +164,8 @@ public struct ServiceSnapshot: Sendable {
         self.blastRadius = blastRadius
         self.availability = availability
         self.latencySLI = latencySLI
-        self.latency5m = latency5m
-        self.latency1h = latency1h
+        let extras = Extras(latency5m: latency5m, latency1h: latency1h)
+        self.extras = extras.isEmpty ? nil : ExtrasBox(extras)
         self.sparkline = sparkline
         self.recent = recent
         self.budgetHistory = budgetHistory

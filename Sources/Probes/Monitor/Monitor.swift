@@ -24,12 +24,26 @@ import Foundation
 /// at the threshold). A service with upstreams that is slow with nothing upstream in trouble is
 /// named a root only once its slowness has lasted its group wait (its upstreams probed again).
 public struct Monitor: Sendable {
+    /// What a monitor keeps beyond what its alerts, incidents, `/metrics` and history need.
+    public enum Retention: Sendable, Equatable {
+        /// Everything a screen shows: an hour of per-minute latency (p50–max over 5 min and 1 h,
+        /// the per-minute sparkline) and three hours of budget samples (the burn-down chart).
+        case board
+        /// Only what alerts need: latency over ``AlertEngine/latencyWindow`` (two minutes kept),
+        /// no budget samples. For an agent that never draws the board (`watch --headless`): at
+        /// 10,000 services about 24 MB less. A detailed snapshot then has no 5 min or 1 h
+        /// latency and no burn-down.
+        case alerts
+    }
+
     public let config: ProbesConfig
+    /// What this monitor keeps (``Retention``).
+    public let retention: Retention
     private var slo: SLOBook
     private var latency: LatencyBook
     private var alerts: AlertEngine
     private let analyzer: CascadeAnalyzer
-    private let services: [String: ServiceConfig]
+    private let services: ServicesByName
     private let dependents: [String: [String]]
 
     private var last: [String: ProbeResult] = [:]
@@ -98,19 +112,21 @@ public struct Monitor: Sendable {
     static let engineStateKey = "alert-engine"
     static let toldStateKey = "alerts-told"
 
-    public init(config: ProbesConfig) {
+    public init(config: ProbesConfig, retention: Retention = .board) {
         self.config = config
+        self.retention = retention
         let probed = config.services.filter { $0.probe != nil }
         slo = SLOBook(services: probed)
         latency = LatencyBook(
             services: probed.map(\.name),
             intervals: Dictionary(
                 probed.compactMap { s in s.probe.map { (s.name, $0.interval) } },
-                uniquingKeysWith: { a, _ in a }))
+                uniquingKeysWith: { a, _ in a }),
+            horizon: retention == .board ? .seconds(3600) : AlertEngine.latencyWindow)
         alerts = AlertEngine()
         quiet = QuietBook(config: config)
         analyzer = CascadeAnalyzer(config: config)
-        services = Dictionary(config.services.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        services = ServicesByName(config.services)
         var deps: [String: [String]] = [:]
         for s in config.services { for up in s.dependsOn { deps[up, default: []].append(s.name) } }
         dependents = deps
@@ -198,7 +214,7 @@ public struct Monitor: Sendable {
         quiet.note(events, quietly: &toldQuietly)
         remember(events)
         let minute = MinuteAggregate.minute(of: now)
-        if minute != lastBudgetMinute {
+        if minute != lastBudgetMinute && retention == .board {
             lastBudgetMinute = minute
             for status in slo.statuses(now: now) {
                 var ring =
@@ -771,4 +787,24 @@ public struct Monitor: Sendable {
 
     /// Per-service SLO status as of `now` (for `slo` reports and metrics).
     public mutating func sloStatuses(now: Date) -> [ServiceSLOStatus] { slo.statuses(now: now) }
+}
+
+/// A config's services by name, the first of a name winning: an index into the config's array, not
+/// a second copy of every ``ServiceConfig`` (about 300 bytes each, 5 MB at 10,000 services).
+struct ServicesByName: Sendable {
+    private let all: [ServiceConfig]
+    private let indexByName: [String: Int]
+
+    init(_ services: [ServiceConfig]) {
+        all = services
+        var index: [String: Int] = [:]
+        index.reserveCapacity(services.count)
+        for (i, service) in services.enumerated() where index[service.name] == nil { index[service.name] = i }
+        indexByName = index
+    }
+
+    subscript(name: String) -> ServiceConfig? {
+        guard let i = indexByName[name] else { return nil }
+        return all[i]
+    }
 }

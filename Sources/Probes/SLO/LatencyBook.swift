@@ -72,25 +72,30 @@ struct LatencyBin: Sendable, Equatable {
 /// touched) up front: an agent's memory is then all there from its first minute instead of
 /// growing through its first hour, and it never exceeds that while each probe adds at most a bin.
 struct LatencyWindows: Sendable {
-    /// Minutes kept: the live one and the 60 before it, enough for a 1 h window on any phase.
-    static let minutesKept = 61
+    /// Minutes kept by default: the live one and the 60 before it, enough for a 1 h window on any
+    /// phase.
+    static let hourOfMinutes = 61
 
-    /// Bins to reserve for an hour of probes at `interval`: one per probe, plus one a minute for
-    /// the phase of the probes against the minute.
-    static func reservedBins(interval: Duration) -> Int {
+    /// Minutes kept: windows up to `minutesKept - 1` minutes long are served on any phase.
+    let minutesKept: Int
+
+    /// Bins to reserve for `minutes` minutes of probes at `interval`: one per probe, plus one a
+    /// minute for the phase of the probes against the minute.
+    static func reservedBins(interval: Duration, minutes: Int = hourOfMinutes) -> Int {
         let perMinute = Int((60 / max(interval.seconds, 1)).rounded(.up)) + 1
-        return perMinute * minutesKept
+        return perMinute * minutes
     }
 
-    init() {}
+    init(minutesKept: Int = hourOfMinutes) { self.minutesKept = max(2, minutesKept) }
 
     /// Empty, with room for `bins` bins already in memory.
-    init(reserving count: Int) {
+    init(reserving count: Int, minutesKept: Int = hourOfMinutes) {
+        self.init(minutesKept: minutesKept)
         guard count > 0 else { return }
         // Written once so the pages are resident now, not one by one over the first hour.
         bins = Deque(repeating: LatencyBin(code: 0, count: 0), count: count)
         bins.removeAll(keepingCapacity: true)
-        minuteBins = Deque(repeating: 0, count: Self.minutesKept + 1)
+        minuteBins = Deque(repeating: 0, count: self.minutesKept + 1)
         minuteBins.removeAll(keepingCapacity: true)
     }
 
@@ -103,7 +108,7 @@ struct LatencyWindows: Sendable {
 
     mutating func record(micros: UInt32, at t: Int64) {
         let minute = SLIWindow.floorDiv(t, 60)
-        if minuteBins.isEmpty || minute - lastMinute >= Int64(Self.minutesKept) {
+        if minuteBins.isEmpty || minute - lastMinute >= Int64(minutesKept) {
             bins.removeAll(keepingCapacity: true)
             minuteBins.removeAll(keepingCapacity: true)
             minuteBins.append(0)
@@ -111,13 +116,13 @@ struct LatencyWindows: Sendable {
         } else if minute > lastMinute {
             for _ in 0..<(minute - lastMinute) { minuteBins.append(0) }
             lastMinute = minute
-            while minuteBins.count > Self.minutesKept {
+            while minuteBins.count > minutesKept {
                 let dropped = Int(minuteBins.removeFirst())
                 bins.removeFirst(dropped)
             }
         }
         let age = lastMinute - minute
-        guard age < Int64(Self.minutesKept) else { return }
+        guard age < Int64(minutesKept) else { return }
         var index = minuteBins.count - 1 - Int(age)
         if index < 0 {
             // A late result before the first kept minute: extend the kept minutes backward.
@@ -180,11 +185,21 @@ public struct LatencyBook: Sendable {
 
     var windows: [String: LatencyWindows] = [:]
 
+    /// The longest window served, in seconds: summaries and series reach back at most this far.
+    public let horizon: Int64
+
     /// A book for the named services. With a service's probe interval in `intervals`, its hour of
     /// bins is reserved up front (see ``LatencyWindows``).
-    public init(services: [String], intervals: [String: Duration] = [:]) {
+    /// - Parameter horizon: the longest window asked for (1 hour, the dashboard's; an agent that
+    ///   only alerts asks for ``AlertEngine/latencyWindow`` and keeps two minutes instead of 61).
+    public init(services: [String], intervals: [String: Duration] = [:], horizon: Duration = .seconds(3600)) {
+        let seconds = min(max(SLIWindow.seconds(horizon), 60), 3600)
+        self.horizon = seconds
+        // The minutes a window of `seconds` overlaps on any phase, and the live one.
+        let minutes = Int((seconds + 59) / 60) + 1
         for s in services {
-            windows[s] = LatencyWindows(reserving: intervals[s].map(LatencyWindows.reservedBins) ?? 0)
+            let reserved = intervals[s].map { LatencyWindows.reservedBins(interval: $0, minutes: minutes) } ?? 0
+            windows[s] = LatencyWindows(reserving: reserved, minutesKept: minutes)
         }
     }
 
@@ -206,11 +221,14 @@ public struct LatencyBook: Sendable {
     }
 
     /// p50/p90/p99/max over the minutes that overlap `[now − window, now]` (windows up to 1 h);
-    /// `nil` when the service is unknown or had no good probe in the window.
+    /// `nil` when the service is unknown, had no good probe in the window, or the window is longer
+    /// than ``horizon``.
     public func summary(service: String, window: Duration, now: Date) -> LatencySummary? {
         guard let w = windows[service] else { return nil }
         let t = SLIWindow.seconds(now)
         let seconds = min(max(SLIWindow.seconds(window), 1), 3600)
+        // A window longer than the book keeps would be a shorter one under its name.
+        guard seconds <= horizon else { return nil }
         var merged: [LatencyBin] = []
         w.forEachBin(minutes: SLIWindow.floorDiv(t - seconds, 60), through: SLIWindow.floorDiv(t, 60)) {
             merged.append($0)
@@ -223,7 +241,7 @@ public struct LatencyBook: Sendable {
     public func series(service: String, statistic: LatencyStatistic, minutes: Int = 30, now: Date) -> [Duration?] {
         guard let w = windows[service] else { return [] }
         let last = SLIWindow.floorDiv(SLIWindow.seconds(now), 60)
-        let n = min(max(minutes, 0), LatencyWindows.minutesKept)
+        let n = min(max(minutes, 0), w.minutesKept)
         var out: [Duration?] = []
         out.reserveCapacity(n)
         var merged: [LatencyBin] = []

@@ -34,49 +34,83 @@ struct BucketCounts: Sendable, Equatable {
     }
 }
 
-/// The closed buckets of every tier, three counters each: 8 bits wide in the 10 s tier (3 B a
-/// bucket) and 16 bits in the 5 min and 1 h tiers (6 B), or, for weighted aggregates such as
-/// `slo simulate`'s, 32 bits everywhere (12 B).
+/// The closed buckets of every tier, three counters each, packed as tight as the probe rate
+/// allows: 5 bits a counter in the 10 s tier (one 16-bit word a bucket), 10 bits in the 5 min tier
+/// (one 32-bit word) and 13 bits in the 1 h tier (5 B a bucket); or, for weighted aggregates such
+/// as `slo simulate`'s, 32 bits everywhere (12 B).
 ///
 /// The config refuses probe intervals under ``SLILayout/minimumProbeInterval`` (1 s), so a 10 s
-/// bucket holds at most about 10 probes (of 255) and an hour bucket 3,600 (of 65,535): live
-/// probing stays far below the limits. Anything over (a corrupt history, a flood of late
-/// results) saturates at the limit instead of wrapping, and the running sums add what was
-/// stored, so they stay exact.
+/// bucket holds at most about 10 probes (of 31), a 5 min bucket 300 (of 1,023) and an hour bucket
+/// 3,600 (of 8,191): live probing stays well below the limits. Anything over (a corrupt history, a
+/// flood of late results) saturates at the limit instead of wrapping, and the running sums add
+/// what was stored, so they stay exact.
 struct BucketRing: Sendable {
-    /// The first `fineCount` buckets (the 10 s tier), in bytes.
-    private var fine: [UInt8]
-    private var narrow: [UInt16]
+    /// The 10 s tier: a 16-bit word a bucket, probes in bits 0–4, failed in 5–9, slow in 10–14.
+    private var fine: [UInt16]
+    /// The 5 min tier: a word a bucket, probes in bits 0–9, failed in 10–19, slow in 20–29.
+    private var medium: [UInt32]
+    /// The 1 h tier: five bytes a bucket, a little-endian 40-bit word with probes in bits 0–12,
+    /// failed in 13–25, slow in 26–38.
+    private var coarse: [UInt8]
     private var wide: [UInt32]
     private let fineCount: Int
+    /// Index of the first bucket of the 1 h tier.
+    private let coarseStart: Int
     let isWide: Bool
 
-    /// `buckets` buckets, of which the first `fine` are a 10 s tier's.
-    init(buckets: Int, fine: Int, wide isWide: Bool) {
+    static let fineBits: UInt16 = 5
+    static let fineLimit = UInt32(1 << fineBits - 1)
+    static let mediumBits: UInt32 = 10
+    static let mediumLimit: UInt32 = 1 << mediumBits - 1
+    static let coarseBits: UInt64 = 13
+    static let coarseLimit = UInt32(1 << coarseBits - 1)
+
+    /// `buckets` buckets, of which the first `fine` are a 10 s tier's and the next `medium` a 5 min
+    /// tier's (the rest are the 1 h tier's).
+    init(buckets: Int, fine: Int, medium: Int, wide isWide: Bool) {
         self.isWide = isWide
-        fineCount = isWide ? 0 : min(fine, buckets)
-        self.fine = isWide ? [] : Array(repeating: 0, count: 3 * min(fine, buckets))
-        narrow = isWide ? [] : Array(repeating: 0, count: 3 * (buckets - min(fine, buckets)))
+        let fine = min(fine, buckets)
+        let medium = min(medium, buckets - fine)
+        fineCount = isWide ? 0 : fine
+        coarseStart = isWide ? 0 : fine + medium
+        self.fine = isWide ? [] : Array(repeating: 0, count: fine)
+        self.medium = isWide ? [] : Array(repeating: 0, count: medium)
+        coarse = isWide ? [] : Array(repeating: 0, count: 5 * (buckets - fine - medium))
         wide = isWide ? Array(repeating: 0, count: 3 * buckets) : []
     }
 
     /// The largest count bucket `i` holds.
-    func limit(at i: Int) -> UInt32 { isWide ? .max : (i < fineCount ? UInt32(UInt8.max) : UInt32(UInt16.max)) }
+    func limit(at i: Int) -> UInt32 {
+        if isWide { return .max }
+        return i < fineCount ? Self.fineLimit : i < coarseStart ? Self.mediumLimit : Self.coarseLimit
+    }
 
     /// Bytes on the heap (storage and headers).
     var heapBytes: Int {
-        isWide ? 32 + wide.capacity * 4 : 64 + fine.capacity + narrow.capacity * 2
+        isWide ? 32 + wide.capacity * 4 : 96 + fine.capacity * 2 + medium.capacity * 4 + coarse.capacity
     }
 
     subscript(i: Int) -> BucketCounts {
         if isWide { return BucketCounts(probes: wide[3 * i], failed: wide[3 * i + 1], slow: wide[3 * i + 2]) }
         if i < fineCount {
-            return BucketCounts(
-                probes: UInt32(fine[3 * i]), failed: UInt32(fine[3 * i + 1]),
-                slow: UInt32(fine[3 * i + 2]))
+            let w = UInt32(fine[i])
+            let bits = UInt32(Self.fineBits)
+            let mask = Self.fineLimit
+            return BucketCounts(probes: w & mask, failed: (w >> bits) & mask, slow: (w >> (2 * bits)) & mask)
         }
-        let j = 3 * (i - fineCount)
-        return BucketCounts(probes: UInt32(narrow[j]), failed: UInt32(narrow[j + 1]), slow: UInt32(narrow[j + 2]))
+        if i < coarseStart {
+            let w = medium[i - fineCount]
+            let bits = Self.mediumBits
+            let mask = Self.mediumLimit
+            return BucketCounts(probes: w & mask, failed: (w >> bits) & mask, slow: (w >> (2 * bits)) & mask)
+        }
+        let j = 5 * (i - coarseStart)
+        var w: UInt64 = 0
+        for k in 0..<5 { w |= UInt64(coarse[j + k]) << UInt64(8 * k) }
+        let bits = Self.coarseBits
+        let mask = UInt64(Self.coarseLimit)
+        return BucketCounts(
+            probes: UInt32(w & mask), failed: UInt32((w >> bits) & mask), slow: UInt32((w >> (2 * bits)) & mask))
     }
 
     /// Stores `value` in bucket `i`, each counter saturated at ``limit(at:)``; returns what was stored.
@@ -93,14 +127,16 @@ struct BucketRing: Sendable {
             probes: min(value.probes, limit), failed: min(value.failed, limit),
             slow: min(value.slow, limit))
         if i < fineCount {
-            fine[3 * i] = UInt8(v.probes)
-            fine[3 * i + 1] = UInt8(v.failed)
-            fine[3 * i + 2] = UInt8(v.slow)
+            let bits = Self.fineBits
+            fine[i] = UInt16(v.probes) | UInt16(v.failed) << bits | UInt16(v.slow) << (2 * bits)
+        } else if i < coarseStart {
+            let bits = Self.mediumBits
+            medium[i - fineCount] = v.probes | v.failed << bits | v.slow << (2 * bits)
         } else {
-            let j = 3 * (i - fineCount)
-            narrow[j] = UInt16(v.probes)
-            narrow[j + 1] = UInt16(v.failed)
-            narrow[j + 2] = UInt16(v.slow)
+            let bits = Self.coarseBits
+            let w = UInt64(v.probes) | UInt64(v.failed) << bits | UInt64(v.slow) << (2 * bits)
+            let j = 5 * (i - coarseStart)
+            for k in 0..<5 { coarse[j + k] = UInt8(truncatingIfNeeded: w >> UInt64(8 * k)) }
         }
         return v
     }
@@ -218,7 +254,7 @@ public struct RollingSLI: Sendable {
         self.layout = layout
         rings = BucketRing(
             buckets: layout.capacities.reduce(0, +), fine: layout.capacities[0],
-            wide: layout.wideCounters)
+            medium: layout.capacities[1], wide: layout.wideCounters)
         sums = WindowSums(count: layout.windows.count)
     }
 

@@ -9,13 +9,13 @@ public final class SLILayout: Sendable {
     public static let resolutions: [Int64] = [10, 300, 3600]
     /// Longest window the coarse tier keeps; longer SLO windows are served as this long.
     public static let maximumWindowSeconds: Int64 = 400 * 86_400
-    /// The shortest probe interval the config accepts. A 10 s bucket then holds about 10 probes,
-    /// well inside the 255 of its 8-bit counters, and an hour bucket at most 3,600, well inside the
-    /// 65,535 of its 16-bit ones (``BucketRing``).
+    /// The shortest probe interval the config accepts. A 10 s bucket then holds about 10 probes
+    /// (of the 31 its 5-bit counters hold), a 5 min bucket 300 (of 1,023, 10 bits) and an hour
+    /// bucket 3,600 (of 8,191, 13 bits) (``BucketRing``).
     public static let minimumProbeInterval: Duration = .seconds(1)
 
     /// Whether the rings count in 32 bits (for weighted aggregates of any size, as `slo simulate`
-    /// records) instead of 8 and 16 (probes at ``minimumProbeInterval`` or slower).
+    /// records) instead of 5, 10 and 13 (probes at ``minimumProbeInterval`` or slower).
     public let wideCounters: Bool
 
     /// Ring slots per tier: one more than the longest window of the tier in buckets, so the
@@ -41,7 +41,8 @@ public final class SLILayout: Sendable {
 
     /// A layout for an SLO window, keeping the standard windows (5m, 30m, 1h, 2h, 6h, 1d, 3d), the
     /// SLO window and `extraWindows` (e.g. burn-rate rule windows) as O(1) running sums.
-    /// `wideCounters` for counts above 255 a 10 s bucket or 65,535 an hour (see ``wideCounters``).
+    /// `wideCounters` for counts above 31 a 10 s bucket, 1,023 in 5 min or 8,191 an hour (see
+    /// ``wideCounters``).
     public init(sloWindow: Duration, extraWindows: [Duration] = [], wideCounters: Bool = false) {
         self.wideCounters = wideCounters
         let slo = Self.clampWindow(SLIWindow.seconds(sloWindow))

@@ -102,7 +102,7 @@ public struct SLOBook: Sendable {
     }
 
     /// A book for the named services and their policies (later duplicates are ignored).
-    /// `wideCounters` for weighted aggregates of more than 255 events in 10 s (``SLILayout``).
+    /// `wideCounters` for weighted aggregates of more than 31 events in 10 s (``SLILayout``).
     public init(policies: [(service: String, policy: SLOPolicy)], wideCounters: Bool = false) {
         var layouts: [[Int64]: SLILayout] = [:]
         // Services with the same policy share one plan array, so a scan over all of them keeps it

@@ -113,7 +113,8 @@ public struct SLOSimulation: Sendable, Equatable, Codable {
         let policy = SLOPolicy(
             objective: objective, window: window, latency: .standard,
             alerts: AlertPolicy(burnRateRules: rules, downAfter: 2, resolveAfter: 2, latencyAlert: false))
-        // 100,000 events a step are far over the 255 and 65,535 of the live engine's counters.
+        // 100,000 events a step are far over the 31, 1,023 and 8,191 of the live engine's
+        // counters.
         var book = SLOBook(policies: [(Self.service, policy)], wideCounters: true)
         var engine = AlertEngine()
         let perStep = Self.eventsPerStep

@@ -25,6 +25,9 @@ public final class ProbeScheduler<C: Clock>: Sendable where C.Duration == Durati
 
     private let resultSink: AsyncStream<ProbeResult>.Continuation
     private let probes: [ScheduledProbe]
+    /// The services as given (the config's own array, not a copy): a scheduled probe names its
+    /// entry by index, not by a copy of its ``ServiceConfig`` (288 bytes; 3 MB at 10,000).
+    private let services: [ServiceConfig]
     private let indexByName: [String: Int]
     private let runner: any ProbeRunner
     private let clock: C
@@ -59,15 +62,19 @@ public final class ProbeScheduler<C: Clock>: Sendable where C.Duration == Durati
         services: [ServiceConfig], runner: any ProbeRunner, clock: C, wallStart: Date = Date(),
         concurrencyLimit: Int = defaultConcurrencyLimit, coalescingWindow: Duration = defaultCoalescingWindow
     ) {
-        let probes = services.compactMap { service -> ScheduledProbe? in
-            guard let probe = service.probe else { return nil }
+        var probes: [ScheduledProbe] = []
+        probes.reserveCapacity(services.count { $0.probe != nil })
+        for (i, service) in services.enumerated() {
+            guard let probe = service.probe else { continue }
             let interval = max(probe.interval, ProbeOffsets.minimumInterval)
-            return ScheduledProbe(
-                service: service, interval: interval,
-                offset: ProbeOffsets.startOffset(for: service.name, interval: interval))
+            probes.append(
+                ScheduledProbe(
+                    service: i, interval: interval,
+                    offset: ProbeOffsets.startOffset(for: service.name, interval: interval)))
         }
         self.probes = probes
-        indexByName = Dictionary(probes.indices.map { (probes[$0].service.name, $0) }) { first, _ in first }
+        self.services = services
+        indexByName = Dictionary(probes.indices.map { (services[probes[$0].service].name, $0) }) { first, _ in first }
         self.runner = runner
         self.clock = clock
         timeline = WallTimeline(wallStart: wallStart, clockStart: clock.now)
@@ -261,7 +268,7 @@ extension ProbeScheduler {
 
     private func launch(_ start: Start, group: inout DiscardingTaskGroup) {
         let index = start.index
-        let service = probes[index].service
+        let service = services[probes[index].service]
         group.addTask { [self] in
             let result = await runner.run(service, startedAt: start.startedAt)
             // Probes cut short by shutdown say nothing true about the target.
@@ -316,7 +323,8 @@ extension ProbeScheduler {
 
 extension ProbeScheduler {
     private struct ScheduledProbe: Sendable {
-        var service: ServiceConfig
+        /// Index of its entry in ``services``.
+        var service: Int
         var interval: Duration
         var offset: Duration
     }
