@@ -10,7 +10,7 @@ extension CheckReport {
         let redactor = config.redactor
         // One lookup table: a scan of the config per name copies every entry it passes, which at
         // thousands of services was an eighth of a whole `check`.
-        let services = Dictionary(config.services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let services = ServicesByName(config.services)
         var observations: [String: CascadeObservation] = [:]
         for (name, result) in results {
             guard let service = services[name] else { continue }

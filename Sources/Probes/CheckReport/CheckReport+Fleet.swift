@@ -11,7 +11,7 @@ extension CheckReport {
         var report = assemble(config: config, selected: names, results: results, checkedAt: checkedAt)
         report.source = source
         report.darkSites = reading.dark.map(\.site)
-        let services = Dictionary(config.services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let services = ServicesByName(config.services)
         for index in report.entries.indices {
             let name = report.entries[index].name
             guard let service = services[name] else { continue }

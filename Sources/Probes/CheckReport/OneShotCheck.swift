@@ -16,7 +16,7 @@ public enum OneShotCheck {
                     names: unknown,
                     hints: unknown.map { ConfigSpelling.hint(for: $0, among: all) }))
         }
-        let services = Dictionary(config.services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let services = ServicesByName(config.services)
         var wanted = Set<String>()
         var stack = names
         while let name = stack.popLast() {
@@ -44,7 +44,7 @@ public enum OneShotCheck {
         concurrency: Int = defaultConcurrency,
         now: @escaping @Sendable () -> Date = { Date() }
     ) async -> [String: ProbeResult] {
-        let table = Dictionary(config.services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let table = ServicesByName(config.services)
         let services = names.compactMap { name in table[name].flatMap { $0.probe == nil ? nil : $0 } }
         let limit = max(1, concurrency)
         return await withTaskGroup(of: ProbeResult.self) { group in

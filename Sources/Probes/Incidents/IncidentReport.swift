@@ -46,7 +46,7 @@ public struct IncidentReport: Sendable {
         self.record = record
         generatedAt = now
         self.timeZone = timeZone
-        let services = Dictionary(config.services.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let services = ServicesByName(config.services)
         let end = record.closed ?? now
         let involved = [record.root] + record.victimNames.filter { $0 != record.root }
 

@@ -127,7 +127,10 @@ public struct ServiceSnapshot: Sendable {
         var maintenance: MaintenanceWindow?
         var silence: Silence?
 
-        var isEmpty: Bool { latency5m == nil && latency1h == nil && maintenance == nil && silence == nil }
+        /// In a box, or nothing when every field is empty.
+        var boxed: ExtrasBox? {
+            latency5m == nil && latency1h == nil && maintenance == nil && silence == nil ? nil : ExtrasBox(self)
+        }
     }
 
     /// Immutable, so a copied snapshot never sees another's change; a change makes a new one.
@@ -141,7 +144,7 @@ public struct ServiceSnapshot: Sendable {
     private mutating func updateExtras(_ change: (inout Extras) -> Void) {
         var values = extras?.values ?? Extras()
         change(&values)
-        extras = values.isEmpty ? nil : ExtrasBox(values)
+        extras = values.boxed
     }
 
     public init(
@@ -164,8 +167,7 @@ public struct ServiceSnapshot: Sendable {
         self.blastRadius = blastRadius
         self.availability = availability
         self.latencySLI = latencySLI
-        let extras = Extras(latency5m: latency5m, latency1h: latency1h)
-        self.extras = extras.isEmpty ? nil : ExtrasBox(extras)
+        extras = Extras(latency5m: latency5m, latency1h: latency1h).boxed
         self.sparkline = sparkline
         self.recent = recent
         self.budgetHistory = budgetHistory

@@ -34,6 +34,11 @@ public struct Monitor: Sendable {
         /// 10,000 services about 24 MB less. A detailed snapshot then has no 5 min or 1 h
         /// latency and no burn-down.
         case alerts
+
+        /// The longest latency window kept.
+        var latencyHorizon: Duration { self == .board ? .seconds(3600) : AlertEngine.latencyWindow }
+        /// Whether the budget is sampled once a minute for the burn-down chart.
+        var keepsBudgetSamples: Bool { self == .board }
     }
 
     public let config: ProbesConfig
@@ -122,7 +127,7 @@ public struct Monitor: Sendable {
             intervals: Dictionary(
                 probed.compactMap { s in s.probe.map { (s.name, $0.interval) } },
                 uniquingKeysWith: { a, _ in a }),
-            horizon: retention == .board ? .seconds(3600) : AlertEngine.latencyWindow)
+            horizon: retention.latencyHorizon)
         alerts = AlertEngine()
         quiet = QuietBook(config: config)
         analyzer = CascadeAnalyzer(config: config)
@@ -214,7 +219,7 @@ public struct Monitor: Sendable {
         quiet.note(events, quietly: &toldQuietly)
         remember(events)
         let minute = MinuteAggregate.minute(of: now)
-        if minute != lastBudgetMinute && retention == .board {
+        if minute != lastBudgetMinute && retention.keepsBudgetSamples {
             lastBudgetMinute = minute
             for status in slo.statuses(now: now) {
                 var ring =
@@ -787,24 +792,4 @@ public struct Monitor: Sendable {
 
     /// Per-service SLO status as of `now` (for `slo` reports and metrics).
     public mutating func sloStatuses(now: Date) -> [ServiceSLOStatus] { slo.statuses(now: now) }
-}
-
-/// A config's services by name, the first of a name winning: an index into the config's array, not
-/// a second copy of every ``ServiceConfig`` (about 300 bytes each, 5 MB at 10,000 services).
-struct ServicesByName: Sendable {
-    private let all: [ServiceConfig]
-    private let indexByName: [String: Int]
-
-    init(_ services: [ServiceConfig]) {
-        all = services
-        var index: [String: Int] = [:]
-        index.reserveCapacity(services.count)
-        for (i, service) in services.enumerated() where index[service.name] == nil { index[service.name] = i }
-        indexByName = index
-    }
-
-    subscript(name: String) -> ServiceConfig? {
-        guard let i = indexByName[name] else { return nil }
-        return all[i]
-    }
 }

@@ -58,12 +58,25 @@ struct BucketRing: Sendable {
     private let coarseStart: Int
     let isWide: Bool
 
-    static let fineBits: UInt16 = 5
+    static let fineBits: UInt64 = 5
     static let fineLimit = UInt32(1 << fineBits - 1)
-    static let mediumBits: UInt32 = 10
-    static let mediumLimit: UInt32 = 1 << mediumBits - 1
+    static let mediumBits: UInt64 = 10
+    static let mediumLimit = UInt32(1 << mediumBits - 1)
     static let coarseBits: UInt64 = 13
     static let coarseLimit = UInt32(1 << coarseBits - 1)
+
+    /// Three counters of `bits` each in one word: probes lowest, then failed, then slow.
+    @inline(__always)
+    static func pack(_ v: BucketCounts, bits: UInt64) -> UInt64 {
+        UInt64(v.probes) | UInt64(v.failed) << bits | UInt64(v.slow) << (2 * bits)
+    }
+
+    @inline(__always)
+    static func unpack(_ w: UInt64, bits: UInt64) -> BucketCounts {
+        let mask: UInt64 = 1 << bits - 1
+        return BucketCounts(
+            probes: UInt32(w & mask), failed: UInt32((w >> bits) & mask), slow: UInt32((w >> (2 * bits)) & mask))
+    }
 
     /// `buckets` buckets, of which the first `fine` are a 10 s tier's and the next `medium` a 5 min
     /// tier's (the rest are the 1 h tier's).
@@ -92,25 +105,12 @@ struct BucketRing: Sendable {
 
     subscript(i: Int) -> BucketCounts {
         if isWide { return BucketCounts(probes: wide[3 * i], failed: wide[3 * i + 1], slow: wide[3 * i + 2]) }
-        if i < fineCount {
-            let w = UInt32(fine[i])
-            let bits = UInt32(Self.fineBits)
-            let mask = Self.fineLimit
-            return BucketCounts(probes: w & mask, failed: (w >> bits) & mask, slow: (w >> (2 * bits)) & mask)
-        }
-        if i < coarseStart {
-            let w = medium[i - fineCount]
-            let bits = Self.mediumBits
-            let mask = Self.mediumLimit
-            return BucketCounts(probes: w & mask, failed: (w >> bits) & mask, slow: (w >> (2 * bits)) & mask)
-        }
+        if i < fineCount { return Self.unpack(UInt64(fine[i]), bits: Self.fineBits) }
+        if i < coarseStart { return Self.unpack(UInt64(medium[i - fineCount]), bits: Self.mediumBits) }
         let j = 5 * (i - coarseStart)
         var w: UInt64 = 0
         for k in 0..<5 { w |= UInt64(coarse[j + k]) << UInt64(8 * k) }
-        let bits = Self.coarseBits
-        let mask = UInt64(Self.coarseLimit)
-        return BucketCounts(
-            probes: UInt32(w & mask), failed: UInt32((w >> bits) & mask), slow: UInt32((w >> (2 * bits)) & mask))
+        return Self.unpack(w, bits: Self.coarseBits)
     }
 
     /// Stores `value` in bucket `i`, each counter saturated at ``limit(at:)``; returns what was stored.
@@ -127,14 +127,11 @@ struct BucketRing: Sendable {
             probes: min(value.probes, limit), failed: min(value.failed, limit),
             slow: min(value.slow, limit))
         if i < fineCount {
-            let bits = Self.fineBits
-            fine[i] = UInt16(v.probes) | UInt16(v.failed) << bits | UInt16(v.slow) << (2 * bits)
+            fine[i] = UInt16(truncatingIfNeeded: Self.pack(v, bits: Self.fineBits))
         } else if i < coarseStart {
-            let bits = Self.mediumBits
-            medium[i - fineCount] = v.probes | v.failed << bits | v.slow << (2 * bits)
+            medium[i - fineCount] = UInt32(truncatingIfNeeded: Self.pack(v, bits: Self.mediumBits))
         } else {
-            let bits = Self.coarseBits
-            let w = UInt64(v.probes) | UInt64(v.failed) << bits | UInt64(v.slow) << (2 * bits)
+            let w = Self.pack(v, bits: Self.coarseBits)
             let j = 5 * (i - coarseStart)
             for k in 0..<5 { coarse[j + k] = UInt8(truncatingIfNeeded: w >> UInt64(8 * k)) }
         }
