@@ -14,6 +14,12 @@ import Testing
 @Suite("dashboard in tmux (built binary)", .serialized)
 struct DashboardTmuxTests {
     /// The estate of the repository's probes.json, every probe on one loopback server.
+    ///
+    /// The latency threshold is far above the timeout: these tests are about the board in a
+    /// terminal, not about latency. On a 2-core CI machine that starts every end-to-end suite at
+    /// once, the board's event loop can stall for a second or two; with a 500 ms threshold one
+    /// such probe counts as slow, holds the p99 latency alert for its one-minute window (the
+    /// header says RECOVERING, not OK) and may add a slow upstream to a victim's CAUSE.
     static func estate(_ server: LoopbackHTTPServer) -> String {
         func probe(_ name: String) -> String {
             #""probe": { "type": "http", "url": "\#(server.url("/" + name))" }"#
@@ -21,7 +27,7 @@ struct DashboardTmuxTests {
         return """
             {
               "defaults": { "interval": "1s", "timeout": "800ms" },
-              "slo": { "objective": 99.9, "window": "28d", "latency": { "threshold": "500ms", "objective": 99.0 } },
+              "slo": { "objective": 99.9, "window": "28d", "latency": { "threshold": "10s", "objective": 99.0 } },
               "services": [
                 { "name": "point-portal", "title": "카드포인트 통합조회 포털", \(probe("point-portal")) },
                 { "name": "auth-vendor", "title": "본인인증 SMS·간편인증", \(probe("auth-vendor")) },
@@ -120,11 +126,11 @@ struct DashboardTmuxTests {
             return rows.count <= 24 && rows.allSatisfy { $0.count <= 80 } && screen.contains("ROOT credit-bureau ×3")
                 && !screen.contains("┌─") && screen.contains("CAUSE")
                 && rows.last(where: { !$0.isEmpty })?.hasPrefix("q quit") == true
+                && Self.row(screen, "card-issuance")?.contains("← credit-bureau") == true
         }
         let small = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(small[0].hasPrefix("IncidentBoard"))
         #expect(small[2].contains("SERVICE") && small[2].contains("CAUSE"))
-        #expect(Self.row(screen, "card-issuance")?.contains("← credit-bureau") == true)
         #expect(small.last { !$0.isEmpty }?.hasPrefix("q quit") == true)
         try Self.saveScreenshot(screen, "cascade-80x24")
 
