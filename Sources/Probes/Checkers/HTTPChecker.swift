@@ -235,7 +235,11 @@ final class HTTPProbeRun: @unchecked Sendable {
                         try sync.addHandler(handler)
                         tlsHandler = handler
                     }
-                    try sync.addHTTPClientHandlers(leftOverBytesStrategy: .dropBytes)
+                    // No outbound header validator: the config refuses header names that are not
+                    // tokens and values with line breaks, and the rest (Host, User-Agent, a
+                    // redirect's target) comes from parsed URLs and constants.
+                    try sync.addHTTPClientHandlers(
+                        leftOverBytesStrategy: .dropBytes, enableOutboundHeaderValidation: false)
                     let exchange = ProbeExchangeHandler(tls: tlsHandler)
                     try sync.addHandler(exchange)
                     // The initializer runs on this run's loop (the bootstrap's only loop).
