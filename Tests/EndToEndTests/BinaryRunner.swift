@@ -60,10 +60,12 @@ final class RunningBinary: Sendable {
     private let errLines = LineBox()
     let started = ContinuousClock.now
 
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    /// - Parameter launcher: a program and its arguments that run the binary (its path last), e.g.
+    ///   ``UnprivilegedUser/launcher``; the binary itself when empty.
+    init(_ arguments: [String], environment: [String: String] = [:], launcher: [String] = []) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Binary.path)
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: launcher.first ?? Binary.path)
+        process.arguments = Array(launcher.dropFirst()) + arguments
         var env = ProcessInfo.processInfo.environment
         env["INCIDENTBOARD_CONFIG"] = nil
         for (k, v) in environment { env[k] = v }

@@ -225,7 +225,9 @@ final class HTTPProbeRun: @unchecked Sendable {
         }
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(TimeAmount(connectTimeout))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            // At the TCP level: at the socket level, option 1 is SO_DEBUG, which only root may set
+            // (every probe of an unprivileged user failed with "socket error 13").
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
