@@ -74,11 +74,21 @@ final class SchedulerHarness: Sendable {
     let scheduler: ProbeScheduler<ManualClock>
     private let runTask: Task<Void, Never>
     private let collector: Task<[ProbeResult], Never>
+    private let tally = Tally()
 
+    /// What reached the closure of ``ProbeScheduler/run(delivering:)``, and how many results the
+    /// stream carried.
+    private final class Tally: Sendable {
+        let delivered = Mutex<[ProbeResult]>([])
+        let streamed = Mutex(0)
+    }
+
+    /// - Parameter delivering: run with ``ProbeScheduler/run(delivering:)`` (as the engine does)
+    ///   instead of reading ``ProbeScheduler/results``.
     init(
         _ services: [ServiceConfig], latency: Duration = .zero, latencies: [String: Duration] = [:],
         concurrencyLimit: Int = 256, coalescingWindow: Duration = .zero, clock: ManualClock = ManualClock(),
-        before: (ManualClock) -> Void = { _ in }
+        delivering: Bool = false, before: (ManualClock) -> Void = { _ in }
     ) {
         self.clock = clock
         runner = ScriptedProbeRunner(clock: clock, latency: latency, latencies: latencies)
@@ -87,13 +97,24 @@ final class SchedulerHarness: Sendable {
             concurrencyLimit: concurrencyLimit, coalescingWindow: coalescingWindow)
         self.scheduler = scheduler
         before(clock)
+        let tally = self.tally
         collector = Task {
             var results: [ProbeResult] = []
             for await result in scheduler.results { results.append(result) }
-            return results
+            tally.streamed.withLock { $0 = results.count }
+            return results + tally.delivered.withLock { $0 }
         }
-        runTask = Task { await scheduler.run() }
+        if delivering {
+            runTask = Task {
+                await scheduler.run(delivering: { result in tally.delivered.withLock { $0.append(result) } })
+            }
+        } else {
+            runTask = Task { await scheduler.run() }
+        }
     }
+
+    /// Results read from ``ProbeScheduler/results`` (after ``stop()``).
+    var streamedCount: Int { tally.streamed.withLock { $0 } }
 
     /// Waits until the schedule is quiet: the loop waits, its timer and every probe in flight
     /// are parked on the clock. No real time passes; only tasks that are already runnable run.
@@ -227,6 +248,26 @@ struct SchedulerCadenceTests {
         #expect(abs(results[0].startedAt.timeIntervalSince(first)) < 1e-6)
         #expect(abs(results[1].startedAt.timeIntervalSince(first) - interval.seconds) < 1e-6)
         #expect(results.map(\.service) == ["auth-vendor", "auth-vendor"])
+    }
+
+    /// The engine's way: each result goes to a closure, the same results at the same times as
+    /// through the stream, which then carries nothing and still finishes.
+    @Test func deliveringToAClosureGivesTheSameResultsAsTheStream() async {
+        let services = ["alpha", "beta", "gamma"].map { scheduledService($0, interval: .seconds(3)) }
+        var runs: [[String]] = []
+        for delivering in [false, true] {
+            let harness = SchedulerHarness(services, latency: .milliseconds(200), delivering: delivering)
+            harness.runner.failing.withLock { $0 = ["beta"] }
+            await harness.run(until: clockAt(.seconds(20)))
+            let results = await harness.stop()
+            #expect(harness.streamedCount == (delivering ? 0 : results.count))
+            #expect(harness.scheduler.statistics.completed == results.count)
+            runs.append(
+                results.map { "\($0.service) \($0.startedAt.timeIntervalSince1970) \($0.status)" }.sorted())
+        }
+        #expect(runs[0].count >= 18)
+        #expect(runs[0] == runs[1])
+        #expect(runs[1].contains { $0.hasPrefix("beta ") && $0.hasSuffix(" down") })
     }
 
     @Test func slowProbeNeverOverlapsItselfAndStaysOnItsGrid() async {

@@ -43,13 +43,8 @@ public struct LocalProbes<C: Clock>: ResultSource where C.Duration == Duration {
     }
 
     public func run(emit: @escaping @Sendable (ProbeResult) -> Void) async {
-        let scheduler = self.scheduler
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await scheduler.run() }
-            group.addTask {
-                for await result in scheduler.results { emit(result) }
-            }
-        }
+        // Straight from each probe's task to the engine, not through `scheduler.results`.
+        await scheduler.run(delivering: emit)
     }
 
     public func perform(_ command: EngineCommand) {
