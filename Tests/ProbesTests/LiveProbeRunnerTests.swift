@@ -6,6 +6,31 @@ import Testing
 
 @Suite("Live probe runner")
 struct LiveProbeRunnerTests {
+    /// The agent's probes share one event loop; a check spreads them over every loop. On the one
+    /// loop, probes in flight together all complete, each on a connection of its own.
+    @Test func anAgentRunsEveryProbeOnOneEventLoopAndACheckOnAll() async throws {
+        let one = Array(LiveProbeRunner.Loops.one.group.makeIterator())
+        let all = Array(LiveProbeRunner.Loops.all.group.makeIterator())
+        #expect(one.count == 1)
+        #expect(all.count >= 1 && all.contains { $0 === one[0] })
+
+        let server = try await LoopbackHTTPServer.start(routes: ["/health": .ok()])
+        let config = try ConfigLoader.load(
+            data: Data(
+                #"{"services": [{"name": "svc", "probe": {"type": "http", "url": "\#(server.url("/health"))"}}]}"#.utf8),
+            displayName: "test", environment: [:])
+        let service = try #require(config.services.first)
+        let runner = LiveProbeRunner(configuration: config, loops: .one)
+        let statuses = await withTaskGroup(of: ProbeStatus.self) { group in
+            for _ in 0..<16 { group.addTask { await runner.run(service, startedAt: Date()).status } }
+            return await group.reduce(into: [ProbeStatus]()) { $0.append($1) }
+        }
+        await runner.shutdown()
+        await server.stop()
+        #expect(statuses == Array(repeating: .up, count: 16))
+        #expect(server.acceptedConnections == 16)
+    }
+
     private static func service(
         _ kind: ProbeKind?, threshold: Duration = .seconds(30), timeout: Duration = .seconds(30)
     ) -> ServiceConfig {

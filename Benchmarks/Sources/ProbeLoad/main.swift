@@ -3,6 +3,7 @@
 // then one JSON line with the probing phase's own CPU (getrusage) and the process's peak RSS.
 //
 //     probe-load --url http://127.0.0.1:8080/ --probes 5000 --concurrency 8 [--warmup 200] [--timeout 5s]
+//                [--loops one|all]   (one event loop for every probe, as the agent runs them; all: as `check`)
 import Foundation
 import Probes
 
@@ -16,8 +17,11 @@ struct Options {
     var concurrency = 8
     var warmup = -1
     var timeout = "5s"
+    /// Probes on every event loop (as `check` runs them) instead of on one (as the agent does).
+    var allLoops = false
 
-    static let usage = "usage: probe-load --url URL [--probes N] [--concurrency C] [--warmup W] [--timeout 5s]"
+    static let usage =
+        "usage: probe-load --url URL [--probes N] [--concurrency C] [--warmup W] [--timeout 5s] [--loops one|all]"
 
     init(arguments: [String]) throws(UsageError) {
         var rest = arguments[...]
@@ -29,6 +33,9 @@ struct Options {
             case "--concurrency": concurrency = try Self.count(value, flag)
             case "--warmup": warmup = try Self.count(value, flag, allowZero: true)
             case "--timeout": timeout = value
+            case "--loops":
+                guard value == "one" || value == "all" else { throw UsageError("--loops is one or all") }
+                allLoops = value == "all"
             default: throw UsageError("unknown option \(flag)")
             }
         }
@@ -118,7 +125,8 @@ func main() async {
         fail("\(error)")
     }
     guard let service = config.services.first else { fail("no service in the generated config") }
-    let runner = LiveProbeRunner(configuration: config)
+    // As the agent runs its probes (`LocalProbes.live`): all on one event loop, unless `--loops all`.
+    let runner = LiveProbeRunner(configuration: config, loops: options.allLoops ? .all : .one)
 
     // The warm-up starts the event loops and the client, as a long-running exporter would have them.
     let warm = await probe(service, with: runner, count: options.warmup, concurrency: options.concurrency)

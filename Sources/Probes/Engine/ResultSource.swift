@@ -34,7 +34,8 @@ public struct LocalProbes<C: Clock>: ResultSource where C.Duration == Duration {
 
     /// Live probes of every service of `config` that has one, on the wall clock.
     public static func live(config: ProbesConfig, concurrency: Int) -> LocalProbes<ContinuousClock> {
-        let runner = LiveProbeRunner(configuration: config)
+        // An agent's probes come a few at a time: all on one event loop (LiveProbeRunner.Loops).
+        let runner = LiveProbeRunner(configuration: config, loops: .one)
         let scheduler = ProbeScheduler(
             // The config's array itself (the scheduler skips entries without a probe), not a copy.
             services: config.services, runner: runner, clock: ContinuousClock(),
