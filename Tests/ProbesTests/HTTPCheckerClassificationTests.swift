@@ -16,7 +16,11 @@ struct HTTPCheckerClassificationTests {
         #expect(classify(EPIPE).kind == .reset)
         #expect(classify(ETIMEDOUT) == ProbeFailure(.timeout, "timeout after 2000 ms"))
         #expect(classify(EHOSTUNREACH).kind == .dns)
-        #expect(classify(EINVAL).kind == .other)
+        #expect(classify(EINVAL) == ProbeFailure(.other, "socket error \(EINVAL)"))
+        // This machine's limits are named as such, not as the upstream's failure.
+        #expect(classify(EACCES) == ProbeFailure(.other, "socket error 13: permission denied on this machine"))
+        #expect(classify(EMFILE).message.hasSuffix("too many open files on this machine"))
+        #expect(classify(ENOBUFS).message.hasSuffix("out of memory for sockets on this machine"))
     }
 
     @Test func timeoutTextUsesTheProbeTimeout() {

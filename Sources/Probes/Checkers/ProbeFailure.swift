@@ -74,6 +74,12 @@ extension ProbeFailure {
         case EHOSTUNREACH: return ProbeFailure(.dns, "host unreachable")
         case ENETUNREACH: return ProbeFailure(.dns, "network unreachable")
         case EADDRNOTAVAIL: return ProbeFailure(.dns, "address not available")
+        // Errors of this machine rather than of the upstream, named so that nobody reads them as
+        // an outage of the service.
+        case EACCES, EPERM: return ProbeFailure(.other, "socket error \(code): permission denied on this machine")
+        case EMFILE, ENFILE: return ProbeFailure(.other, "socket error \(code): too many open files on this machine")
+        case ENOBUFS, ENOMEM:
+            return ProbeFailure(.other, "socket error \(code): out of memory for sockets on this machine")
         default: return ProbeFailure(.other, "socket error \(code)")
         }
     }
