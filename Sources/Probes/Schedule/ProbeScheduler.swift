@@ -17,10 +17,11 @@ import Synchronization
 ///   probes in flight are cancelled (their results are dropped, not delivered) and
 ///   ``results`` finishes.
 public final class ProbeScheduler<C: Clock>: Sendable where C.Duration == Duration {
-    /// The results of all probes in completion order.
+    /// The results of all probes in completion order, when run by ``run()``; with
+    /// ``run(delivering:)`` they go to its closure instead and this only finishes.
     ///
-    /// Buffering is unbounded: consumers (the Monitor) are fast, and dropping results would
-    /// silently corrupt the SLOs. Memory is bounded by how far the consumer falls behind.
+    /// Buffering is unbounded: consumers are fast, and dropping results would silently corrupt
+    /// the SLOs. Memory is bounded by how far the consumer falls behind.
     public let results: AsyncStream<ProbeResult>
 
     private let resultSink: AsyncStream<ProbeResult>.Continuation
