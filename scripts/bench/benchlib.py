@@ -76,6 +76,19 @@ def build(products, script):
     return {product: os.path.join(release_bin_path(), product) for product in products}
 
 
+def built(products, script):
+    """The release binaries of `products` as already built (`--skip-build`), as {product: path};
+    exits with a clear message when one is missing (e.g. `probe-load` after `scale`, which builds
+    only `incidentboard`)."""
+    binaries = release_bin_path()
+    paths = {product: os.path.join(binaries, product) for product in products}
+    missing = [path for path in paths.values() if not os.access(path, os.X_OK)]
+    if missing:
+        say(f"{script}: --skip-build, but {', '.join(missing)} is not built; run once without --skip-build")
+        sys.exit(2)
+    return paths
+
+
 def release_bin_path():
     """Where `scripts/release-build` puts the Benchmarks package's release products."""
     return subprocess.run([RELEASE_BUILD, "--package-path", BENCH_PACKAGE, "--show-bin-path"],
