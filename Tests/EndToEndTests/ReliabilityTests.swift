@@ -16,7 +16,7 @@ struct ReliabilityTests {
             """
             {
               "defaults": { "interval": "1s", "timeout": "900ms" },
-              "slo": { "latency": { "threshold": "5s" } },
+              "slo": { "latency": { "threshold": "800ms" } },
               "services": [
                 { "name": "alpha", "probe": { "type": "http", "url": "\(server.url("/a"))" } },
                 { "name": "beta", "probe": { "type": "http", "url": "\(server.url("/b"))" } }

@@ -58,4 +58,30 @@ struct ValidateCommandTests {
         #expect(lines.contains { $0.contains("conditions[2]") && $0.contains("compares it as text") })
         #expect(lines.contains { $0.contains("conditions[3]") && $0.contains("cuts it to an integer") })
     }
+
+    @Test func aLatencyThresholdThatNoAnswerCanExceedIsWarnedAboutOnceAndExitsZero() async throws {
+        let scratch = try Scratch()
+        func probe(_ name: String, _ extra: String = "") -> String {
+            #"{"name": "\#(name)", "probe": {"type": "http", "url": "http://127.0.0.1:1/"\#(extra)}}"#
+        }
+        // Four services under the defaults' 2 s threshold and 1 s timeout, one with its own fast
+        // threshold, one whose own timeout is longer than the threshold.
+        let config = try scratch.write(
+            "probes.json",
+            """
+            {"defaults": {"interval": "5s", "timeout": "1s"}, "slo": {"latency": {"threshold": "2s"}},
+             "services": [\(probe("a")), \(probe("b")), \(probe("c")), \(probe("d")),
+               {"name": "fast", "slo": {"latency": {"threshold": "300ms"}},
+                "probe": {"type": "http", "url": "http://127.0.0.1:1/"}},
+               \(probe("slow", #", "timeout": "3s""#))]}
+            """)
+        let outcome = try await Binary.run(["validate", "--config", config])
+        #expect(outcome.status == 0, "a warning does not fail validation: \(outcome.stderr)")
+        let lines = outcome.stderr.split(separator: "\n").map(String.init)
+        #expect(
+            lines == [
+                "incidentboard: \(config): warning: 4 services (a, b, c, …): latency threshold 2s is not below "
+                    + "the probe timeout 1s: no answer can count as slow (one that takes longer is down)"
+            ], "\(lines)")
+    }
 }
