@@ -38,7 +38,7 @@ public final class LoopbackHTTPServer: Sendable {
         let sslContext = try tls.map { try $0.makeServerContext() }
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            // TCP_NODELAY: the bootstrap sets it on the listening socket and accepted ones inherit it.
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations

@@ -39,7 +39,7 @@ public final class GatedListener: Sendable {
         let listener = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            // TCP_NODELAY: the bootstrap sets it on the listening socket and accepted ones inherit it.
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture { try gate.accept(channel, decoderLimits: decoderLimits) }
             }

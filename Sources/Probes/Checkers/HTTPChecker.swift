@@ -225,9 +225,9 @@ final class HTTPProbeRun: @unchecked Sendable {
         }
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(TimeAmount(connectTimeout))
-            // At the TCP level: at the socket level, option 1 is SO_DEBUG, which only root may set
-            // (every probe of an unprivileged user failed with "socket error 13").
-            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            // No TCP_NODELAY of our own: the bootstrap sets it (at the TCP level; once set here as a
+            // socket option, it was SO_DEBUG, which only root may set, and every probe of anyone
+            // else failed with "socket error 13").
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
