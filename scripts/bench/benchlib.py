@@ -73,7 +73,7 @@ def build(products, script):
             say(f"{script}: release build of {product} failed")
             sys.exit(1)
         say(f"{script}:   {product} built ({time.monotonic() - started:.0f} s)")
-    return {product: os.path.join(release_bin_path(), product) for product in products}
+    return built(products, script)
 
 
 def built(products, script):
