@@ -17,7 +17,9 @@ struct LiveProbeRunnerTests {
         let server = try await LoopbackHTTPServer.start(routes: ["/health": .ok()])
         let config = try ConfigLoader.load(
             data: Data(
-                #"{"services": [{"name": "svc", "probe": {"type": "http", "url": "\#(server.url("/health"))"}}]}"#.utf8),
+                // A threshold just under the 5 s timeout: a loaded machine must not make a probe "slow".
+                #"{"slo": {"latency": {"threshold": "4s"}}, "services": [{"name": "svc", "probe": {"type": "http", "url": "\#(server.url("/health"))"}}]}"#
+                    .utf8),
             displayName: "test", environment: [:])
         let service = try #require(config.services.first)
         let runner = LiveProbeRunner(configuration: config, loops: .one)
